@@ -1,0 +1,1 @@
+//! qaportal compiles a knowledge base of markdown answers into a static help site.
