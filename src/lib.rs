@@ -1,1 +1,30 @@
 //! qaportal compiles a knowledge base of markdown answers into a static help site.
+//!
+//! The build is a pipeline of named stages, one module each, through which data flows one way:
+//!
+//! ```text
+//! load → validate → render → assemble → output
+//! ```
+//!
+//! - [`load`]: walk `content/`, parse front matter into the [`model`];
+//! - [`validate`]: rules across files (unique ids, aliases, systems) and what gets published;
+//! - [`render`]: markdown to HTML, links and images checked;
+//! - [`assemble`]: the pages of the site and what each shows;
+//! - [`output`]: templates applied, files written to a fresh folder and swapped in.
+//!
+//! [`build`] runs the stages. Every stage reports problems as [`diagnostic::Diagnostic`]s
+//! instead of stopping, so one build shows every problem.
+
+pub mod assemble;
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod source;
+pub mod theme;
+pub mod validate;

@@ -1,0 +1,144 @@
+//! The pipeline: load → validate → render → assemble → write, for `build` and `check`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output::{Contents, OutputFile};
+use crate::source::Sources;
+use crate::{assemble, config, load, output, render, theme, validate};
+
+pub struct Options {
+    /// The site source folder (with `qaportal.toml`).
+    pub root: PathBuf,
+    /// Where the site is written; `None` checks without writing.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url` of `qaportal.toml` (e.g. for a staging copy).
+    pub base_url: Option<String>,
+    pub as_of: Date,
+    pub drafts: bool,
+}
+
+/// What a build did, for the summary line and the error report.
+pub struct Report {
+    pub sources: Sources,
+    pub diagnostics: Diagnostics,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub written: bool,
+}
+
+impl Report {
+    pub fn succeeded(&self) -> bool {
+        !self.diagnostics.has_errors()
+    }
+}
+
+/// Feedback for long builds; the CLI shows it as a progress bar on a terminal.
+pub trait Progress: Sync {
+    fn stage(&self, _name: &'static str, _total: usize) {}
+    fn tick(&self) {}
+}
+
+/// No feedback (tests, `--quiet`, output not a terminal).
+pub struct Silent;
+impl Progress for Silent {}
+
+pub fn build(options: &Options, progress: &dyn Progress) -> Report {
+    let started = Instant::now();
+    let mut report = Report {
+        sources: Sources::default(),
+        diagnostics: Diagnostics::default(),
+        pages: 0,
+        files: 0,
+        elapsed: Duration::ZERO,
+        written: false,
+    };
+    run(options, progress, &mut report);
+    report.diagnostics.sort(&report.sources);
+    report.elapsed = started.elapsed();
+    report
+}
+
+fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
+    let sources = &mut report.sources;
+    let diagnostics = &mut report.diagnostics;
+
+    progress.stage("loading", 0);
+    let (mut config, config_source) = match config::load(&options.root, sources) {
+        Ok(loaded) => loaded,
+        Err(problems) => return diagnostics.extend(problems),
+    };
+    if let Some(base_url) = &options.base_url {
+        if let Err(message) = config::check_base_url(base_url) {
+            return diagnostics.push(Diagnostic::error(
+                "config",
+                format!("--base-url: {message}"),
+            ));
+        }
+        config.base_url = format!("{}/", base_url.trim_end_matches('/'));
+    }
+    let content = load::load(&options.root, sources, diagnostics);
+
+    let validate_options = validate::Options {
+        drafts: options.drafts,
+        as_of: options.as_of,
+    };
+    let site = validate::validate(
+        config,
+        config_source,
+        content,
+        &validate_options,
+        sources,
+        diagnostics,
+    );
+
+    let mut theme = match theme::load(&options.root, &site.config) {
+        Ok(theme) => theme,
+        Err(problems) => return diagnostics.extend(problems),
+    };
+
+    progress.stage("rendering", site.content.articles.len());
+    let rendered = render::render(&site, sources, diagnostics);
+
+    let assembled = assemble::assemble(
+        &site,
+        &rendered,
+        theme.asset_urls(&site.config.base_path()),
+        diagnostics,
+    );
+    report.pages = assembled.pages.len();
+    if diagnostics.has_errors() {
+        return;
+    }
+
+    progress.stage("writing", assembled.pages.len());
+    let mut files = match output::render_pages(&mut theme.tera, &assembled, &|| progress.tick()) {
+        Ok(files) => files,
+        Err(problems) => return diagnostics.extend(problems),
+    };
+    for (path, bytes) in std::mem::take(&mut theme.static_files) {
+        files.push(OutputFile {
+            path: format!("static/{path}"),
+            contents: Contents::Static(bytes),
+        });
+    }
+    let content_dir = options.root.join("content");
+    for asset in &rendered.assets {
+        files.push(OutputFile {
+            path: asset.clone(),
+            contents: Contents::Copy(content_dir.join(asset)),
+        });
+    }
+    report.files = files.len();
+
+    if let Some(out) = &options.out {
+        match output::write_atomically(out, &files) {
+            Ok(()) => report.written = true,
+            Err(message) => diagnostics.push(Diagnostic::error("output", message)),
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The command line: argument parsing, terminal output and exit codes.
+//!
+//! Exit codes: 0 success, 1 problems in the site source (or writing it), 2 usage errors.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use jiff::civil::Date;
+
+use crate::build::{self, Progress, Report};
+use crate::scaffold;
+
+#[derive(Parser)]
+#[command(
+    name = "qaportal",
+    version,
+    about = "Compile a knowledge base of answers into a static help site"
+)]
+struct Cli {
+    /// The site source folder (the one with qaportal.toml).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Print only errors and warnings.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder, replaced as a whole when the build succeeds.
+        #[arg(long, default_value = "public", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Check the site source without writing anything.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output format of the problems found.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Create a new site with one system and one answer.
+    Init {
+        /// Folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+    /// Create a new answer with the next free id.
+    New {
+        /// The system's folder name, e.g. `bank-transfer`.
+        system: String,
+        /// The question, as users ask it.
+        title: String,
+        /// File name (without .md); default: the id in lower case.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// Absolute URL the site is published at, overriding qaportal.toml.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// The build's "today" (YYYY-MM-DD): the current week and review ages follow it.
+    /// Default: today, or SOURCE_DATE_EPOCH when set.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    crate::load::fields::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a date; use YYYY-MM-DD"))
+}
+
+/// Today, unless SOURCE_DATE_EPOCH pins the build to a moment (reproducible builds).
+fn default_as_of() -> Result<Date, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => {
+            let seconds: i64 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("SOURCE_DATE_EPOCH `{value}` is not a number of seconds"))?;
+            let timestamp = jiff::Timestamp::from_second(seconds).map_err(|e| e.to_string())?;
+            Ok(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
+        }
+        Err(_) => Ok(jiff::Zoned::now().date()),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Build { site, out } => {
+            let out = if out.is_absolute() {
+                out
+            } else {
+                cli.root.join(out)
+            };
+            match site_options(&cli.root, &site, Some(out)) {
+                Ok(options) => run_build(&options, cli.quiet, color),
+                Err(message) => usage_error(&message),
+            }
+        }
+        Command::Check { site, format } => match site_options(&cli.root, &site, None) {
+            Ok(options) => run_check(&options, format, color),
+            Err(message) => usage_error(&message),
+        },
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(()) => {
+                if !cli.quiet {
+                    println!("created a site in {}", dir.display());
+                    println!("next: cd {} && qaportal build", dir.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+        Command::New {
+            system,
+            title,
+            slug,
+        } => match scaffold::new_article(&cli.root, &system, &title, slug.as_deref()) {
+            Ok(created) => {
+                if !cli.quiet {
+                    println!("created {} ({})", created.path.display(), created.id);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(message) => usage_error(&message),
+        },
+    }
+}
+
+fn site_options(
+    root: &std::path::Path,
+    site: &SiteArgs,
+    out: Option<PathBuf>,
+) -> Result<build::Options, String> {
+    let as_of = match site.as_of {
+        Some(date) => date,
+        None => default_as_of()?,
+    };
+    Ok(build::Options {
+        root: root.to_path_buf(),
+        out,
+        base_url: site.base_url.clone(),
+        as_of,
+        drafts: site.drafts,
+    })
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn run_build(options: &build::Options, quiet: bool, color: bool) -> ExitCode {
+    let bar = (!quiet && std::io::stderr().is_terminal()).then(BarProgress::new);
+    let report = match &bar {
+        Some(bar) => build::build(options, bar),
+        None => build::build(options, &build::Silent),
+    };
+    if let Some(bar) = bar {
+        bar.bar.finish_and_clear();
+    }
+    print_problems(&report, color);
+    if !report.succeeded() {
+        eprintln!(
+            "error: build failed ({}); {} was left as it was",
+            report.diagnostics.summary(),
+            options
+                .out
+                .as_ref()
+                .map_or("the output".into(), |p| p.display().to_string())
+        );
+        return ExitCode::from(1);
+    }
+    if !quiet {
+        let out = options.out.as_ref().expect("build has an output");
+        println!(
+            "built {} pages ({} files) in {:.2} s → {}{}",
+            report.pages,
+            report.files,
+            report.elapsed.as_secs_f64(),
+            out.display(),
+            warnings_suffix(&report)
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_check(options: &build::Options, format: Format, color: bool) -> ExitCode {
+    let report = build::build(options, &build::Silent);
+    match format {
+        Format::Human => {
+            print_problems(&report, color);
+            eprintln!(
+                "{}: {}",
+                if report.succeeded() { "ok" } else { "error" },
+                report.diagnostics.summary()
+            );
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "ok": report.succeeded(),
+                "errors": report.diagnostics.error_count(),
+                "warnings": report.diagnostics.warning_count(),
+                "problems": report.diagnostics.to_json(&report.sources),
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("JSON values serialize")
+            );
+        }
+    }
+    if report.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_problems(report: &Report, color: bool) {
+    if !report.diagnostics.is_empty() {
+        eprint!("{}", report.diagnostics.render(&report.sources, color));
+    }
+}
+
+fn warnings_suffix(report: &Report) -> String {
+    match report.diagnostics.warning_count() {
+        0 => String::new(),
+        1 => " (1 warning)".into(),
+        n => format!(" ({n} warnings)"),
+    }
+}
+
+/// A progress bar on stderr for builds big enough to need one.
+struct BarProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl BarProgress {
+    fn new() -> BarProgress {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg:>9} [{bar:30}] {pos}/{len}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        BarProgress { bar }
+    }
+}
+
+impl Progress for BarProgress {
+    fn stage(&self, name: &'static str, total: usize) {
+        self.bar.set_message(name);
+        self.bar.set_length(total as u64);
+        self.bar.set_position(0);
+    }
+
+    fn tick(&self) {
+        self.bar.inc(1);
+    }
+}

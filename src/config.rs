@@ -1,0 +1,232 @@
+//! `qaportal.toml`: the site's settings.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, SourceId, Sources, Span};
+
+pub const CONFIG_FILE: &str = "qaportal.toml";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site name shown in the header and the browser tab.
+    #[serde(default = "default_title")]
+    pub title: String,
+    /// One sentence under the title on the home page and in link previews.
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is published at; QR codes, the sitemap and the feed use it.
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Order of the systems on the home page, by folder name; systems not listed follow, by their
+    /// `order` field.
+    #[serde(default)]
+    pub systems: Vec<String>,
+    /// Name of a theme under `themes/` that overrides the built-in one.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// The "still unsolved?" link on every answer. `{id}`, `{title}` and `{url}` are replaced,
+    /// URL-encoded.
+    #[serde(default)]
+    pub feedback_url: Option<String>,
+    /// Who answers the feedback, shown next to the link.
+    #[serde(default = "default_team")]
+    pub team: String,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub review: ReviewConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// What to do with raw HTML in articles.
+    #[serde(default)]
+    pub raw_html: RawHtml,
+    /// Headings whose numbered list holds the fix steps (each step gets `#step-N`).
+    #[serde(default = "default_steps_headings")]
+    pub steps_headings: Vec<String>,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            raw_html: RawHtml::default(),
+            steps_headings: default_steps_headings(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep safe tags and attributes; drop scripts, styles, event handlers.
+    #[default]
+    Sanitize,
+    /// Show the HTML as text.
+    Escape,
+    /// Trust the authors completely.
+    Allow,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// An answer not confirmed by its owner for this many days gets a warning.
+    #[serde(default = "default_review_interval")]
+    pub interval_days: u32,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        ReviewConfig {
+            interval_days: default_review_interval(),
+        }
+    }
+}
+
+fn default_title() -> String {
+    "QA 服务中心".into()
+}
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_team() -> String {
+    "事件处理组".into()
+}
+fn default_steps_headings() -> Vec<String> {
+    ["处理步骤", "操作步骤", "解决步骤", "解决方法"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_review_interval() -> u32 {
+    180
+}
+
+impl Config {
+    /// Path part of `base_url`, always ending in `/`: `/` or `/help/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+        let path = path.split(['?', '#']).next().unwrap_or("/");
+        if path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        }
+    }
+
+    /// `base_url` without a trailing slash, to join with site paths (which start with `/`
+    /// relative to the base path).
+    pub fn absolute_url(&self, site_path: &str) -> String {
+        let base = self.base_url.trim_end_matches('/');
+        format!("{base}{site_path}")
+    }
+}
+
+/// Reads and checks `qaportal.toml`. Problems are reported as diagnostics on the file.
+pub fn load(root: &Path, sources: &mut Sources) -> Result<(Config, SourceId), Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            return Err(vec![
+                Diagnostic::error("config", format!("cannot read {}: {error}", path.display())).help(
+                    "run qaportal in a site folder (one with qaportal.toml), pass --root <folder>, \
+                     or create a site with `qaportal init <folder>`",
+                ),
+            ]);
+        }
+    };
+    let id = sources.add(SourceFile::new(path, CONFIG_FILE.into(), text));
+    let text = &sources.get(id).text;
+    let mut config: Config = toml::from_str(text).map_err(|error| {
+        let span = error.span().unwrap_or(0..0);
+        vec![
+            Diagnostic::error(
+                "config",
+                format!("invalid {CONFIG_FILE}: {}", error.message().trim()),
+            )
+            .at(Span::new(id, span))
+            .label("here")
+            .help("see the settings in README.md"),
+        ]
+    })?;
+    let mut problems = Vec::new();
+    if let Err(message) = check_base_url(&config.base_url) {
+        let span = locate_key(text, "base_url")
+            .map(|r| Span::new(id, r))
+            .unwrap_or(Span::file_start(id));
+        problems.push(
+            Diagnostic::error("config", message)
+                .at(span)
+                .label("not an absolute http(s) URL")
+                .help("write the address the site is published at, e.g. base_url = \"https://qa.example.com/\""),
+        );
+    }
+    if !config.base_url.ends_with('/') {
+        config.base_url.push('/');
+    }
+    if problems.is_empty() {
+        Ok((config, id))
+    } else {
+        Err(problems)
+    }
+}
+
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{url}` must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(format!("base_url `{url}` has no host name"));
+    }
+    Ok(())
+}
+
+/// Byte range of the value of a top-level `key = value` line, for messages about it.
+fn locate_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let start = offset + (line.len() - value.trim_start().len());
+            let end = offset + line.trim_end().len();
+            return Some(start..end.max(start));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(base_url: &str) -> Config {
+        toml::from_str(&format!("base_url = \"{base_url}\"")).unwrap()
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        assert_eq!(config("https://qa.example.com").base_path(), "/");
+        assert_eq!(config("https://example.com/help/").base_path(), "/help/");
+        assert_eq!(config("https://example.com/help").base_path(), "/help/");
+    }
+
+    #[test]
+    fn base_url_must_be_absolute() {
+        assert!(check_base_url("https://qa.example.com/").is_ok());
+        assert!(check_base_url("qa.example.com").is_err());
+        assert!(check_base_url("https:///x").is_err());
+    }
+}

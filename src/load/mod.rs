@@ -1,0 +1,219 @@
+//! Load: walk `content/`, read every file, parse its front matter into the model.
+//!
+//! Rules that concern one file (required fields, categories, dates, weeks) are checked here, as
+//! each file is read; rules across files (unique ids, aliases) are in `validate`.
+
+mod entities;
+pub mod fields;
+pub mod frontmatter;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Article, Content, Session, System, WeeklyNote};
+use crate::source::{SourceFile, SourceId, Sources, Span, display_path};
+
+pub use entities::is_url_safe;
+
+/// Folders of `content/` that are not systems.
+pub const SESSIONS_DIR: &str = "sessions";
+pub const WEEKLY_DIR: &str = "weekly";
+pub const SYSTEM_FILE: &str = "_system.md";
+
+/// What a file under `content/` is, by where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Role {
+    System { key: String },
+    Article { system: String },
+    Session,
+    Weekly,
+    Asset,
+}
+
+/// Reads everything under `<root>/content`.
+pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -> Content {
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("content", format!("no content folder at {}", content_dir.display()))
+                .help("create content/<system>/_system.md and the articles beside it, or run `qaportal init`"),
+        );
+        return Content::default();
+    }
+
+    let (files, walk_problems) = walk(&content_dir);
+    diagnostics.extend(walk_problems);
+
+    let mut content = Content::default();
+    let mut markdown = Vec::new();
+    for (path, role) in files {
+        match role {
+            Role::Asset => content.assets.push(
+                path.strip_prefix(&content_dir)
+                    .unwrap_or(&path)
+                    .to_path_buf(),
+            ),
+            role => markdown.push((path, role)),
+        }
+    }
+
+    // Files are read and parsed in parallel; ids are handed out in path order beforehand so
+    // that the result does not depend on scheduling.
+    let first_id = sources.len();
+    let parsed: Vec<(SourceFile, Parsed, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .enumerate()
+        .map(|(i, (path, role))| {
+            let id = SourceId::from_index(first_id + i);
+            let display = display_path(root, path);
+            let mut problems = Vec::new();
+            let (file, parsed) =
+                read_and_parse(path, display, role, id, &content_dir, &mut problems);
+            (file, parsed, problems)
+        })
+        .collect();
+
+    for (file, parsed, problems) in parsed {
+        sources.add(file);
+        diagnostics.extend(problems);
+        match parsed {
+            Parsed::System(system) => content.systems.push(system),
+            Parsed::Article(article) => content.articles.push(*article),
+            Parsed::Session(session) => content.sessions.push(session),
+            Parsed::Weekly(note) => content.weekly.push(note),
+            Parsed::Nothing => {}
+        }
+    }
+
+    content.articles.sort_by(|a, b| {
+        a.id.value
+            .cmp(&b.id.value)
+            .then(a.content_path.cmp(&b.content_path))
+    });
+    content
+        .sessions
+        .sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
+    content.weekly.sort_by_key(|w| std::cmp::Reverse(w.week));
+    content
+}
+
+enum Parsed {
+    System(System),
+    Article(Box<Article>),
+    Session(Session),
+    Weekly(WeeklyNote),
+    Nothing,
+}
+
+/// Lists the files under `content/` with their role, in a stable order.
+fn walk(content_dir: &Path) -> (Vec<(PathBuf, Role)>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems.push(Diagnostic::error("io", format!("cannot read {error}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let relative = path.strip_prefix(content_dir).unwrap_or(&path);
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let is_markdown = path.extension().is_some_and(|e| e == "md");
+        let role = match (parts.as_slice(), is_markdown) {
+            ([dir, _], true) if dir == SESSIONS_DIR => Role::Session,
+            ([dir, _], true) if dir == WEEKLY_DIR => Role::Weekly,
+            ([dir, file], true) if file == SYSTEM_FILE => Role::System { key: dir.clone() },
+            ([dir, _], true) => Role::Article {
+                system: dir.clone(),
+            },
+            ([_], true) | ([_, _, _, ..], true) => {
+                problems.push(
+                    Diagnostic::warning(
+                        "ignored-file",
+                        format!("content/{} is ignored", parts.join("/")),
+                    )
+                    .help("articles live directly in a system folder: content/<system>/<name>.md"),
+                );
+                continue;
+            }
+            _ => Role::Asset,
+        };
+        files.push((path, role));
+    }
+    (files, problems)
+}
+
+fn read_and_parse(
+    path: &Path,
+    display: String,
+    role: &Role,
+    id: SourceId,
+    content_dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> (SourceFile, Parsed) {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            problems.push(Diagnostic::error(
+                "io",
+                format!("cannot read {display}: {error}"),
+            ));
+            return (
+                SourceFile::new(path.to_path_buf(), display, String::new()),
+                Parsed::Nothing,
+            );
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            problems.push(
+                Diagnostic::error("encoding", format!("{display} is not valid UTF-8"))
+                    .at(Span::new(id, offset..offset))
+                    .label("this byte is not UTF-8")
+                    .help(
+                        "save the file as UTF-8 (files from older Windows tools are often GBK; \
+                           convert with `iconv -f GBK -t UTF-8`)",
+                    ),
+            );
+            return (
+                SourceFile::new(path.to_path_buf(), display, lossy),
+                Parsed::Nothing,
+            );
+        }
+    };
+    let file = SourceFile::new(path.to_path_buf(), display, text);
+    let relative = display_path(content_dir, path);
+    let input = entities::Input {
+        file: &file,
+        id,
+        relative: &relative,
+    };
+    let parsed = match role {
+        Role::System { key } => entities::system(&input, key, problems).map(Parsed::System),
+        Role::Article { system } => {
+            entities::article(&input, system, problems).map(|a| Parsed::Article(Box::new(a)))
+        }
+        Role::Session => entities::session(&input, problems).map(Parsed::Session),
+        Role::Weekly => entities::weekly(&input, problems).map(Parsed::Weekly),
+        Role::Asset => None,
+    };
+    (file, parsed.unwrap_or(Parsed::Nothing))
+}

@@ -1,0 +1,500 @@
+//! Markdown to HTML for one document, in one pass over pulldown-cmark's events.
+//!
+//! On the way it gives headings ids that work for Chinese text, numbers the fix steps
+//! (`#step-N`), rewrites and checks links and images, handles raw HTML per the site's policy and
+//! collects the plain text for search. Checks that need other documents (the anchor of a link to
+//! another answer) are recorded and done by the caller once every document is rendered.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::links::{Resolver, Target};
+use super::{sanitize, slug};
+use crate::config::RawHtml;
+use crate::diagnostic::Diagnostic;
+use crate::model::ArticleId;
+use crate::source::{SourceId, Span};
+
+/// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing.
+pub const SLOT_ATTRIBUTE: &str = "data-qaportal-slot";
+
+/// One markdown document to render.
+pub struct Input<'a> {
+    /// The whole file; ranges in diagnostics are offsets into it.
+    pub text: &'a str,
+    pub body_start: usize,
+    pub source: SourceId,
+    /// Folder of the file relative to `content/`, for relative links.
+    pub dir: &'a str,
+    /// Whether this document has fix steps to number (articles do).
+    pub steps: bool,
+}
+
+pub struct Settings<'a> {
+    pub raw_html: RawHtml,
+    pub steps_headings: &'a [String],
+}
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub number: u64,
+    pub id: String,
+    /// The step's text, plain, for presentation views and QR captions.
+    pub text: String,
+}
+
+/// A link to an anchor, checked once all documents are rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorUse {
+    /// `None`: an anchor in the same document.
+    pub article: Option<ArticleId>,
+    pub anchor: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Default)]
+pub struct Document {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub steps: Vec<Step>,
+    pub anchors: HashSet<String>,
+    /// The text without markup, for search and descriptions.
+    pub text: String,
+    /// The first paragraph's text, the summary when the front matter has none.
+    pub first_paragraph: String,
+    pub anchor_uses: Vec<AnchorUse>,
+    /// Site paths linked (`/hot/`), checked once all pages are known.
+    pub site_links: Vec<(String, Span)>,
+    /// Files under `content/` to publish, relative to `content/`.
+    pub assets: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Document {
+    let body = &input.text[input.body_start..];
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut renderer = Renderer {
+        input,
+        settings,
+        resolver,
+        body,
+        doc: Document::default(),
+        out: Vec::new(),
+        slots: Vec::new(),
+        has_raw_html: false,
+        in_steps_section: false,
+        steps_done: false,
+        list_depth: 0,
+        steps_list: None,
+        step_text: None,
+        paragraphs: 0,
+        in_first_paragraph: false,
+    };
+    let mut events = Parser::new_ext(body, options).into_offset_iter();
+    while let Some((event, range)) = events.next() {
+        renderer.event(event, range, &mut events);
+    }
+    renderer.finish()
+}
+
+struct Renderer<'a, 'b> {
+    input: &'b Input<'b>,
+    settings: &'b Settings<'b>,
+    resolver: &'b Resolver<'b>,
+    body: &'a str,
+    doc: Document,
+    out: Vec<Event<'a>>,
+    /// Trusted markup that must not go through the sanitizer.
+    slots: Vec<String>,
+    has_raw_html: bool,
+    in_steps_section: bool,
+    steps_done: bool,
+    list_depth: usize,
+    /// (depth, next step number) of the list holding the fix steps.
+    steps_list: Option<(usize, u64)>,
+    /// Text of the step being read.
+    step_text: Option<String>,
+    paragraphs: usize,
+    in_first_paragraph: bool,
+}
+
+type Events<'a> = pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
+
+impl<'a> Renderer<'a, '_> {
+    fn span(&self, range: Range<usize>) -> Span {
+        let start = self.input.body_start;
+        Span::new(self.input.source, start + range.start..start + range.end)
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>, events: &mut Events<'a>) {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => self.heading(level, id, classes, attrs, events),
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => self.image(dest_url, title, range, events),
+            Event::Start(Tag::List(start)) => {
+                self.list_depth += 1;
+                if self.steps_list.is_none()
+                    && self.in_steps_section
+                    && !self.steps_done
+                    && self.input.steps
+                    && let Some(first) = start
+                {
+                    self.steps_list = Some((self.list_depth, first));
+                }
+                self.out.push(Event::Start(Tag::List(start)));
+            }
+            Event::End(TagEnd::List(ordered)) => {
+                if self
+                    .steps_list
+                    .is_some_and(|(depth, _)| depth == self.list_depth)
+                {
+                    self.steps_list = None;
+                    self.steps_done = true;
+                }
+                self.list_depth -= 1;
+                self.out.push(Event::End(TagEnd::List(ordered)));
+            }
+            Event::Start(Tag::Item) => match &mut self.steps_list {
+                Some((depth, next)) if *depth == self.list_depth => {
+                    let number = *next;
+                    *next += 1;
+                    let id = format!("step-{number}");
+                    self.out.push(Event::Html(
+                        format!("<li id=\"{id}\" class=\"step\">").into(),
+                    ));
+                    self.doc.anchors.insert(id.clone());
+                    self.doc.steps.push(Step {
+                        number,
+                        id,
+                        text: String::new(),
+                    });
+                    self.step_text = Some(String::new());
+                }
+                _ => self.out.push(Event::Start(Tag::Item)),
+            },
+            Event::End(TagEnd::Item) => {
+                if self
+                    .steps_list
+                    .is_some_and(|(depth, _)| depth == self.list_depth)
+                    && let (Some(text), Some(step)) =
+                        (self.step_text.take(), self.doc.steps.last_mut())
+                {
+                    step.text = text.trim().to_string();
+                }
+                self.end_block();
+                self.out.push(Event::End(TagEnd::Item));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, range);
+                self.out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Paragraph) => {
+                self.paragraphs += 1;
+                self.in_first_paragraph = self.paragraphs == 1;
+                self.out.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.in_first_paragraph = false;
+                self.end_block();
+                self.out.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::End(end @ (TagEnd::TableCell | TagEnd::BlockQuote(_) | TagEnd::CodeBlock)) => {
+                self.end_block();
+                self.out.push(Event::End(end));
+            }
+            Event::Text(text) => {
+                self.text(&text);
+                self.out.push(Event::Text(text));
+            }
+            Event::Code(code) => {
+                self.text(&code);
+                self.out.push(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text(" ");
+                self.out.push(event);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range),
+            other => self.out.push(other),
+        }
+    }
+
+    /// Records text for search, the summary and the current step.
+    fn text(&mut self, text: &str) {
+        self.doc.text.push_str(text);
+        if self.in_first_paragraph {
+            self.doc.first_paragraph.push_str(text);
+        }
+        if let Some(step) = &mut self.step_text {
+            step.push_str(text);
+        }
+    }
+
+    fn end_block(&mut self) {
+        if !self.doc.text.ends_with('\n') {
+            self.doc.text.push('\n');
+        }
+        if let Some(step) = &mut self.step_text
+            && !step.is_empty()
+            && !step.ends_with(' ')
+        {
+            step.push(' ');
+        }
+    }
+
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        events: &mut Events<'a>,
+    ) {
+        let start = self.out.len();
+        let mut text = String::new();
+        while let Some((event, range)) = events.next() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                break;
+            }
+            if let Event::Text(t) | Event::Code(t) = &event {
+                text.push_str(t);
+            }
+            self.event(event, range, events);
+        }
+        let inner: Vec<Event<'a>> = self.out.drain(start..).collect();
+        let text = text.trim().to_string();
+        let wanted = id
+            .map(|id| id.to_string())
+            .unwrap_or_else(|| slug::slugify(&text));
+        let id = slug::unique(&wanted, &self.doc.anchors);
+        self.doc.anchors.insert(id.clone());
+        let level_number = level as u8;
+        if level_number <= 2 {
+            let name = text.trim_end_matches([':', '：']);
+            self.in_steps_section = self.settings.steps_headings.iter().any(|h| h == name);
+        }
+        self.end_block();
+        self.doc.headings.push(Heading {
+            level: level_number,
+            id: id.clone(),
+            text,
+        });
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        }));
+        self.out.extend(inner);
+        self.out.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Checks and rewrites a link; returns the destination to write in the page.
+    fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, range: Range<usize>) -> CowStr<'a> {
+        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+            return dest;
+        }
+        let span = self.dest_span(&dest, range);
+        match self.resolver.resolve(&dest, self.input.dir) {
+            Ok(target) => self
+                .target_url(target, span)
+                .map(CowStr::from)
+                .unwrap_or(dest),
+            Err(error) => {
+                self.doc.diagnostics.push(
+                    Diagnostic::error(error.code, error.message)
+                        .at(span)
+                        .label("this link")
+                        .help(error.help),
+                );
+                dest
+            }
+        }
+    }
+
+    /// The URL to write for a resolved target; `None` keeps the destination as written.
+    fn target_url(&mut self, target: Target, span: Span) -> Option<String> {
+        let site = self.resolver.site;
+        match target {
+            Target::External => None,
+            Target::Local { anchor } => {
+                self.doc.anchor_uses.push(AnchorUse {
+                    article: None,
+                    anchor: anchor.clone(),
+                    span,
+                });
+                Some(format!("#{anchor}"))
+            }
+            Target::Article { id, anchor } => {
+                let mut url = site.url(&site.article(&id)?.path());
+                if let Some(anchor) = anchor {
+                    url.push('#');
+                    url.push_str(&anchor);
+                    self.doc.anchor_uses.push(AnchorUse {
+                        article: Some(id),
+                        anchor,
+                        span,
+                    });
+                }
+                Some(url)
+            }
+            Target::SitePath { path } => {
+                let url = site.url(&path);
+                self.doc.site_links.push((path, span));
+                Some(url)
+            }
+            Target::Asset { path } => {
+                let url = site.url(&format!("/{path}"));
+                self.doc.assets.push(path);
+                Some(url)
+            }
+        }
+    }
+
+    /// The destination inside the link's source, for a precise error position.
+    fn dest_span(&self, dest: &str, range: Range<usize>) -> Span {
+        let source = &self.body[range.clone()];
+        match source.rfind(dest) {
+            Some(i) if !dest.is_empty() => self.span(range.start + i..range.start + i + dest.len()),
+            _ => self.span(range),
+        }
+    }
+
+    fn image(
+        &mut self,
+        dest: CowStr<'a>,
+        title: CowStr<'a>,
+        range: Range<usize>,
+        events: &mut Events<'a>,
+    ) {
+        let mut alt = String::new();
+        let mut depth = 0;
+        for (event, _) in events.by_ref() {
+            match event {
+                Event::Start(Tag::Image { .. }) => depth += 1,
+                Event::End(TagEnd::Image) if depth == 0 => break,
+                Event::End(TagEnd::Image) => depth -= 1,
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                _ => {}
+            }
+        }
+        let span = self.dest_span(&dest, range);
+        let src = match self.resolver.resolve(&dest, self.input.dir) {
+            Ok(Target::Asset { path }) => {
+                self.doc.assets.push(path.clone());
+                self.resolver.site.url(&format!("/{path}"))
+            }
+            Ok(Target::External) => {
+                self.doc.diagnostics.push(
+                    Diagnostic::error("external-image", format!("image `{dest}` is on another site"))
+                        .at(span)
+                        .label("pages must not load anything from other sites")
+                        .help("save the image next to the article (e.g. images/) and link it by its relative path"),
+                );
+                dest.to_string()
+            }
+            Ok(_) => {
+                self.doc.diagnostics.push(
+                    Diagnostic::error("missing-image", format!("`{dest}` is not an image file"))
+                        .at(span)
+                        .label("expected the path of an image file")
+                        .help("images are relative to the article: ![说明](images/transfer.png)"),
+                );
+                dest.to_string()
+            }
+            Err(error) => {
+                let message = error
+                    .message
+                    .replace("no file at", "missing image: no file at");
+                self.doc.diagnostics.push(
+                    Diagnostic::error("missing-image", message)
+                        .at(span)
+                        .label("this image")
+                        .help(
+                            "put the image at that path (relative to the article), or fix the path",
+                        ),
+                );
+                dest.to_string()
+            }
+        };
+        let mut html = String::from("<img src=\"");
+        escape_attribute(&mut html, &src);
+        html.push_str("\" alt=\"");
+        escape_attribute(&mut html, alt.trim());
+        if !title.is_empty() {
+            html.push_str("\" title=\"");
+            escape_attribute(&mut html, &title);
+        }
+        html.push_str("\" loading=\"lazy\">");
+        self.out.push(Event::InlineHtml(html.into()));
+    }
+
+    fn raw_html(&mut self, html: CowStr<'a>, _range: Range<usize>) {
+        match self.settings.raw_html {
+            RawHtml::Escape => self.out.push(Event::Text(html)),
+            RawHtml::Allow => self.out.push(Event::Html(html)),
+            RawHtml::Sanitize => {
+                self.has_raw_html = true;
+                self.out.push(Event::Html(html));
+            }
+        }
+    }
+
+    fn finish(mut self) -> Document {
+        let mut html = String::with_capacity(self.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        if self.has_raw_html {
+            html = sanitize::clean(&html);
+        }
+        for (n, markup) in self.slots.iter().enumerate() {
+            html = html.replacen(&format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>"), markup, 1);
+        }
+        self.doc.html = html;
+        self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
+        self.doc
+    }
+}
+
+fn escape_attribute(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => {
+                let _ = out.write_char(c);
+            }
+        }
+    }
+}

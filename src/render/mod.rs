@@ -1,0 +1,165 @@
+//! Render: every markdown document of the site to HTML, in parallel, then the checks that need
+//! all of them (anchors of links between answers).
+
+pub mod links;
+pub mod markdown;
+mod sanitize;
+pub mod slug;
+
+use std::collections::{BTreeSet, HashSet};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::source::{SourceId, Sources};
+pub use markdown::Document;
+
+/// The rendered documents, parallel to the site's lists.
+pub struct Rendered {
+    pub articles: Vec<Document>,
+    /// The optional introduction of each system page.
+    pub systems: Vec<Document>,
+    pub sessions: Vec<Document>,
+    pub weekly: Vec<Document>,
+    /// Files under `content/` the pages use, relative to `content/`, to copy.
+    pub assets: BTreeSet<String>,
+}
+
+pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> Rendered {
+    let assets: HashSet<String> = site
+        .content
+        .assets
+        .iter()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect();
+    let resolver = links::Resolver {
+        site,
+        assets: &assets,
+    };
+    let settings = markdown::Settings {
+        raw_html: site.config.markdown.raw_html,
+        steps_headings: &site.config.markdown.steps_headings,
+    };
+    let render_one = |source: SourceId, body_start: usize, dir: &str, steps: bool| {
+        let input = markdown::Input {
+            text: &sources.get(source).text,
+            body_start,
+            source,
+            dir,
+            steps,
+        };
+        markdown::render(&input, &settings, &resolver)
+    };
+
+    let content = &site.content;
+    let articles: Vec<Document> = content
+        .articles
+        .par_iter()
+        .map(|a| render_one(a.source, a.body_start, &a.system, true))
+        .collect();
+    let systems: Vec<Document> = content
+        .systems
+        .iter()
+        .map(|s| match s.source {
+            Some(source) => render_one(source, s.body_start, &s.key, false),
+            None => Document::default(),
+        })
+        .collect();
+    let sessions: Vec<Document> = content
+        .sessions
+        .iter()
+        .map(|s| render_one(s.source, s.body_start, crate::load::SESSIONS_DIR, false))
+        .collect();
+    let weekly: Vec<Document> = content
+        .weekly
+        .iter()
+        .map(|w| render_one(w.source, w.body_start, crate::load::WEEKLY_DIR, false))
+        .collect();
+
+    let mut rendered = Rendered {
+        articles,
+        systems,
+        sessions,
+        weekly,
+        assets: BTreeSet::new(),
+    };
+    for doc in rendered.all_mut() {
+        diagnostics.extend(std::mem::take(&mut doc.diagnostics));
+    }
+    check_anchors(site, &rendered, diagnostics);
+    rendered.assets = rendered
+        .all()
+        .flat_map(|d| d.assets.iter().cloned())
+        .collect();
+    rendered
+}
+
+impl Rendered {
+    fn all(&self) -> impl Iterator<Item = &Document> {
+        self.articles
+            .iter()
+            .chain(&self.systems)
+            .chain(&self.sessions)
+            .chain(&self.weekly)
+    }
+
+    fn all_mut(&mut self) -> impl Iterator<Item = &mut Document> {
+        self.articles
+            .iter_mut()
+            .chain(&mut self.systems)
+            .chain(&mut self.sessions)
+            .chain(&mut self.weekly)
+    }
+}
+
+/// Every `#anchor` used, in the same document or in a linked answer, must exist there.
+fn check_anchors(site: &Site, rendered: &Rendered, diagnostics: &mut Diagnostics) {
+    for doc in rendered.all() {
+        for used in &doc.anchor_uses {
+            let (target, name) = match &used.article {
+                None => (doc, "this page".to_string()),
+                Some(id) => match site.by_id.get(id) {
+                    Some(&i) => (&rendered.articles[i], id.to_string()),
+                    None => continue,
+                },
+            };
+            if target.anchors.contains(&used.anchor) {
+                continue;
+            }
+            diagnostics.push(
+                Diagnostic::error(
+                    "broken-anchor",
+                    format!("{name} has no anchor `#{}`", used.anchor),
+                )
+                .at(used.span)
+                .label("this anchor does not exist")
+                .help(describe_anchors(target)),
+            );
+        }
+    }
+}
+
+fn describe_anchors(doc: &Document) -> String {
+    let mut parts = Vec::new();
+    if let (Some(first), Some(last)) = (doc.steps.first(), doc.steps.last()) {
+        parts.push(format!(
+            "steps #step-{} to #step-{}",
+            first.number, last.number
+        ));
+    }
+    let headings: Vec<String> = doc.headings.iter().map(|h| format!("#{}", h.id)).collect();
+    if !headings.is_empty() {
+        parts.push(format!("headings {}", headings.join(", ")));
+    }
+    if parts.is_empty() {
+        "the target has no steps or headings to link to".to_string()
+    } else {
+        format!("it has {}", parts.join("; "))
+    }
+}

@@ -1,0 +1,129 @@
+//! The theme: templates and static files.
+//!
+//! The built-in theme is compiled into the binary, so an installed `qaportal` works anywhere. A
+//! site may name its own theme under `themes/<name>/`; its templates and static files replace the
+//! built-in ones of the same name, and anything it does not provide falls back to the built-in.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+
+static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Files served under `/static/`, by path relative to the theme's `static/`.
+    pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
+}
+
+impl Theme {
+    /// `/static/<path>?v=<hash>`: the hash changes when the file does, so browsers and the service
+    /// worker never keep a stale copy while unchanged files stay cached across builds.
+    pub fn asset_urls(&self, base_path: &str) -> BTreeMap<String, String> {
+        self.static_files
+            .iter()
+            .map(|(path, bytes)| {
+                let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+                (
+                    path.clone(),
+                    format!("{base_path}static/{path}?v={:08x}", hash as u32),
+                )
+            })
+            .collect()
+    }
+}
+
+pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates: BTreeMap<String, Cow<'static, str>> = BTreeMap::new();
+    let mut static_files: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
+    collect_built_in(&BUILT_IN, &mut templates, &mut static_files);
+
+    let mut problems = Vec::new();
+    if let Some(name) = &config.theme {
+        let dir = root.join("themes").join(name);
+        if !dir.is_dir() {
+            return Err(vec![
+                Diagnostic::error("theme", format!("theme `{name}` not found at {}", dir.display()))
+                    .help("create themes/<name>/templates and themes/<name>/static, or remove `theme` from qaportal.toml"),
+            ]);
+        }
+        for (relative, bytes) in read_dir_files(&dir.join("templates"), &mut problems) {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    templates.insert(relative, Cow::Owned(text));
+                }
+                Err(_) => problems.push(Diagnostic::error(
+                    "theme",
+                    format!("themes/{name}/templates/{relative} is not valid UTF-8"),
+                )),
+            }
+        }
+        for (relative, bytes) in read_dir_files(&dir.join("static"), &mut problems) {
+            static_files.insert(relative, Cow::Owned(bytes));
+        }
+    }
+
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    if let Err(error) =
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_ref())))
+    {
+        problems.push(
+            Diagnostic::error("template", format!("a template does not compile: {error}"))
+                .help("fix the template of the site's theme; the built-in ones are in themes/default/templates"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(Theme { tera, static_files })
+    } else {
+        Err(problems)
+    }
+}
+
+fn collect_built_in(
+    dir: &'static Dir<'static>,
+    templates: &mut BTreeMap<String, Cow<'static, str>>,
+    static_files: &mut BTreeMap<String, Cow<'static, [u8]>>,
+) {
+    for file in dir.files() {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = file.contents_utf8().expect("built-in templates are UTF-8");
+            templates.insert(name.to_string(), Cow::Borrowed(text));
+        } else if let Some(name) = path.strip_prefix("static/") {
+            static_files.insert(name.to_string(), Cow::Borrowed(file.contents()));
+        }
+    }
+    for sub in dir.dirs() {
+        collect_built_in(sub, templates, static_files);
+    }
+}
+
+fn read_dir_files(dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => match std::fs::read(entry.path()) {
+                Ok(bytes) => files.push((crate::source::display_path(dir, entry.path()), bytes)),
+                Err(error) => problems.push(Diagnostic::error(
+                    "theme",
+                    format!("cannot read {}: {error}", entry.path().display()),
+                )),
+            },
+            Ok(_) => {}
+            Err(error) => problems.push(Diagnostic::error(
+                "theme",
+                format!("cannot read theme: {error}"),
+            )),
+        }
+    }
+    files
+}
