@@ -381,7 +381,7 @@ mod tests {
                 weeks_in_year: 52
             })
         );
-        assert_eq!("2017-W00".parse::<IsoWeek>().is_err(), true);
+        assert!("2017-W00".parse::<IsoWeek>().is_err());
         assert_eq!("2017W31".parse::<IsoWeek>(), Err(WeekError::Format));
         assert_eq!("2017-W3".parse::<IsoWeek>(), Err(WeekError::Format));
     }

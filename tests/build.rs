@@ -1,0 +1,355 @@
+//! The build as a user runs it: what it writes, and that it never loses the previous site.
+
+mod common;
+
+use common::{TestSite, qaportal, stderr, stdout, tree};
+
+#[test]
+fn writes_the_expected_pages() {
+    let site = TestSite::new();
+    let output = site.build_ok();
+    assert!(stdout(&output).contains("built "), "{}", stdout(&output));
+
+    let article = site.read("public/account/reset-password/index.html");
+    assert!(article.contains("<h1>交易密码忘记了怎么办？</h1>"));
+    assert!(
+        article.contains("<h2 id=\"处理步骤\">处理步骤</h2>"),
+        "Chinese heading anchors"
+    );
+    assert!(article.contains("<li id=\"step-1\" class=\"step\">打开 APP 点击“忘记密码”。</li>"));
+    assert!(article.contains("<li id=\"step-3\" class=\"step\">"));
+    assert!(article.contains(">咨询类<"), "category shown");
+    assert!(
+        article
+            .contains("https://itsm.example.com/new?article=KB-0001&amp;title=%E4%BA%A4%E6%98%93"),
+        "feedback link with the id and title filled in"
+    );
+    assert!(article.contains("lang=\"zh-CN\""));
+
+    let system = site.read("public/account/index.html");
+    assert!(system.contains("href=\"/account/reset-password/\""));
+    assert!(system.contains("咨询类"));
+
+    let home = site.read("public/index.html");
+    assert!(home.contains("href=\"/account/\""));
+    assert!(
+        home.contains("action=\"/search/\""),
+        "search box submits to /search/?q="
+    );
+
+    assert!(site.path("public/404.html").exists());
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://qa.example.com/account/reset-password/</loc>"));
+    let robots = site.read("public/robots.txt");
+    assert!(robots.contains("Sitemap: https://qa.example.com/sitemap.xml"));
+}
+
+#[test]
+fn pages_make_no_external_requests() {
+    let site = TestSite::new();
+    site.build_ok();
+    for (path, bytes) in tree(&site.path("public")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attribute in ["src=\"http", "href=\"http"] {
+            for (i, _) in html.match_indices(attribute) {
+                let tag_start = html[..i].rfind('<').unwrap();
+                let tag = &html[tag_start..i];
+                assert!(
+                    tag.starts_with("<a ") || tag.starts_with("<link rel=\"canonical\""),
+                    "{path} loads something from another site: {}",
+                    &html[tag_start..i + 60.min(html.len() - i)]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn permalinks_and_aliases_redirect() {
+    let site = TestSite::new();
+    site.build_ok();
+    for redirect in [
+        "public/a/KB-0001/index.html",
+        "public/faq/mima.html",
+        "public/old/password/index.html",
+    ] {
+        let html = site.read(redirect);
+        assert!(
+            html.contains(
+                "<meta http-equiv=\"refresh\" content=\"0; url=/account/reset-password/\">"
+            ),
+            "{redirect}:\n{html}"
+        );
+        assert!(html.contains(
+            "<link rel=\"canonical\" href=\"https://qa.example.com/account/reset-password/\">"
+        ));
+    }
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_link() {
+    let site = TestSite::new();
+    let output = site.run(&[
+        "build",
+        "--as-of",
+        "2026-11-22",
+        "--base-url",
+        "https://example.com/help",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let article = site.read("public/account/reset-password/index.html");
+    assert!(article.contains("href=\"/help/account/\""));
+    assert!(article.contains("href=\"/help/static/style.css?v="));
+    assert!(article.contains("https://example.com/help/a/KB-0001/"));
+    let redirect = site.read("public/a/KB-0001/index.html");
+    assert!(redirect.contains("url=/help/account/reset-password/"));
+}
+
+#[test]
+fn bom_and_crlf_files_build_correctly() {
+    let site = TestSite::new();
+    let text = "\u{feff}---\r\nid: KB-0002\r\ntitle: 带 BOM 和 CRLF 的文件\r\ncategory: 数据类\r\n---\r\n\r\n## 处理步骤\r\n\r\n1. 第一步\r\n2. 第二步\r\n";
+    site.write("content/account/windows.md", text);
+    site.write(
+        "content/account/_system.md",
+        "\u{feff}+++\r\ntitle = \"账户\"\r\n+++\r\n",
+    );
+    site.build_ok();
+    let html = site.read("public/account/windows/index.html");
+    assert!(html.contains("<h1>带 BOM 和 CRLF 的文件</h1>"));
+    assert!(
+        html.contains("<li id=\"step-2\" class=\"step\">第二步</li>"),
+        "{html}"
+    );
+    assert!(!html.contains('\u{feff}'));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let site = TestSite::new();
+    site.build_ok();
+    let before = tree(&site.path("public"));
+
+    site.write(
+        "content/account/new.md",
+        "---\nid: KB-0002\ntitle: 新问题\ncategory: 咨询类\n---\n\n[坏链接](KB-0404)\n",
+    );
+    let output = site.build();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("was left as it was"));
+    assert_eq!(
+        tree(&site.path("public")),
+        before,
+        "public/ must be byte-identical after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("public") && n != "public")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::new();
+    site.run(&["build", "--as-of", "2026-11-22", "--out", "one"]);
+    site.run(&["build", "--as-of", "2026-11-22", "--out", "two"]);
+    let one = tree(&site.path("one"));
+    assert!(one.len() > 5);
+    assert_eq!(one, tree(&site.path("two")));
+}
+
+#[test]
+fn a_successful_build_replaces_the_old_site() {
+    let site = TestSite::new();
+    site.build_ok();
+    site.remove("content/account/reset-password.md");
+    site.write(
+        "content/account/other.md",
+        "---\nid: KB-0002\ntitle: 另一个问题\ncategory: 其他类\n---\n",
+    );
+    site.build_ok();
+    assert!(
+        !site.path("public/account/reset-password").exists(),
+        "removed answers disappear"
+    );
+    assert!(site.path("public/account/other/index.html").exists());
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let site = TestSite::new();
+    let output = site.run(&["build", "--as-of", "2026-11-22", "--out", "content"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("was not written by qaportal"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(site.path("content/account/reset-password.md").exists());
+}
+
+#[test]
+fn drafts_are_published_only_with_the_flag() {
+    let site = TestSite::new();
+    site.write(
+        "content/account/draft.md",
+        "---\nid: KB-0002\ntitle: 草稿\ncategory: 咨询类\ndraft: true\n---\n",
+    );
+    site.build_ok();
+    assert!(!site.path("public/account/draft").exists());
+    assert!(!site.read("public/account/index.html").contains("草稿"));
+    let output = site.run(&["build", "--as-of", "2026-11-22", "--drafts"]);
+    assert!(output.status.success());
+    assert!(site.path("public/account/draft/index.html").exists());
+}
+
+#[test]
+fn links_between_answers_are_rewritten() {
+    let site = TestSite::new();
+    site.write(
+        "content/account/links.md",
+        "---\nid: KB-0002\ntitle: 链接\ncategory: 咨询类\n---\n\n见[重置](KB-0001#step-2)、[同一篇](reset-password.md)和[本页](#说明)。\n\n## 说明\n",
+    );
+    site.build_ok();
+    let html = site.read("public/account/links/index.html");
+    assert!(
+        html.contains("href=\"/account/reset-password/#step-2\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/account/reset-password/\""));
+    assert!(
+        html.contains("href=\"#%E8%AF%B4%E6%98%8E\""),
+        "the anchor of 说明, percent-encoded"
+    );
+}
+
+#[test]
+fn images_are_copied() {
+    let site = TestSite::new();
+    site.write("content/account/images/login.png", b"\x89PNG fake");
+    site.write(
+        "content/account/img.md",
+        "---\nid: KB-0002\ntitle: 图片\ncategory: 咨询类\n---\n\n![登录页](images/login.png)\n",
+    );
+    site.build_ok();
+    assert_eq!(
+        std::fs::read(site.path("public/account/images/login.png")).unwrap(),
+        b"\x89PNG fake"
+    );
+    let html = site.read("public/account/img/index.html");
+    assert!(
+        html.contains("<img src=\"/account/images/login.png\" alt=\"登录页\" loading=\"lazy\">"),
+        "{html}"
+    );
+}
+
+#[test]
+fn raw_html_is_sanitized_by_default_and_configurable() {
+    let site = TestSite::new();
+    let body = "---\nid: KB-0002\ntitle: HTML\ncategory: 咨询类\n---\n\n<div onclick=\"steal()\">提示<script>alert(1)</script></div>\n\n<details><summary>更多</summary>\n\n内容\n\n</details>\n";
+    site.write("content/account/html.md", body);
+    site.build_ok();
+    let html = site.read("public/account/html/index.html");
+    assert!(
+        !html.contains("onclick") && !html.contains("alert(1)"),
+        "{html}"
+    );
+    assert!(html.contains("<details><summary>更多</summary>"));
+
+    site.write(
+        "qaportal.toml",
+        format!("{}[markdown]\nraw_html = \"escape\"\n", common::CONFIG),
+    );
+    site.build_ok();
+    let html = site.read("public/account/html/index.html");
+    assert!(html.contains("&lt;div onclick="), "escaped as text");
+}
+
+#[test]
+fn a_site_theme_overrides_templates_and_static_files() {
+    let site = TestSite::new();
+    site.write(
+        "qaportal.toml",
+        format!("{}theme = \"brand\"\n", common::CONFIG),
+    );
+    site.write(
+        "themes/brand/templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<p>品牌 404</p>{% endblock main %}",
+    );
+    site.write("themes/brand/static/style.css", "body { color: red }");
+    site.build_ok();
+    assert!(site.read("public/404.html").contains("品牌 404"));
+    assert_eq!(site.read("public/static/style.css"), "body { color: red }");
+    assert!(
+        site.read("public/index.html").contains("按系统查找"),
+        "other templates fall back to the built-in theme"
+    );
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    qaportal().arg("init").arg(&root).assert().success();
+    qaportal()
+        .current_dir(&root)
+        .args(["build", "--as-of", "2026-11-22"])
+        .assert()
+        .success();
+    assert!(
+        root.join("public/account/reset-trading-password/index.html")
+            .exists()
+    );
+    let again = qaportal().arg("init").arg(&root).output().unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "init refuses a non-empty folder"
+    );
+}
+
+#[test]
+fn new_creates_an_article_with_the_next_free_id() {
+    let site = TestSite::new();
+    site.write(
+        "content/account/second.md",
+        "---\nid: KB-0007\ntitle: 第二\ncategory: 咨询类\ndraft: true\n---\n",
+    );
+    let output = site.run(&["new", "account", "银证转账失败怎么办？"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("KB-0008"), "{}", stdout(&output));
+    let text = site.read("content/account/kb-0008.md");
+    assert!(text.contains("id: KB-0008\ntitle: 银证转账失败怎么办？\n"));
+    assert!(text.contains("draft: true"));
+    site.run(&["check", "--as-of", "2026-11-22"]);
+    let output = site.run(&["new", "nosuch", "标题"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("the systems are: account"));
+}
+
+#[test]
+fn source_date_epoch_sets_the_build_date() {
+    let site = TestSite::new();
+    let one = qaportal()
+        .current_dir(site.root())
+        .args(["build", "--out", "one"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(one.status.success());
+    let two = qaportal()
+        .current_dir(site.root())
+        .args(["build", "--out", "two", "--as-of", "2023-11-14"])
+        .output()
+        .unwrap();
+    assert!(two.status.success());
+    assert_eq!(tree(&site.path("one")), tree(&site.path("two")));
+}
