@@ -160,7 +160,13 @@ fn parse_yaml(front: &str) -> Result<Node, ParseError> {
             range: 0..0,
         });
     }
-    match serde_saphyr::from_str::<YamlNode>(front) {
+    // YAML 1.2 booleans only: with YAML 1.1's, the `on` of `reviewed: { by: …, on: … }` and a
+    // tag like `no` would silently become true/false. Ids like `0042` stay text.
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+    };
+    match serde_saphyr::from_str_with_options::<YamlNode>(front, options) {
         Ok(node) => Ok(node.0),
         Err(error) => {
             let offset = error.location().map(|l| {
@@ -388,6 +394,26 @@ mod tests {
             panic!()
         };
         assert_eq!(&front[tags[1].range.clone()], "乙");
+    }
+
+    #[test]
+    fn yaml_on_and_no_are_text() {
+        let node = parse(
+            Format::Yaml,
+            "reviewed: { by: 王敏, on: 2024-03-01 }\ntags: [no, yes]\n",
+        )
+        .unwrap();
+        let Value::Table(entries) = node.value else {
+            panic!()
+        };
+        let Value::Table(review) = &entries[0].1.value else {
+            panic!()
+        };
+        assert_eq!(review[1].0.value, Value::Text("on".into()));
+        let Value::List(tags) = &entries[1].1.value else {
+            panic!()
+        };
+        assert_eq!(tags[0].value, Value::Text("no".into()));
     }
 
     #[test]
