@@ -29,6 +29,8 @@ pub struct Report {
     pub files: usize,
     pub elapsed: Duration,
     pub written: bool,
+    /// Time spent in each stage, in order, for `--timings`.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl Report {
@@ -56,6 +58,7 @@ pub fn build(options: &Options, progress: &dyn Progress) -> Report {
         files: 0,
         elapsed: Duration::ZERO,
         written: false,
+        timings: Vec::new(),
     };
     run(options, progress, &mut report);
     report.diagnostics.sort(&report.sources);
@@ -63,9 +66,27 @@ pub fn build(options: &Options, progress: &dyn Progress) -> Report {
     report
 }
 
+/// Records how long each stage took.
+struct Clock<'a> {
+    timings: &'a mut Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Clock<'_> {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.timings.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
 fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     let sources = &mut report.sources;
     let diagnostics = &mut report.diagnostics;
+    let mut clock = Clock {
+        timings: &mut report.timings,
+        last: Instant::now(),
+    };
 
     progress.stage("loading", 0);
     let (mut config, config_source) = match config::load(&options.root, sources) {
@@ -82,6 +103,7 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         config.base_url = format!("{}/", base_url.trim_end_matches('/'));
     }
     let content = load::load(&options.root, sources, diagnostics);
+    clock.lap("load");
 
     let validate_options = validate::Options {
         drafts: options.drafts,
@@ -103,6 +125,7 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
 
     progress.stage("rendering", site.content.articles.len());
     let rendered = render::render(&site, sources, diagnostics);
+    clock.lap("render");
 
     let assembled = assemble::assemble(
         &site,
@@ -111,6 +134,7 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         diagnostics,
     );
     report.pages = assembled.pages.len();
+    clock.lap("assemble");
     if diagnostics.has_errors() {
         return;
     }
@@ -134,11 +158,13 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         });
     }
     report.files = files.len();
+    clock.lap("templates");
 
     if let Some(out) = &options.out {
         match output::write_atomically(out, &files) {
             Ok(()) => report.written = true,
             Err(message) => diagnostics.push(Diagnostic::error("output", message)),
         }
+        clock.lap("write");
     }
 }

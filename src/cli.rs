@@ -38,6 +38,9 @@ enum Command {
         /// Output folder, replaced as a whole when the build succeeds.
         #[arg(long, default_value = "public", value_name = "DIR")]
         out: PathBuf,
+        /// Print how long each stage of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check the site source without writing anything.
     Check {
@@ -108,14 +111,14 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     match cli.command {
-        Command::Build { site, out } => {
+        Command::Build { site, out, timings } => {
             let out = if out.is_absolute() {
                 out
             } else {
                 cli.root.join(out)
             };
             match site_options(&cli.root, &site, Some(out)) {
-                Ok(options) => run_build(&options, cli.quiet, color),
+                Ok(options) => run_build(&options, cli.quiet, timings, color),
                 Err(message) => usage_error(&message),
             }
         }
@@ -172,7 +175,7 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run_build(options: &build::Options, quiet: bool, color: bool) -> ExitCode {
+fn run_build(options: &build::Options, quiet: bool, timings: bool, color: bool) -> ExitCode {
     let bar = (!quiet && std::io::stderr().is_terminal()).then(BarProgress::new);
     let report = match &bar {
         Some(bar) => build::build(options, bar),
@@ -182,6 +185,11 @@ fn run_build(options: &build::Options, quiet: bool, color: bool) -> ExitCode {
         bar.bar.finish_and_clear();
     }
     print_problems(&report, color);
+    if timings {
+        for (stage, duration) in &report.timings {
+            eprintln!("{stage:>10} {:>8.1} ms", duration.as_secs_f64() * 1000.0);
+        }
+    }
     if !report.succeeded() {
         eprintln!(
             "error: build failed ({}); {} was left as it was",
