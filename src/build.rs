@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use jiff::civil::Date;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::source::Sources;
 use crate::{assemble, config, load, output, render, theme, validate};
@@ -66,6 +67,71 @@ pub fn build(options: &Options, progress: &dyn Progress) -> Report {
     report
 }
 
+/// The first stages, shared with commands that need the site but no pages (`week`): the
+/// config, the content and the ticket data, validated. `None` when the config is unusable.
+pub fn prepare(
+    options: &Options,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+) -> Option<Site> {
+    let mut timings = Vec::new();
+    let mut clock = Clock {
+        timings: &mut timings,
+        last: Instant::now(),
+    };
+    load_site(options, sources, diagnostics, &mut clock)
+}
+
+fn load_site(
+    options: &Options,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+    clock: &mut Clock,
+) -> Option<Site> {
+    let (mut config, config_source) = match config::load(&options.root, sources) {
+        Ok(loaded) => loaded,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return None;
+        }
+    };
+    if let Some(base_url) = &options.base_url {
+        if let Err(message) = config::check_base_url(base_url) {
+            diagnostics.push(Diagnostic::error(
+                "config",
+                format!("--base-url: {message}"),
+            ));
+            return None;
+        }
+        config.base_url = format!("{}/", base_url.trim_end_matches('/'));
+    }
+    let content = load::load(&options.root, sources, diagnostics);
+    clock.lap("load");
+    let tickets = load::tickets::load(
+        &options.root,
+        &content,
+        config.tickets.strict,
+        sources,
+        diagnostics,
+    );
+    clock.lap("tickets");
+    let validate_options = validate::Options {
+        drafts: options.drafts,
+        as_of: options.as_of,
+    };
+    let site = validate::validate(
+        config,
+        config_source,
+        content,
+        tickets,
+        &validate_options,
+        sources,
+        diagnostics,
+    );
+    clock.lap("validate");
+    Some(site)
+}
+
 /// Records how long each stage took.
 struct Clock<'a> {
     timings: &'a mut Vec<(&'static str, Duration)>,
@@ -89,34 +155,9 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     };
 
     progress.stage("loading", 0);
-    let (mut config, config_source) = match config::load(&options.root, sources) {
-        Ok(loaded) => loaded,
-        Err(problems) => return diagnostics.extend(problems),
+    let Some(site) = load_site(options, sources, diagnostics, &mut clock) else {
+        return;
     };
-    if let Some(base_url) = &options.base_url {
-        if let Err(message) = config::check_base_url(base_url) {
-            return diagnostics.push(Diagnostic::error(
-                "config",
-                format!("--base-url: {message}"),
-            ));
-        }
-        config.base_url = format!("{}/", base_url.trim_end_matches('/'));
-    }
-    let content = load::load(&options.root, sources, diagnostics);
-    clock.lap("load");
-
-    let validate_options = validate::Options {
-        drafts: options.drafts,
-        as_of: options.as_of,
-    };
-    let site = validate::validate(
-        config,
-        config_source,
-        content,
-        &validate_options,
-        sources,
-        diagnostics,
-    );
 
     let mut theme = match theme::load(&options.root, &site.config) {
         Ok(theme) => theme,
@@ -144,6 +185,12 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         Ok(files) => files,
         Err(problems) => return diagnostics.extend(problems),
     };
+    for (path, bytes) in assembled.files {
+        files.push(OutputFile {
+            path: output::file_for(&path),
+            contents: Contents::Bytes(bytes),
+        });
+    }
     for (path, bytes) in std::mem::take(&mut theme.static_files) {
         files.push(OutputFile {
             path: format!("static/{path}"),

@@ -50,6 +50,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print a week's hot-issue ranking from the ticket data, and optionally start its weekly page.
+    Week {
+        /// The ISO week, e.g. 2017-W31; default: the week of --as-of.
+        week: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Write content/weekly/<week>.md prefilled with the ranking.
+        #[arg(long)]
+        write: bool,
+        /// With --write: replace an existing weekly page.
+        #[arg(long, requires = "write")]
+        force: bool,
+    },
     /// Create a new site with one system and one answer.
     Init {
         /// Folder to create (must not exist or be empty).
@@ -124,6 +137,15 @@ pub fn main() -> ExitCode {
         }
         Command::Check { site, format } => match site_options(&cli.root, &site, None) {
             Ok(options) => run_check(&options, format, color),
+            Err(message) => usage_error(&message),
+        },
+        Command::Week {
+            week,
+            site,
+            write,
+            force,
+        } => match site_options(&cli.root, &site, None) {
+            Ok(options) => run_week(&options, week.as_deref(), write, force, color),
             Err(message) => usage_error(&message),
         },
         Command::Init { dir } => match scaffold::init(&dir) {
@@ -244,6 +266,58 @@ fn run_check(options: &build::Options, format: Format, color: bool) -> ExitCode 
     } else {
         ExitCode::from(1)
     }
+}
+
+fn run_week(
+    options: &build::Options,
+    week: Option<&str>,
+    write: bool,
+    force: bool,
+    color: bool,
+) -> ExitCode {
+    let week = match week {
+        Some(text) => match text.parse::<crate::model::IsoWeek>() {
+            Ok(week) => week,
+            Err(error) => return usage_error(&format!("`{text}` is not an ISO week: {error}")),
+        },
+        None => crate::model::IsoWeek::of(options.as_of),
+    };
+    let mut sources = crate::source::Sources::default();
+    let mut diagnostics = crate::diagnostic::Diagnostics::default();
+    let site = build::prepare(options, &mut sources, &mut diagnostics);
+    diagnostics.sort(&sources);
+    if !diagnostics.is_empty() {
+        eprint!("{}", diagnostics.render(&sources, color));
+    }
+    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
+        eprintln!("error: {}", diagnostics.summary());
+        return ExitCode::from(1);
+    };
+    let report = crate::hot::report(&site, &site.tickets, week);
+    print!("{}", crate::hot::format_report(&site, &report));
+    if write {
+        let path = options
+            .root
+            .join("content")
+            .join(crate::load::WEEKLY_DIR)
+            .join(format!("{week}.md"));
+        if path.exists() && !force {
+            eprintln!(
+                "error: {} exists; pass --force to replace it",
+                path.display()
+            );
+            return ExitCode::from(1);
+        }
+        let note = crate::hot::weekly_note(&site, &report);
+        if let Err(error) = std::fs::create_dir_all(path.parent().expect("has a parent"))
+            .and_then(|()| std::fs::write(&path, note))
+        {
+            eprintln!("error: cannot write {}: {error}", path.display());
+            return ExitCode::from(1);
+        }
+        println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
 }
 
 fn print_problems(report: &Report, color: bool) {

@@ -40,6 +40,17 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub review: ReviewConfig,
+    #[serde(default)]
+    pub tickets: TicketsConfig,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketsConfig {
+    /// Malformed ticket rows, unknown articles and systems fail the build instead of being
+    /// skipped with a warning.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]

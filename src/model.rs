@@ -234,6 +234,8 @@ pub struct Article {
     pub tags: Vec<String>,
     pub summary: Option<String>,
     pub hot: Vec<IsoWeek>,
+    /// When the answer was first published; the weekly page lists the week's new answers.
+    pub created: Option<Date>,
     pub updated: Option<Date>,
     pub reviewed: Option<Review>,
     pub aliases: Vec<Located<String>>,
@@ -330,6 +332,8 @@ pub struct Site {
     pub by_content_path: std::collections::HashMap<String, usize>,
     /// Ids of drafts left out of this build, so a link to one gets a precise message.
     pub unpublished: std::collections::HashSet<ArticleId>,
+    /// Ticket exports aggregated per week (empty without `data/tickets/`).
+    pub tickets: crate::load::tickets::TicketData,
 }
 
 impl Site {

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::tickets::TicketData;
 use crate::model::{ArticleId, Content, Site};
 use crate::source::{SourceId, Sources, Span};
 
@@ -22,6 +23,7 @@ pub fn validate(
     config: Config,
     config_source: SourceId,
     mut content: Content,
+    tickets: TicketData,
     options: &Options,
     sources: &Sources,
     diagnostics: &mut Diagnostics,
@@ -59,6 +61,7 @@ pub fn validate(
         by_id,
         by_content_path,
         unpublished,
+        tickets,
     }
 }
 
@@ -164,8 +167,10 @@ pub fn normalize_alias(alias: &str) -> Result<String, &'static str> {
     if alias.split('/').any(|part| part == ".." || part == ".") {
         return Err("an alias may not contain `.` or `..` segments");
     }
-    if alias.contains(['?', '#', '\\']) || alias.chars().any(char::is_whitespace) {
-        return Err("an alias may not contain `?`, `#`, `\\` or spaces");
+    if alias.contains(['?', '#', '\\', '&', '"', '\'', '<', '>'])
+        || alias.chars().any(char::is_whitespace)
+    {
+        return Err("an alias may not contain spaces or any of ? # \\ & \" ' < >");
     }
     let last = alias.rsplit('/').next().unwrap_or("");
     if alias.ends_with('/') || last.contains('.') {

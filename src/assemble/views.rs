@@ -3,10 +3,15 @@
 //! Templates get only these views (never the model), so that a theme author reads one file to
 //! know every name available, and the model can change without breaking themes.
 
+use std::collections::BTreeMap;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
-use crate::model::{Article, Category, Site};
-use crate::render::Document;
+use super::sessions::SessionLink;
+use super::weekly::WeekSummary;
+use crate::model::{Article, Category, Site, System};
+use crate::render::{Document, Rendered};
 
 /// Site-wide values, available in every template as `site`.
 #[derive(Serialize)]
@@ -18,6 +23,10 @@ pub struct SiteView {
     pub base_url: String,
     pub home_url: String,
     pub search_url: String,
+    pub hot_url: String,
+    pub sessions_url: String,
+    /// Absolute: feed readers are elsewhere.
+    pub feed_url: String,
     pub sitemap_url: String,
     pub feedback_url: Option<String>,
     /// Static file URLs with cache-busting hashes: `site.assets["style.css"]`.
@@ -108,6 +117,10 @@ pub struct ArticleView {
     pub headings: Vec<HeadingView>,
     pub steps: Vec<StepView>,
     pub feedback_url: Option<String>,
+    /// The live sessions that covered this answer, newest first.
+    pub sessions: Vec<SessionLink>,
+    pub qr_url: String,
+    pub present_url: String,
 }
 
 #[derive(Serialize)]
@@ -125,6 +138,8 @@ pub struct SystemView {
     pub description: Option<String>,
     pub intro: String,
     pub groups: Vec<CategoryGroup>,
+    /// This system's answers among the current week's hot issues.
+    pub hot: Option<WeekSummary>,
 }
 
 /// A redirect page: `redirect` in `redirect.html`.
@@ -164,5 +179,97 @@ pub fn article_link(site: &Site, article: &Article, doc: &Document) -> ArticleLi
         url: site.url(&article.path()),
         summary: summary(article, doc),
         category: article.category.into(),
+    }
+}
+
+pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
+    let config = &site.config;
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for article in &site.content.articles {
+        *counts.entry(article.system.as_str()).or_default() += 1;
+    }
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        team: config.team.clone(),
+        base_url: config.base_url.clone(),
+        home_url: site.url("/"),
+        search_url: site.url("/search/"),
+        hot_url: site.url("/hot/"),
+        sessions_url: site.url("/sessions/"),
+        feed_url: site.absolute_url("/feed.xml"),
+        sitemap_url: site.absolute_url("/sitemap.xml"),
+        feedback_url: config
+            .feedback_url
+            .as_ref()
+            .map(|t| fill_feedback(t, "", "", &config.base_url)),
+        assets,
+        systems: site
+            .content
+            .systems
+            .iter()
+            .map(|s| SystemTile {
+                key: s.key.clone(),
+                title: s.title.clone(),
+                description: s.description.clone(),
+                url: site.url(&s.path()),
+                count: counts.get(s.key.as_str()).copied().unwrap_or(0),
+            })
+            .collect(),
+        as_of: site.as_of.to_string(),
+    }
+}
+
+/// Everything but RFC 3986's unreserved characters is encoded in a query value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Fills `{id}`, `{title}` and `{url}` of the feedback link template, URL-encoded.
+pub fn fill_feedback(template: &str, id: &str, title: &str, url: &str) -> String {
+    let encode = |s: &str| utf8_percent_encode(s, QUERY_VALUE).to_string();
+    template
+        .replace("{id}", &encode(id))
+        .replace("{title}", &encode(title))
+        .replace("{url}", &encode(url))
+}
+
+pub fn system_view(
+    site: &Site,
+    rendered: &Rendered,
+    system: &System,
+    intro: &Document,
+) -> SystemView {
+    let mut groups: Vec<CategoryGroup> = Category::ALL
+        .iter()
+        .map(|c| CategoryGroup {
+            key: c.key(),
+            label: c.label(),
+            articles: Vec::new(),
+        })
+        .collect();
+    for (article, doc) in site.content.articles.iter().zip(&rendered.articles) {
+        if article.system != system.key {
+            continue;
+        }
+        let index = Category::ALL
+            .iter()
+            .position(|c| *c == article.category)
+            .expect("known category");
+        groups[index]
+            .articles
+            .push(article_link(site, article, doc));
+    }
+    groups.retain(|g| !g.articles.is_empty());
+    SystemView {
+        key: system.key.clone(),
+        title: system.title.clone(),
+        description: system.description.clone(),
+        intro: intro.html.clone(),
+        groups,
+        hot: None,
     }
 }

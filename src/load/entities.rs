@@ -23,6 +23,7 @@ const ARTICLE_FIELDS: &[&str] = &[
     "tags",
     "summary",
     "hot",
+    "created",
     "updated",
     "reviewed",
     "aliases",
@@ -219,6 +220,7 @@ pub fn article(input: &Input, system: &str, problems: &mut Vec<Diagnostic>) -> O
                 .into_iter()
                 .filter_map(|w| week(w, f))
                 .collect();
+            let created = f.date("created").map(|d| d.value);
             let updated = f.date("updated").map(|d| d.value);
             let reviewed = review(f);
             let aliases = f.text_list("aliases");
@@ -233,6 +235,7 @@ pub fn article(input: &Input, system: &str, problems: &mut Vec<Diagnostic>) -> O
                 tags,
                 summary,
                 hot,
+                created,
                 updated,
                 reviewed,
                 aliases,

@@ -6,6 +6,7 @@
 mod entities;
 pub mod fields;
 pub mod frontmatter;
+pub mod tickets;
 
 use std::path::{Path, PathBuf};
 

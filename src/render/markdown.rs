@@ -49,8 +49,10 @@ pub struct Heading {
 pub struct Step {
     pub number: u64,
     pub id: String,
-    /// The step's text, plain, for presentation views and QR captions.
+    /// The step's text, plain, for captions.
     pub text: String,
+    /// The step's content as HTML (without its `<li>`), for presentation views.
+    pub html: String,
 }
 
 /// A link to an anchor, checked once all documents are rendered.
@@ -101,6 +103,7 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         list_depth: 0,
         steps_list: None,
         step_text: None,
+        step_start: 0,
         paragraphs: 0,
         in_first_paragraph: false,
     };
@@ -128,6 +131,8 @@ struct Renderer<'a, 'b> {
     steps_list: Option<(usize, u64)>,
     /// Text of the step being read.
     step_text: Option<String>,
+    /// Where the current step's events start in `out`.
+    step_start: usize,
     paragraphs: usize,
     in_first_paragraph: bool,
 }
@@ -187,8 +192,10 @@ impl<'a> Renderer<'a, '_> {
                         number,
                         id,
                         text: String::new(),
+                        html: String::new(),
                     });
                     self.step_text = Some(String::new());
+                    self.step_start = self.out.len();
                 }
                 _ => self.out.push(Event::Start(Tag::Item)),
             },
@@ -200,6 +207,10 @@ impl<'a> Renderer<'a, '_> {
                         (self.step_text.take(), self.doc.steps.last_mut())
                 {
                     step.text = text.trim().to_string();
+                    pulldown_cmark::html::push_html(
+                        &mut step.html,
+                        self.out[self.step_start..].iter().cloned(),
+                    );
                 }
                 self.end_block();
                 self.out.push(Event::End(TagEnd::Item));
@@ -473,13 +484,22 @@ impl<'a> Renderer<'a, '_> {
     fn finish(mut self) -> Document {
         let mut html = String::with_capacity(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
-        if self.has_raw_html {
-            html = sanitize::clean(&html);
+        let slots = std::mem::take(&mut self.slots);
+        let finish_html = |html: String| {
+            let mut html = if self.has_raw_html {
+                sanitize::clean(&html)
+            } else {
+                html
+            };
+            for (n, markup) in slots.iter().enumerate() {
+                html = html.replace(&format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>"), markup);
+            }
+            html
+        };
+        self.doc.html = finish_html(html);
+        for step in &mut self.doc.steps {
+            step.html = finish_html(std::mem::take(&mut step.html));
         }
-        for (n, markup) in self.slots.iter().enumerate() {
-            html = html.replacen(&format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>"), markup, 1);
-        }
-        self.doc.html = html;
         self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
         self.doc
     }
