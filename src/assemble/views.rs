@@ -25,7 +25,6 @@ pub struct SiteView {
     pub search_url: String,
     pub hot_url: String,
     pub sessions_url: String,
-    /// Absolute: feed readers are elsewhere.
     pub feed_url: String,
     pub sitemap_url: String,
     pub feedback_url: Option<String>,
@@ -198,7 +197,7 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
         search_url: site.url("/search/"),
         hot_url: site.url("/hot/"),
         sessions_url: site.url("/sessions/"),
-        feed_url: site.absolute_url("/feed.xml"),
+        feed_url: site.url("/feed.xml"),
         sitemap_url: site.absolute_url("/sitemap.xml"),
         feedback_url: config
             .feedback_url
