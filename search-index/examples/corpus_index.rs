@@ -57,6 +57,7 @@ fn main() {
                 .fields
                 .iter_mut()
                 .for_each(|f| f.options.unigrams = false),
+            "--no-pinyin-fallback" => config.weights.pinyin_fallback = false,
             "--no-initials" => config
                 .fields
                 .iter_mut()

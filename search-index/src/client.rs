@@ -218,6 +218,7 @@ fn manifest(
         "metaChunk": opts.meta_chunk.max(1),
         "fields": config.fields.iter().map(|f| f.name).collect::<Vec<_>>(),
         "weights": {"char": w.char, "bigram": w.bigram, "word": w.word, "pinyin": w.pinyin},
+        "pinyinFallback": w.pinyin_fallback,
         "systems": systems,
     })
     .to_string()

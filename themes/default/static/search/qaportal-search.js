@@ -14,6 +14,8 @@
   'use strict';
 
   var MAX_INITIALS_RUN = 4;
+  // Function characters that are not terms on their own (tokenizer.rs STOP_CHARS).
+  var STOP_CHARS = '的了吗呢啊吧呀嘛哦哈嗯呃着得地我你他她它们这那个是么请问一下就都也还又把被给和与及或在';
 
   // ---- tokenizer contract (mirror of search-index/src/tokenizer.rs) ----
 
@@ -58,7 +60,7 @@
   function hanTokens(chars, pinyin, unigrams, py, out) {
     var n = chars.length;
     for (var i = 0; i < n; i++) {
-      if (unigrams || n === 1) out.push(chars[i]);
+      if ((unigrams || n === 1) && STOP_CHARS.indexOf(chars[i]) < 0) out.push(chars[i]);
       if (i + 1 < n) out.push(chars[i] + chars[i + 1]);
     }
     if (!pinyin) return;
@@ -273,9 +275,28 @@
     return 0;
   }
 
+  // Weighted clauses of a query. A pinyin pair spelled by two Han characters is a fallback for
+  // homophone typos (邦我 for 帮我): `alt` names that Han bigram, and the pair only counts when the
+  // index does not know the bigram, so a correctly typed query does not count twice.
   function clausesFor(m, query) {
     var w = m.weights;
-    return queryTerms(query).map(function (t) { return { term: t, boost: w[termClass(t)] }; });
+    var py = state.py || EMPTY_PY;
+    var alt = new Map();
+    runs(normalize(query)).forEach(function (r) {
+      if (!r.han) return;
+      for (var i = 0; i + 1 < r.chars.length; i++) {
+        var a = py.byChar.get(r.chars[i]), b = py.byChar.get(r.chars[i + 1]);
+        if (a && b) alt.set(a + "'" + b, r.chars[i] + r.chars[i + 1]);
+      }
+    });
+    return queryTerms(query).map(function (t) {
+      return { term: t, boost: w[termClass(t)], alt: alt.get(t) };
+    });
+  }
+
+  function isKnown(m, loadedByTerm, term) {
+    var s = loadedByTerm.get(term);
+    return !!(s && s.terms.has(term));
   }
 
   // Ranked [{doc, score}] (no metadata): for tests and benches.
@@ -284,7 +305,16 @@
     var m = await manifest();
     await loadPinyin();
     var clauses = clausesFor(m, query);
-    var loaded = await Promise.all(clauses.map(function (c) { return shard(m, shardOf(c.term, m.shards)); }));
+    var needed = new Set();
+    clauses.forEach(function (c) { needed.add(c.term); if (c.alt) needed.add(c.alt); });
+    var names = Array.from(needed);
+    var shards = await Promise.all(names.map(function (t) { return shard(m, shardOf(t, m.shards)); }));
+    var byTerm = new Map();
+    names.forEach(function (t, i) { byTerm.set(t, shards[i]); });
+    if (m.pinyinFallback) {
+      clauses = clauses.filter(function (c) { return !c.alt || !isKnown(m, byTerm, c.alt); });
+    }
+    var loaded = clauses.map(function (c) { return byTerm.get(c.term); });
     var scores = score(m, clauses, loaded);
     var range = null;
     if (opts.system) {
