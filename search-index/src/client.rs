@@ -79,6 +79,30 @@ pub fn lunr_documents(
         .collect()
 }
 
+/// The lunr documents as `lunr.Builder` input (`{fields, k1, b, docs: [{ref, <field>: [tokens]}]}`):
+/// lets tests rebuild the index with lunr itself and compare.
+pub fn builder_input(docs: &[SearchDocument], synonyms: &Synonyms, config: &Config) -> String {
+    let ordered = index_order(docs);
+    let docs: Vec<serde_json::Value> = lunr_documents(&ordered, synonyms, config)
+        .into_iter()
+        .map(|d| {
+            let mut o = serde_json::Map::new();
+            o.insert("ref".into(), d.reference.into());
+            for (f, tokens) in config.fields.iter().zip(d.fields) {
+                o.insert(f.name.into(), tokens.into());
+            }
+            o.into()
+        })
+        .collect();
+    let fields: Vec<serde_json::Value> = config
+        .fields
+        .iter()
+        .map(|f| serde_json::json!({"name": f.name, "boost": f.boost}))
+        .collect();
+    serde_json::json!({"fields": fields, "k1": config.bm25.k1, "b": config.bm25.b, "docs": docs})
+        .to_string()
+}
+
 /// Shard of a term: FNV-1a over its UTF-16 code units (what JavaScript strings index), modulo
 /// the shard count.
 pub fn shard_of(term: &str, shards: usize) -> usize {

@@ -314,6 +314,7 @@
     if (m.pinyinFallback) {
       clauses = clauses.filter(function (c) { return !c.alt || !isKnown(m, byTerm, c.alt); });
     }
+    state.lastClauses = clauses;
     var loaded = clauses.map(function (c) { return byTerm.get(c.term); });
     var scores = score(m, clauses, loaded);
     var range = null;
