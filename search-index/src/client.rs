@@ -41,6 +41,10 @@ pub struct ClientOptions {
     pub meta_chunk: usize,
     /// Also write `.br` files (brotli quality below) besides `.gz`.
     pub brotli: Option<u32>,
+    /// Keep at most this many postings per term, the highest-scoring ones (static index pruning):
+    /// a term in thousands of articles has a tiny idf, and its full list would cost a phone tens
+    /// of kilobytes. `None` keeps everything (the index then equals lunr.Builder's exactly).
+    pub max_postings: Option<usize>,
 }
 
 impl Default for ClientOptions {
@@ -51,6 +55,7 @@ impl Default for ClientOptions {
             shards: None,
             meta_chunk: 32,
             brotli: Some(9),
+            max_postings: Some(256),
         }
     }
 }
@@ -123,7 +128,10 @@ pub fn build_client_index(
 ) -> Vec<OutputFile> {
     let ordered = index_order(docs);
     let lunr_docs = lunr_documents(&ordered, synonyms, config);
-    let index = LunrIndex::build(&config.field_boosts(), config.bm25, &lunr_docs);
+    let mut index = LunrIndex::build(&config.field_boosts(), config.bm25, &lunr_docs);
+    if let Some(cap) = opts.max_postings {
+        index.prune(cap);
+    }
 
     let total: usize = index.terms.iter().map(|t| t.1.len()).sum();
     let shards = opts.shards.unwrap_or_else(|| {

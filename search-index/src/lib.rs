@@ -56,6 +56,8 @@ pub struct Config {
     pub fields: Vec<FieldSpec>,
     pub bm25: Bm25,
     pub weights: QueryWeights,
+    /// Body terms kept per article (the most distinctive ones); 0 keeps all.
+    pub body_terms: usize,
 }
 
 impl Default for Config {
@@ -90,6 +92,7 @@ impl Default for Config {
             ],
             bm25: Bm25 { k1: 1.2, b: 0.75 },
             weights: QueryWeights::default(),
+            body_terms: 48,
         }
     }
 }

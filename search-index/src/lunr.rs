@@ -118,6 +118,18 @@ impl LunrIndex {
         }
     }
 
+    /// Drops all but the `cap` highest-scoring postings of each term (ties: lower field, then doc).
+    /// Scores of the kept postings are unchanged (computed with the full document frequency).
+    pub fn prune(&mut self, cap: usize) {
+        for (_, postings) in &mut self.terms {
+            if postings.len() > cap {
+                postings.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+                postings.truncate(cap);
+                postings.sort_unstable_by_key(|&(f, d, _)| (f, d));
+            }
+        }
+    }
+
     /// Serializes the terms `selected` (indices into `self.terms`, in UTF-16 order) as one
     /// lunr 2.3.9 index: every posting lists every field, `_index` numbers the selected terms
     /// from 0, and each field vector holds that field's scores for the selected terms, sorted by
