@@ -1,0 +1,78 @@
+//! Times the index build of a JSON array of `SearchDocument`s and writes the client index once.
+//!
+//! `bench_index --docs FILE --out DIR [--runs N] [--tantivy DIR]`
+//! Prints min/median/max over N runs of: the client index (tokenize, score, shard, compress) and,
+//! with --tantivy, the tantivy index plus related answers (top 5) of every article.
+use std::path::PathBuf;
+use std::time::Instant;
+
+use search_index::tantivy_index::write_index;
+use search_index::{ClientOptions, Config, SearchDocument, Synonyms, build_client_index};
+
+fn stats(name: &str, mut ms: Vec<f64>) {
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "{name}: min {:.0} ms, median {:.0} ms, max {:.0} ms ({} runs)",
+        ms[0],
+        ms[ms.len() / 2],
+        ms[ms.len() - 1],
+        ms.len()
+    );
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (mut docs, mut out, mut runs, mut tantivy) = (None, None, 3usize, None);
+    while let Some(a) = args.next() {
+        let v = args.next().unwrap_or_else(|| panic!("{a} needs a value"));
+        match a.as_str() {
+            "--docs" => docs = Some(PathBuf::from(v)),
+            "--out" => out = Some(PathBuf::from(v)),
+            "--runs" => runs = v.parse().unwrap(),
+            "--tantivy" => tantivy = Some(PathBuf::from(v)),
+            _ => panic!("unknown argument {a}"),
+        }
+    }
+    let docs: Vec<SearchDocument> =
+        serde_json::from_str(&std::fs::read_to_string(docs.unwrap()).unwrap()).unwrap();
+    let out = out.expect("--out DIR");
+    let (config, syn, opts) = (
+        Config::default(),
+        Synonyms::default(),
+        ClientOptions::default(),
+    );
+    let mut times = Vec::new();
+    let mut files = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        files = build_client_index(&docs, &syn, &config, &opts);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    stats(&format!("client index, {} articles", docs.len()), times);
+    let (mut raw, mut gz, mut br, mut n) = (0, 0, 0, 0);
+    for f in &files {
+        let path = out.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &f.bytes).unwrap();
+        if f.path.ends_with(".gz") {
+            gz += f.bytes.len()
+        } else if f.path.ends_with(".br") {
+            br += f.bytes.len()
+        } else {
+            raw += f.bytes.len();
+            n += 1
+        }
+    }
+    println!("client index: {n} files, {raw} bytes raw, {gz} gzip, {br} brotli");
+    if let Some(dir) = tantivy {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let idx = write_index(&dir, &docs, &syn, &config).unwrap();
+            let related = idx.related_all(5).unwrap();
+            assert_eq!(related.len(), docs.len());
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        stats("tantivy index + related answers", times);
+    }
+}

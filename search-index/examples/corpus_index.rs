@@ -1,0 +1,117 @@
+//! Builds the client index of a bench site made from the tonghuashun-faq corpus (used by
+//! `bench/relevance/relevance.js`; the corpus is read in place and never copied).
+//!
+//! ```text
+//! corpus_index --corpus DIR --out DIR [--questions FILE] [--synonyms FILE]
+//!              [--boost FIELD=X]... [--k1 X] [--b X] [--weight CLASS=X]...
+//!              [--no-pinyin] [--no-unigrams] [--no-initials]
+//! ```
+//! Articles are the corpus' 300 standard questions (id = the corpus id). `--questions FILE` gives
+//! each article its recorded phrasings: lines `gold_id<TAB>phrasing`.
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use search_index::{ClientOptions, Config, SearchDocument, Synonyms, build_client_index};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (mut corpus, mut out, mut questions, mut synonyms) = (None, None, None, None);
+    let mut config = Config::default();
+    while let Some(a) = args.next() {
+        let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
+        match a.as_str() {
+            "--corpus" => corpus = Some(PathBuf::from(val())),
+            "--out" => out = Some(PathBuf::from(val())),
+            "--questions" => questions = Some(PathBuf::from(val())),
+            "--synonyms" => synonyms = Some(PathBuf::from(val())),
+            "--k1" => config.bm25.k1 = val().parse().unwrap(),
+            "--b" => config.bm25.b = val().parse().unwrap(),
+            "--boost" => {
+                let v = val();
+                let (name, x) = v.split_once('=').expect("--boost FIELD=X");
+                let f = config
+                    .fields
+                    .iter_mut()
+                    .find(|f| f.name == name)
+                    .expect("known field");
+                f.boost = x.parse().unwrap();
+            }
+            "--weight" => {
+                let v = val();
+                let (class, x) = v.split_once('=').expect("--weight CLASS=X");
+                let x: f64 = x.parse().unwrap();
+                let w = &mut config.weights;
+                match class {
+                    "char" => w.char = x,
+                    "bigram" => w.bigram = x,
+                    "word" => w.word = x,
+                    "pinyin" => w.pinyin = x,
+                    _ => panic!("unknown term class {class}"),
+                }
+            }
+            "--no-pinyin" => config
+                .fields
+                .iter_mut()
+                .for_each(|f| f.options.kind = search_index::tokenizer::Kind::Plain),
+            "--no-unigrams" => config
+                .fields
+                .iter_mut()
+                .for_each(|f| f.options.unigrams = false),
+            "--no-pinyin-fallback" => config.weights.pinyin_fallback = false,
+            "--no-initials" => config
+                .fields
+                .iter_mut()
+                .for_each(|f| f.options.initials = false),
+            _ => panic!("unknown argument {a}"),
+        }
+    }
+    let corpus = corpus.expect("--corpus DIR");
+    let out = out.expect("--out DIR");
+    let synonyms = match synonyms {
+        Some(p) => Synonyms::parse(&std::fs::read_to_string(p).unwrap())
+            .unwrap_or_else(|e| panic!("{e:?}")),
+        None => Synonyms::default(),
+    };
+    let mut phrasings: HashMap<String, Vec<String>> = HashMap::new();
+    if let Some(q) = questions {
+        for line in std::fs::read_to_string(q).unwrap().lines() {
+            let (id, text) = line.split_once('\t').expect("gold_id<TAB>phrasing");
+            phrasings
+                .entry(id.to_string())
+                .or_default()
+                .push(text.to_string());
+        }
+    }
+    let table = std::fs::read_to_string(corpus.join("standard_questions.tsv")).unwrap();
+    let docs: Vec<SearchDocument> = table
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let (id, title) = line.split_once('\t').unwrap();
+            SearchDocument {
+                id: id.to_string(),
+                title: title.to_string(),
+                questions: phrasings.remove(id).unwrap_or_default(),
+                url: format!("/faq/{id}/"),
+                system: "faq".into(),
+                system_title: "常见问题".into(),
+                category: "咨询类".into(),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let files = build_client_index(
+        &docs,
+        &synonyms,
+        &config,
+        &ClientOptions {
+            brotli: None,
+            ..Default::default()
+        },
+    );
+    for f in files.iter().filter(|f| !f.path.ends_with(".gz")) {
+        let path = out.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &f.bytes).unwrap();
+    }
+}

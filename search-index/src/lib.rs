@@ -1,0 +1,146 @@
+//! qaportal search: the tokenizer contract (`TOKENIZER.md`), the sharded lunr.js client index
+//! the browser queries, and the tantivy index used by `qaportal search` and for related answers.
+//!
+//! The generator calls [`build_client_index`] (files to write under the site's output) and
+//! [`tantivy_index::write_index`] (a folder outside the output), then
+//! [`tantivy_index::SearchIndex::related`] for each article.
+
+pub mod client;
+pub mod lunr;
+pub mod pinyin;
+pub mod synonyms;
+pub mod tantivy_index;
+pub mod tokenizer;
+
+pub use client::{ClientOptions, OutputFile, build_client_index};
+pub use synonyms::{SynonymError, Synonyms};
+pub use tokenizer::{Options, QueryWeights, query_terms, tokenize};
+
+use lunr::Bm25;
+use tokenizer::normalize;
+
+/// One article as search sees it. `body` is plain text (markdown already rendered and stripped).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SearchDocument {
+    /// Stable id, e.g. `KB-0042`.
+    pub id: String,
+    pub title: String,
+    pub questions: Vec<String>,
+    pub tags: Vec<String>,
+    pub headings: Vec<String>,
+    pub body: String,
+    /// Site-relative URL of the article page, e.g. `/trading/level2/`.
+    pub url: String,
+    /// Folder key of the system, e.g. `trading`.
+    pub system: String,
+    /// The system's title, e.g. `交易`.
+    pub system_title: String,
+    /// Chinese category label, e.g. `咨询类`.
+    pub category: String,
+    pub summary: String,
+}
+
+/// A field of the index: its name, its boost (baked into the scores, as in lunr) and which terms
+/// its text yields.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub boost: f64,
+    pub options: Options,
+}
+
+/// Everything that decides ranking. The client index's manifest carries the query weights, so
+/// the browser and the Rust side weigh query terms alike.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub fields: Vec<FieldSpec>,
+    pub bm25: Bm25,
+    pub weights: QueryWeights,
+    /// Body terms kept per article (the most distinctive ones); 0 keeps all.
+    pub body_terms: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            fields: vec![
+                FieldSpec {
+                    name: "title",
+                    boost: 10.0,
+                    options: Options::PINYIN,
+                },
+                FieldSpec {
+                    name: "questions",
+                    boost: 6.0,
+                    options: Options::PINYIN,
+                },
+                FieldSpec {
+                    name: "tags",
+                    boost: 4.0,
+                    options: Options::PINYIN,
+                },
+                FieldSpec {
+                    name: "headings",
+                    boost: 2.0,
+                    options: Options::PLAIN,
+                },
+                FieldSpec {
+                    name: "body",
+                    boost: 1.0,
+                    options: Options::BODY,
+                },
+            ],
+            bm25: Bm25 { k1: 1.2, b: 0.75 },
+            weights: QueryWeights::default(),
+            body_terms: 48,
+        }
+    }
+}
+
+impl Config {
+    pub fn field_boosts(&self) -> Vec<(&'static str, f64)> {
+        self.fields.iter().map(|f| (f.name, f.boost)).collect()
+    }
+}
+
+/// The texts of `doc` for the field named `name` (title, questions, tags, headings, body).
+pub fn field_texts<'a>(doc: &'a SearchDocument, name: &str) -> Vec<&'a str> {
+    match name {
+        "title" => vec![doc.title.as_str()],
+        "questions" => doc.questions.iter().map(String::as_str).collect(),
+        "tags" => doc.tags.iter().map(String::as_str).collect(),
+        "headings" => doc.headings.iter().map(String::as_str).collect(),
+        "body" => vec![doc.body.as_str()],
+        other => panic!("unknown search field `{other}`"),
+    }
+}
+
+/// A field's text with its synonym expansions appended, one piece per line: tokenizing it gives
+/// the field's tokens (line breaks separate tokens), for lunr and tantivy alike.
+pub fn expanded_text(texts: &[&str], synonyms: &Synonyms) -> String {
+    let mut out = String::new();
+    for text in texts {
+        let norm = normalize(text);
+        out.push_str(&norm);
+        out.push('\n');
+        for member in synonyms.expand(&norm) {
+            out.push_str(member);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Tokens of each field of `config` for `doc`, synonyms expanded.
+pub fn analyze(doc: &SearchDocument, synonyms: &Synonyms, config: &Config) -> Vec<Vec<String>> {
+    config
+        .fields
+        .iter()
+        .map(|f| {
+            tokenize(
+                &expanded_text(&field_texts(doc, f.name), synonyms),
+                f.options,
+            )
+        })
+        .collect()
+}

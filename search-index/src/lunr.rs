@@ -1,0 +1,230 @@
+//! A lunr.js 2.3.9 index computed in Rust, and its serialization (whole or split by term).
+//!
+//! Scores replicate `lunr.Builder` exactly (same BM25 formula, same operation order, same
+//! rounding to three decimals, idf counting a document once per field it has the term in), so an
+//! index loaded with `lunr.Index.load` ranks like one built by `lunr.Builder` from the same tokens;
+//! `tests/js/lunr.test.js` checks that with the real package.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// BM25 parameters as in lunr (`builder.k1()`, `builder.b()`); lunr's defaults are 1.2 and 0.75.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bm25 {
+    pub k1: f64,
+    pub b: f64,
+}
+
+/// One document as lunr sees it: a ref and, per field, its tokens (repeats count).
+pub struct LunrDoc {
+    pub reference: String,
+    pub fields: Vec<Vec<String>>,
+}
+
+/// (field number, doc number, score) of one term.
+pub type Posting = (u8, u32, f64);
+
+/// The computed index: every term's postings with their final (boosted, rounded) scores.
+pub struct LunrIndex {
+    pub fields: Vec<String>,
+    pub refs: Vec<String>,
+    /// Terms in UTF-16 order (the order `lunr.TokenSet.Builder` requires), with postings sorted
+    /// by (field, doc).
+    pub terms: Vec<(String, Vec<Posting>)>,
+}
+
+/// Compares strings by UTF-16 code units, as JavaScript's `<` does (differs from Rust's order
+/// for characters above U+FFFF against U+E000..U+FFFF).
+pub fn cmp_utf16(a: &str, b: &str) -> Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// JavaScript's `Math.round(x * 1000) / 1000` for the non-negative scores lunr stores
+/// (`Math.round` rounds halves up; `x - floor(x)` is exact, unlike `floor(x + 0.5)`).
+fn round3(x: f64) -> f64 {
+    let y = x * 1000.0;
+    let floor = y.floor();
+    (if y - floor >= 0.5 { floor + 1.0 } else { floor }) / 1000.0
+}
+
+impl LunrIndex {
+    /// Computes the index like `lunr.Builder` with `fields` (name, boost) and `bm25`.
+    pub fn build(fields: &[(&str, f64)], bm25: Bm25, docs: &[LunrDoc]) -> LunrIndex {
+        let n_docs = docs.len();
+        let n_fields = fields.len();
+        // Per (doc, field): term frequencies; per field: total length for the average.
+        let mut totals = vec![0usize; n_fields];
+        let mut tfs: Vec<Vec<HashMap<&str, u32>>> = Vec::with_capacity(n_docs);
+        for doc in docs {
+            assert_eq!(
+                doc.fields.len(),
+                n_fields,
+                "a document must give tokens for every field"
+            );
+            let mut per_field = Vec::with_capacity(n_fields);
+            for (f, tokens) in doc.fields.iter().enumerate() {
+                totals[f] += tokens.len();
+                let mut tf: HashMap<&str, u32> = HashMap::with_capacity(tokens.len());
+                for t in tokens {
+                    *tf.entry(t.as_str()).or_default() += 1;
+                }
+                per_field.push(tf);
+            }
+            tfs.push(per_field);
+        }
+        let avg: Vec<f64> = totals.iter().map(|&t| t as f64 / n_docs as f64).collect();
+
+        let mut postings: HashMap<&str, Vec<(u8, u32, u32)>> = HashMap::new();
+        for (d, per_field) in tfs.iter().enumerate() {
+            for (f, tf) in per_field.iter().enumerate() {
+                for (&term, &count) in tf {
+                    postings
+                        .entry(term)
+                        .or_default()
+                        .push((f as u8, d as u32, count));
+                }
+            }
+        }
+        let mut terms: Vec<(String, Vec<Posting>)> = postings
+            .into_iter()
+            .map(|(term, mut list)| {
+                list.sort_unstable_by_key(|&(f, d, _)| (f, d));
+                // lunr.idf: a document counts once per field that has the term.
+                let df = list.len() as f64;
+                let x = (n_docs as f64 - df + 0.5) / (df + 0.5);
+                let idf = (1.0 + x.abs()).ln();
+                let scored = list
+                    .into_iter()
+                    .map(|(f, d, tf)| {
+                        let (k1, b) = (bm25.k1, bm25.b);
+                        let tf = tf as f64;
+                        let len = docs[d as usize].fields[f as usize].len() as f64;
+                        // Same expression and order as lunr.Builder#createFieldVectors.
+                        let mut score = idf * ((k1 + 1.0) * tf)
+                            / (k1 * (1.0 - b + b * (len / avg[f as usize])) + tf);
+                        score *= fields[f as usize].1;
+                        (f, d, round3(score))
+                    })
+                    .collect();
+                (term.to_string(), scored)
+            })
+            .collect();
+        terms.sort_unstable_by(|a, b| cmp_utf16(&a.0, &b.0));
+        LunrIndex {
+            fields: fields.iter().map(|(name, _)| name.to_string()).collect(),
+            refs: docs.iter().map(|d| d.reference.clone()).collect(),
+            terms,
+        }
+    }
+
+    /// Drops all but the `cap` highest-scoring postings of each term (ties: lower field, then doc).
+    /// Scores of the kept postings are unchanged (computed with the full document frequency).
+    pub fn prune(&mut self, cap: usize) {
+        for (_, postings) in &mut self.terms {
+            if postings.len() > cap {
+                postings.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+                postings.truncate(cap);
+                postings.sort_unstable_by_key(|&(f, d, _)| (f, d));
+            }
+        }
+    }
+
+    /// Serializes the terms `selected` (indices into `self.terms`, in UTF-16 order) as one
+    /// lunr 2.3.9 index: every posting lists every field, `_index` numbers the selected terms
+    /// from 0, and each field vector holds that field's scores for the selected terms, sorted by
+    /// term index. With all terms selected this is the whole index; with a subset it is a shard
+    /// that answers exactly like the whole index for queries whose terms are all in it.
+    pub fn to_json(&self, selected: &[usize]) -> String {
+        let mut out = String::with_capacity(64 + selected.len() * 48);
+        out.push_str("{\"version\":\"2.3.9\",\"fields\":[");
+        for (i, f) in self.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_str(&mut out, f);
+        }
+        out.push_str("],\"fieldVectors\":[");
+        // (field, doc) → [(term index, score)], in (field, doc) order for determinism.
+        let mut vectors: Vec<((u8, u32), Vec<(usize, f64)>)> = Vec::new();
+        let mut slot: HashMap<(u8, u32), usize> = HashMap::new();
+        for (ti, &t) in selected.iter().enumerate() {
+            for &(f, d, score) in &self.terms[t].1 {
+                let i = *slot.entry((f, d)).or_insert_with(|| {
+                    vectors.push(((f, d), Vec::new()));
+                    vectors.len() - 1
+                });
+                vectors[i].1.push((ti, score));
+            }
+        }
+        vectors.sort_unstable_by_key(|v| v.0);
+        for (i, ((f, d), elements)) in vectors.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("[\"");
+            out.push_str(&self.fields[*f as usize]);
+            out.push('/');
+            out.push_str(&self.refs[*d as usize]);
+            out.push_str("\",[");
+            // Terms were visited in increasing index order, so elements are already sorted.
+            for (j, (ti, score)) in elements.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{ti},{score}");
+            }
+            out.push_str("]]");
+        }
+        out.push_str("],\"invertedIndex\":[");
+        for (ti, &t) in selected.iter().enumerate() {
+            let (term, postings) = &self.terms[t];
+            if ti > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            push_json_str(&mut out, term);
+            let _ = write!(out, ",{{\"_index\":{ti}");
+            let mut p = postings.iter().peekable();
+            for (f, name) in self.fields.iter().enumerate() {
+                out.push_str(",\"");
+                out.push_str(name);
+                out.push_str("\":{");
+                let mut first = true;
+                while let Some(&&(pf, d, _)) = p.peek() {
+                    if pf as usize != f {
+                        break;
+                    }
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    out.push('"');
+                    out.push_str(&self.refs[d as usize]);
+                    out.push_str("\":{}");
+                    p.next();
+                }
+                out.push('}');
+            }
+            out.push_str("}]");
+        }
+        out.push_str("],\"pipeline\":[]}");
+        out
+    }
+}
+
+/// Appends `s` as a JSON string (escaping only what JSON requires; Chinese stays UTF-8).
+pub fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

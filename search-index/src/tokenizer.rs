@@ -1,0 +1,241 @@
+//! The tokenizer contract of `TOKENIZER.md`, index side. `themes/default/static/search/qaportal-search.js`
+//! implements the same contract for queries; `tests/vectors.json` is checked against both.
+//!
+//! Terms live in disjoint namespaces by shape, so no marker is needed:
+//! - a Han character or a pair of adjacent Han characters (`账`, `账户`);
+//! - a word of Latin letters and/or digits (`level2`, `level`, `2`), which is also the shape of
+//!   pinyin initials (`yzzz`), so a user who types initials matches them;
+//! - a pinyin syllable pair joined by an apostrophe (`zhang'hu`), the standard pinyin syllable
+//!   separator: it never occurs in a word, so pinyin never collides with Latin text.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::pinyin::{segment_syllables, syllable_of};
+
+/// Longest Han run (in characters) whose pinyin initials are emitted as one term. Initials are
+/// typed for a word (`yzzz` for 银证转账), not for a sentence, and titles are often one long run.
+pub const MAX_INITIALS_RUN: usize = 4;
+
+/// Function characters (particles, pronouns, fillers of spoken questions) that are not terms on
+/// their own: as single characters they match almost any title and drown the content words of a
+/// chatty query ("喂我就是,同花顺打不开了呢"). Bigrams that contain them are kept.
+pub const STOP_CHARS: &str =
+    "的了吗呢啊吧呀嘛哦哈嗯呃着得地我你他她它们这那个是么请问一下就都也还又把被给和与及或在";
+
+/// Which extra terms a field gets besides characters, bigrams and words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Body text and headings: characters (when asked), bigrams and words only.
+    Plain,
+    /// Titles, questions, tags and queries: also pinyin syllable pairs and initials.
+    Pinyin,
+}
+
+/// Options of [`tokenize`]. `unigrams: false` drops single Han characters except a lone one: long
+/// texts (body) then cost far fewer postings, and a query's bigrams still match them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    pub kind: Kind,
+    pub unigrams: bool,
+    /// With [`Kind::Pinyin`]: also the initials of short Han runs.
+    pub initials: bool,
+}
+
+impl Options {
+    pub const PINYIN: Options = Options {
+        kind: Kind::Pinyin,
+        unigrams: true,
+        initials: true,
+    };
+    pub const PLAIN: Options = Options {
+        kind: Kind::Plain,
+        unigrams: true,
+        initials: false,
+    };
+    pub const BODY: Options = Options {
+        kind: Kind::Plain,
+        unigrams: false,
+        initials: false,
+    };
+}
+
+/// NFKC, then Unicode lower case: full-width `ＬＥＶＥＬ２` and `Level2` become `level2`.
+pub fn normalize(text: &str) -> String {
+    text.nfkc().collect::<String>().to_lowercase()
+}
+
+/// CJK Unified Ideographs, extension A, compatibility ideographs and the supplementary planes'
+/// extensions (B and later).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x323AF)
+}
+
+/// Letters and digits that form words: ASCII, Latin-1 and Latin Extended-A/B, Greek, Cyrillic.
+/// An explicit list rather than `\p{L}`, which the query side's ES2017 target lacks.
+pub fn is_word(c: char) -> bool {
+    c.is_ascii_lowercase()
+        || c.is_ascii_digit()
+        || matches!(c as u32, 0xDF..=0xF6 | 0xF8..=0x24F | 0x370..=0x3FF | 0x400..=0x4FF)
+}
+
+/// Splits already-normalized text into Han runs and words; everything else separates.
+pub fn runs(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    // (start byte, is Han) of the run being read.
+    let mut current: Option<(usize, bool)> = None;
+    for (i, c) in text.char_indices() {
+        let class = if is_han(c) {
+            Some(true)
+        } else if is_word(c) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some((start, han)) = current {
+            if class == Some(han) {
+                continue;
+            }
+            out.push((han, &text[start..i]));
+        }
+        current = class.map(|han| (i, han));
+    }
+    if let Some((start, han)) = current {
+        out.push((han, &text[start..]));
+    }
+    out
+}
+
+/// Tokens of `text` (normalized here) under the contract, in text order, with repeats: the
+/// order and counts are part of the contract, since they give term frequencies and field lengths.
+pub fn tokenize(text: &str, opts: Options) -> Vec<String> {
+    let text = normalize(text);
+    let mut out = Vec::new();
+    for (han, run) in runs(&text) {
+        if han {
+            han_tokens(run, opts, &mut out);
+        } else {
+            word_tokens(run, &mut out);
+        }
+    }
+    out
+}
+
+fn word_tokens(word: &str, out: &mut Vec<String>) {
+    out.push(word.to_string());
+    // `level2` also yields `level` and `2`, so `level 2` and `l2`-less spellings still meet.
+    let parts = split_letters_digits(word);
+    if parts.len() > 1 {
+        out.extend(parts.into_iter().map(str::to_string));
+    }
+}
+
+fn split_letters_digits(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<bool> = None;
+    for (i, c) in word.char_indices() {
+        let digit = c.is_ascii_digit();
+        if prev.is_some_and(|p| p != digit) {
+            parts.push(&word[start..i]);
+            start = i;
+        }
+        prev = Some(digit);
+    }
+    parts.push(&word[start..]);
+    parts
+}
+
+fn han_tokens(run: &str, opts: Options, out: &mut Vec<String>) {
+    let chars: Vec<char> = run.chars().collect();
+    let n = chars.len();
+    for i in 0..n {
+        if (opts.unigrams || n == 1) && !STOP_CHARS.contains(chars[i]) {
+            out.push(chars[i].to_string());
+        }
+        if i + 1 < n {
+            out.push([chars[i], chars[i + 1]].iter().collect());
+        }
+    }
+    if opts.kind == Kind::Pinyin {
+        let syllables: Vec<Option<&str>> = chars.iter().map(|&c| syllable_of(c)).collect();
+        for pair in syllables.windows(2) {
+            if let [Some(a), Some(b)] = pair {
+                out.push(format!("{a}'{b}"));
+            }
+        }
+        if opts.initials
+            && (2..=MAX_INITIALS_RUN).contains(&n)
+            && syllables.iter().all(Option::is_some)
+        {
+            out.push(syllables.iter().map(|s| &s.unwrap()[..1]).collect());
+        }
+    }
+}
+
+/// What a query term is, which decides its weight (see [`QueryWeights`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TermClass {
+    Char,
+    Bigram,
+    Word,
+    Pinyin,
+}
+
+/// Class of a term, read off its shape (the namespaces above).
+pub fn term_class(term: &str) -> TermClass {
+    let mut chars = term.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(a), None, _) if is_han(a) => TermClass::Char,
+        (Some(a), Some(b), None) if is_han(a) && is_han(b) => TermClass::Bigram,
+        _ if term.contains('\'') => TermClass::Pinyin,
+        _ => TermClass::Word,
+    }
+}
+
+/// Query terms: the query's tokens (with pinyin) plus, for a word typed in pinyin (`kaihu`,
+/// `yinzhengzhuanzhang`), the syllable pairs it spells, so it meets the titles' pinyin terms.
+/// Repeats are kept: a repeated term counts twice, as in lunr's query vectors.
+pub fn query_terms(query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let text = normalize(query);
+    for (han, run) in runs(&text) {
+        if han {
+            han_tokens(run, Options::PINYIN, &mut out);
+        } else {
+            word_tokens(run, &mut out);
+            if let Some(syl) = segment_syllables(run) {
+                for pair in syl.windows(2) {
+                    out.push(format!("{}'{}", pair[0], pair[1]));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Per-class query-side boosts (lunr clause boosts).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QueryWeights {
+    pub char: f64,
+    pub bigram: f64,
+    pub word: f64,
+    pub pinyin: f64,
+    /// A pinyin pair spelled by two Han characters of the query counts only when the index does
+    /// not know that Han bigram (a homophone typo), not on top of an exact match.
+    pub pinyin_fallback: bool,
+}
+
+impl Default for QueryWeights {
+    fn default() -> Self {
+        // Single characters count double: in short titles one shared content character often
+        // decides (tuned on the first 5,000 bench queries: hit@1 0.527 -> 0.548).
+        QueryWeights {
+            char: 2.0,
+            bigram: 1.0,
+            word: 1.0,
+            pinyin: 1.0,
+            pinyin_fallback: true,
+        }
+    }
+}

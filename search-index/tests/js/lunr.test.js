@@ -1,0 +1,175 @@
+// The emitted client index against the real lunr 2.3.9 from npm:
+// - every shard (and its .gz/.br sibling) loads with lunr.Index.load;
+// - lunr ranks the emitted whole index exactly like an index lunr.Builder builds from the same
+//   documents with the same tokens (exported by search-index's export_index example);
+// - qaportal's own engine over the term shards ranks and scores exactly like lunr over the whole.
+//
+// The indexes are built by `cargo run --release -p search-index --example export_index` unless
+// QAPORTAL_SAMPLE_INDEX names a folder with `whole/` and `sharded/` exports (tests/js.rs sets it).
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const zlib = require('zlib');
+const { execFileSync } = require('child_process');
+
+const repo = path.resolve(__dirname, '../../..');
+let lunr;
+try {
+  lunr = require('lunr');
+} catch (e) {
+  throw new Error('lunr is not installed: run `npm ci` in ' + repo + ' (it pins lunr 2.3.9)');
+}
+const qp = require(path.join(repo, 'themes/default/static/search/qaportal-search.js'));
+
+const DOCS = path.join(repo, 'search-index/tests/fixtures/sample-docs.json');
+const QUERIES = [
+  '邦我查为什么看不到十档', '新股申购显示0股', '开户', 'kaihu', '转账时间', '银行卡钱没少',
+  '忘记密码', '视频见证失败', '基金赎回多久到账', 'app闪退', 'level2', '两融开通条件',
+  '撤单', '帐户登录记录', '手机', 'yinzhengzhuanzhang', '怎么办', '不存在的词语xyz',
+];
+
+function exportIndex(dir, shards) {
+  const args = ['--docs', DOCS, '--out', dir];
+  if (shards) args.push('--shards', String(shards));
+  execFileSync('cargo', ['run', '-q', '--release', '-p', 'search-index', '--example', 'export_index', '--', ...args],
+    { cwd: repo, stdio: 'inherit' });
+}
+
+function indexes() {
+  let root = process.env.QAPORTAL_SAMPLE_INDEX;
+  if (!root) {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'qaportal-lunr-'));
+    exportIndex(path.join(root, 'whole'), 1);
+    exportIndex(path.join(root, 'sharded'), 8);
+  }
+  return { whole: path.join(root, 'whole'), sharded: path.join(root, 'sharded') };
+}
+
+const dirs = indexes();
+
+function listJson(dir) {
+  const out = [];
+  (function walk(d) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  })(dir);
+  return out;
+}
+
+function shardFiles(dir) {
+  return listJson(path.join(dir, 'search')).filter((p) => /\/t\/\d+\.json$/.test(p));
+}
+
+function loadWhole(dir) {
+  const files = shardFiles(dir);
+  assert.strictEqual(files.length, 1, 'the whole export has one shard');
+  return lunr.Index.load(JSON.parse(fs.readFileSync(files[0], 'utf8')));
+}
+
+function builderIndex(dir) {
+  const dump = JSON.parse(fs.readFileSync(path.join(dir, 'lunr-docs.json'), 'utf8'));
+  const b = new lunr.Builder();
+  b.ref('ref');
+  dump.fields.forEach((f) => b.field(f.name, { boost: f.boost }));
+  b.k1(dump.k1);
+  b.b(dump.b);
+  dump.docs.forEach((d) => b.add(d));
+  return b.build();
+}
+
+function pinyin() {
+  return qp.parsePinyin(fs.readFileSync(path.join(repo, 'search-index/data/pinyin.txt'), 'utf8'));
+}
+
+function clauses(query, weights) {
+  return qp.queryTerms(query, pinyin()).map((t) => ({ term: t, boost: weights[qp.termClass(t)] }));
+}
+
+function lunrRank(index, cl) {
+  return index.query((q) => cl.forEach((c) => q.term(c.term, { boost: c.boost, usePipeline: false })))
+    .map((r) => ({ ref: r.ref, score: r.score }));
+}
+
+// Ranking with ties broken by ref, so equal scores (to 1e-9) compare equal.
+function canonical(results) {
+  return results.slice().sort((a, b) => (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : +a.ref - +b.ref));
+}
+
+function assertSameRanking(actual, expected, what) {
+  const a = canonical(actual), e = canonical(expected);
+  assert.deepStrictEqual(a.map((r) => r.ref), e.map((r) => r.ref), what);
+  a.forEach((r, i) => assert.ok(Math.abs(r.score - e[i].score) < 1e-9, `${what}: score of ${r.ref}`));
+}
+
+test('every emitted shard loads with lunr.Index.load, and .gz/.br hold the same bytes', () => {
+  for (const dir of [dirs.whole, dirs.sharded]) {
+    const files = shardFiles(dir);
+    assert.ok(files.length >= 1);
+    for (const f of files) {
+      const raw = fs.readFileSync(f);
+      const idx = lunr.Index.load(JSON.parse(raw.toString('utf8')));
+      assert.ok(idx instanceof lunr.Index, f);
+      assert.deepStrictEqual(zlib.gunzipSync(fs.readFileSync(f + '.gz')), raw, f + '.gz');
+      assert.deepStrictEqual(zlib.brotliDecompressSync(fs.readFileSync(f + '.br')), raw, f + '.br');
+    }
+  }
+  assert.strictEqual(shardFiles(dirs.sharded).length, 8);
+});
+
+test('lunr ranks the emitted index exactly like lunr.Builder over the same tokens', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dirs.whole, 'search/manifest.json'), 'utf8'));
+  const emitted = loadWhole(dirs.whole);
+  const built = builderIndex(dirs.whole);
+  let nonEmpty = 0;
+  for (const q of QUERIES) {
+    const cl = clauses(q, manifest.weights);
+    const expected = lunrRank(built, cl);
+    if (expected.length) nonEmpty++;
+    assertSameRanking(lunrRank(emitted, cl), expected, q);
+  }
+  assert.ok(nonEmpty >= QUERIES.length - 2, 'the queries find something');
+});
+
+test("qaportal's engine over term shards scores exactly like lunr over the whole index", async () => {
+  const emitted = loadWhole(dirs.whole);
+  const fsFetch = (url) => Promise.resolve({
+    ok: true, status: 200,
+    json: () => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'))),
+    text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
+  });
+  qp.init({ indexBase: 'search/', fetch: fsFetch });
+  for (const q of QUERIES) {
+    const hits = await qp.rank(q, { limit: 1000 });
+    const used = qp._state.lastClauses;
+    const expected = lunrRank(emitted, used);
+    assertSameRanking(hits.map((h) => ({ ref: String(h.doc), score: h.score })), expected, q);
+  }
+});
+
+test('expected answers come first, with metadata and the system filter', async () => {
+  const fsFetch = (url) => Promise.resolve({
+    ok: true, status: 200,
+    json: () => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'))),
+    text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
+  });
+  qp.init({ indexBase: 'search/', fetch: fsFetch });
+  const first = async (q, o) => (await qp.search(q, o))[0];
+  assert.strictEqual((await first('邦我查为什么看不到十档')).id, 'KB-0006');
+  assert.strictEqual((await first('新股申购显示0股')).id, 'KB-0007');
+  assert.strictEqual((await first('kaihu')).id, 'KB-0001');
+  assert.strictEqual((await first('帐户登录记录')).id, 'KB-0012');
+  const hit = await first('银行卡钱没少');
+  assert.deepStrictEqual(
+    { id: hit.id, url: hit.url, system: hit.system, systemTitle: hit.systemTitle, category: hit.category },
+    { id: 'KB-0004', url: '/bank-transfer/kb-0004/', system: 'bank-transfer', systemTitle: '三方存管/银证转账', category: '数据类' });
+  const filtered = await qp.search('开户', { system: 'bank-transfer', limit: 5 });
+  assert.ok(filtered.every((h) => h.system === 'bank-transfer'));
+  assert.strictEqual((await qp.search('开户', { limit: 2 })).length, 2);
+  assert.deepStrictEqual(await qp.search('xyzzy'), []);
+});
