@@ -1,0 +1,465 @@
+//! Layout of one level of the subgraph tree: the chart itself, or the inside of one subgraph.
+//!
+//! A subgraph is laid out on its own first and then takes part in its parent's layout as one
+//! big item, so a cluster can never overlap a node or another cluster. Edges that cross a
+//! subgraph's border go through a *port*: a point on the border, chosen by the inner layout
+//! (ports are zero-size items on an extra layer above or below the content) and joined by the
+//! parent's route. Everything here is in *layout space*: ranks grow downwards; horizontal charts
+//! are laid out transposed and turned at the end.
+
+use super::{coord, order, rank, Ctx, Pt};
+use crate::model::Stroke;
+use crate::shape;
+
+const MARGIN: f64 = 8.0;
+const CLUSTER_PAD: f64 = 12.0;
+
+/// A crossing of this level's border, asked for by the parent.
+#[derive(Debug, Clone, Copy)]
+pub struct PortReq {
+    pub edge: usize,
+    /// On the layout top (edges arriving from a lower rank) or bottom.
+    pub top: bool,
+    /// The node inside this level that the edge reaches.
+    pub inner: usize,
+}
+
+#[derive(Debug)]
+pub struct Level {
+    pub w: f64,
+    pub h: f64,
+    /// Centres of the nodes directly in this level.
+    pub nodes: Vec<(usize, Pt)>,
+    /// Child subgraphs: id, top-left corner, their layout.
+    pub children: Vec<(usize, Pt, Level)>,
+    /// Where this level's ports ended up.
+    pub ports: Vec<(usize, Pt)>,
+    /// Route pieces, each from the edge's source side to its target side.
+    pub segments: Vec<(usize, Vec<Pt>)>,
+    pub labels: Vec<(usize, Pt)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Node(usize),
+    Cluster(usize),
+    Port(usize),
+    Dummy,
+    Label(usize),
+}
+
+struct Item {
+    kind: Kind,
+    w: f64,
+    h: f64,
+    rank: i32,
+    /// Room on the right of a node for its self-loops.
+    extra: f64,
+}
+
+struct Chain {
+    edge: usize,
+    seq: Vec<usize>,
+    from_first: bool,
+}
+
+pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
+    let chart = ctx.chart;
+    // Members in the author's order; a subgraph sorts where its first node was written.
+    let mut members: Vec<(usize, Kind)> = Vec::new();
+    for (k, n) in chart.nodes.iter().enumerate() {
+        if n.parent == cluster {
+            members.push((k, Kind::Node(k)));
+        }
+    }
+    for (g, s) in chart.subgraphs.iter().enumerate() {
+        if s.parent == cluster {
+            members.push((ctx.first_node[g], Kind::Cluster(g)));
+        }
+    }
+    members.sort_by_key(|m| m.0);
+    let nm = members.len();
+    let item_of = |node: usize| -> Option<usize> {
+        let mut cur = Kind::Node(node);
+        let mut p = chart.nodes[node].parent;
+        loop {
+            if p == cluster {
+                return members.iter().position(|m| m.1 == cur);
+            }
+            let g = p?;
+            cur = Kind::Cluster(g);
+            p = chart.subgraphs[g].parent;
+        }
+    };
+
+    // Edges between members, and self-loops.
+    let mut level_edges: Vec<(usize, usize, usize)> = Vec::new();
+    let mut loops: Vec<(usize, usize)> = Vec::new();
+    for (e, edge) in chart.edges.iter().enumerate() {
+        match (item_of(edge.from), item_of(edge.to)) {
+            (Some(a), Some(b)) if a != b => level_edges.push((e, a, b)),
+            (Some(a), Some(_)) if edge.from == edge.to => loops.push((e, a)),
+            _ => {}
+        }
+    }
+    let spec: Vec<(usize, usize, i32)> =
+        level_edges.iter().map(|&(e, a, b)| (a, b, 2 * chart.edges[e].length as i32)).collect();
+    let (ranks, reversed) = rank::rank(nm, &spec);
+    let rmax = ranks.iter().copied().max().unwrap_or(0);
+
+    let mut items: Vec<Item> = Vec::new();
+    let mut children: Vec<Option<Level>> = Vec::new();
+    for (k, &(_, kind)) in members.iter().enumerate() {
+        let (w, h, child) = match kind {
+            Kind::Node(n) => {
+                let (w, h) = ctx.ldims(ctx.node_size[n]);
+                (w, h, None)
+            }
+            Kind::Cluster(_) => {
+                let reqs = child_ports(ctx, k, &level_edges, &reversed, ports, &item_of);
+                let Kind::Cluster(g) = kind else { unreachable!() };
+                let child = layout(ctx, Some(g), &reqs);
+                (child.w, child.h, Some(child))
+            }
+            _ => unreachable!(),
+        };
+        let mine: Vec<usize> = loops.iter().filter(|l| l.1 == k).map(|l| l.0).collect();
+        let extra = if mine.is_empty() {
+            0.0
+        } else {
+            let lw = mine.iter().map(|&e| ctx.ldims(ctx.label_size[e]).0).fold(0.0, f64::max);
+            18.0 + 10.0 * (mine.len() - 1) as f64 + if lw > 0.0 { lw + 8.0 } else { 0.0 }
+        };
+        items.push(Item { kind, w: w + extra, h, rank: ranks[k], extra });
+        children.push(child);
+    }
+    let top_rank = -2;
+    let bottom_rank = rmax + 2;
+    for (p, req) in ports.iter().enumerate() {
+        let rank = if req.top { top_rank } else { bottom_rank };
+        items.push(Item { kind: Kind::Port(p), w: 0.0, h: 0.0, rank, extra: 0.0 });
+    }
+
+    // Chains of items, one per edge: endpoints and a dummy (or the label) on every rank between.
+    let mut chains: Vec<Chain> = Vec::new();
+    let mut dummies = |items: &mut Vec<Item>, e: usize, from: i32, to: i32, labelled: bool| -> Vec<usize> {
+        let mid = from + (to - from) / 2;
+        (from + 1..to)
+            .map(|r| {
+                let (kind, (w, h)) = if labelled && r == mid {
+                    (Kind::Label(e), ctx.ldims(ctx.label_size[e]))
+                } else {
+                    (Kind::Dummy, (0.0, 0.0))
+                };
+                items.push(Item { kind, w, h, rank: r, extra: 0.0 });
+                items.len() - 1
+            })
+            .collect()
+    };
+    for (i, &(e, a, b)) in level_edges.iter().enumerate() {
+        let (s, t) = if reversed[i] { (b, a) } else { (a, b) };
+        let edge = &chart.edges[e];
+        let labelled = !edge.label.is_empty() && edge.stroke != Stroke::Invisible;
+        let mut seq = vec![s];
+        seq.extend(dummies(&mut items, e, ranks[s], ranks[t], labelled));
+        seq.push(t);
+        chains.push(Chain { edge: e, seq, from_first: !reversed[i] });
+    }
+    for (p, req) in ports.iter().enumerate() {
+        let inner = item_of(req.inner).expect("a port's node lies inside its subgraph");
+        let port = nm + p;
+        let from_inside = item_of(chart.edges[req.edge].from) == Some(inner);
+        let chain = if req.top {
+            let mut seq = vec![port];
+            seq.extend(dummies(&mut items, req.edge, top_rank, ranks[inner], false));
+            seq.push(inner);
+            Chain { edge: req.edge, seq, from_first: !from_inside }
+        } else {
+            let mut seq = vec![inner];
+            seq.extend(dummies(&mut items, req.edge, ranks[inner], bottom_rank, false));
+            seq.push(port);
+            Chain { edge: req.edge, seq, from_first: from_inside }
+        };
+        chains.push(chain);
+    }
+
+    // Layers and their order.
+    let n = items.len();
+    let rmin = items.iter().map(|i| i.rank).min().unwrap_or(0);
+    let rtop = items.iter().map(|i| i.rank).max().unwrap_or(0);
+    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); (rtop - rmin + 1) as usize];
+    for (k, it) in items.iter().enumerate() {
+        layers[(it.rank - rmin) as usize].push(k);
+    }
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut down: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for c in &chains {
+        for w in c.seq.windows(2) {
+            down[w[0]].push(w[1]);
+            up[w[1]].push(w[0]);
+        }
+    }
+    order::order(&mut layers, &up, &down, n);
+
+    // Ranks along the layout y axis.
+    let (top, bottom, left, right, min_w, min_h) = insets(ctx, cluster);
+    let band: Vec<f64> =
+        layers.iter().map(|l| l.iter().map(|&k| items[k].h).fold(0.0, f64::max)).collect();
+    let half_gap = if ctx.horizontal { 26.0 } else { 22.0 };
+    let mut y_mid = vec![0.0; layers.len()];
+    let mut at = top;
+    for r in 0..=rmax {
+        let l = (r - rmin) as usize;
+        y_mid[l] = at + band[l] / 2.0;
+        at += band[l] + half_gap;
+    }
+    let content_bottom = at - half_gap;
+    let height = (content_bottom + bottom).max(min_h);
+    for r in rmin..0 {
+        y_mid[(r - rmin) as usize] = if r == top_rank { 0.0 } else { top / 2.0 };
+    }
+    for r in rmax + 1..=rtop {
+        y_mid[(r - rmin) as usize] = if r == bottom_rank { height } else { (content_bottom + height) / 2.0 };
+    }
+    let band_top = |k: usize| {
+        let l = (items[k].rank - rmin) as usize;
+        y_mid[l] - band[l] / 2.0
+    };
+    let band_bottom = |k: usize| {
+        let l = (items[k].rank - rmin) as usize;
+        y_mid[l] + band[l] / 2.0
+    };
+
+    // Positions along the layers.
+    let port_offset = |k: usize, e: usize| -> f64 {
+        match (&items[k].kind, if k < nm { children[k].as_ref() } else { None }) {
+            (Kind::Cluster(_), Some(child)) => child
+                .ports
+                .iter()
+                .find(|p| p.0 == e)
+                .map(|p| p.1.x - child.w / 2.0)
+                .unwrap_or(0.0),
+            (Kind::Node(_), _) => -items[k].extra / 2.0,
+            _ => 0.0,
+        }
+    };
+    let gaps: Vec<Vec<f64>> = layers
+        .iter()
+        .map(|l| l.windows(2).map(|w| (items[w[0]].w + items[w[1]].w) / 2.0 + sep(ctx, &items[w[0]], &items[w[1]])).collect())
+        .collect();
+    let mut pull_up: Vec<Vec<coord::Pull>> = vec![Vec::new(); n];
+    let mut pull_down: Vec<Vec<coord::Pull>> = vec![Vec::new(); n];
+    for c in &chains {
+        for w in c.seq.windows(2) {
+            let (p, q) = (w[0], w[1]);
+            let small = |k: usize| matches!(items[k].kind, Kind::Dummy | Kind::Label(_) | Kind::Port(_));
+            let weight = match (small(p), small(q)) {
+                (true, true) => 8.0,
+                (false, false) => 1.0,
+                _ => 2.0,
+            };
+            let (op, oq) = (port_offset(p, c.edge), port_offset(q, c.edge));
+            pull_down[p].push(coord::Pull { other: q, delta: oq - op, weight });
+            pull_up[q].push(coord::Pull { other: p, delta: op - oq, weight });
+        }
+    }
+    let mut x = coord::assign(&layers, &gaps, &pull_up, &pull_down, n);
+    let min_left = (0..n).map(|k| x[k] - items[k].w / 2.0).fold(f64::INFINITY, f64::min);
+    let max_right = (0..n).map(|k| x[k] + items[k].w / 2.0).fold(f64::NEG_INFINITY, f64::max);
+    let mut width = max_right - min_left + left + right;
+    let mut shift = left - min_left;
+    if width < min_w {
+        shift += (min_w - width) / 2.0;
+        width = min_w;
+    }
+    for v in &mut x {
+        *v += shift;
+    }
+    let pos = |k: usize| Pt { x: x[k], y: y_mid[(items[k].rank - rmin) as usize] };
+
+    // Where each chain touches its end items.
+    let mut attach: Vec<(Pt, Pt)> = vec![(Pt::default(), Pt::default()); chains.len()];
+    for k in 0..n {
+        for top_side in [true, false] {
+            let mut here: Vec<(f64, usize)> = chains
+                .iter()
+                .enumerate()
+                .filter_map(|(ci, c)| {
+                    let (end, next) = if top_side {
+                        (*c.seq.last()?, c.seq[c.seq.len() - 2])
+                    } else {
+                        (c.seq[0], c.seq[1])
+                    };
+                    (end == k).then_some((x[next], ci))
+                })
+                .collect();
+            here.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (i, &(_, ci)) in here.iter().enumerate() {
+                let p = anchor(ctx, &items[k], pos(k), if k < nm { children[k].as_ref() } else { None }, k < nm, chains[ci].edge, top_side, i, here.len());
+                if top_side { attach[ci].1 = p } else { attach[ci].0 = p }
+            }
+        }
+    }
+    let mut segments = Vec::new();
+    let mut labels = Vec::new();
+    for (ci, c) in chains.iter().enumerate() {
+        let (start, end) = attach[ci];
+        let (first, last) = (c.seq[0], *c.seq.last().expect("chains have two ends"));
+        let mut pts = vec![start];
+        if first < nm {
+            pts.push(Pt { x: start.x, y: band_bottom(first) });
+        }
+        for &d in &c.seq[1..c.seq.len() - 1] {
+            pts.push(Pt { x: x[d], y: band_top(d) });
+            pts.push(Pt { x: x[d], y: band_bottom(d) });
+            if let Kind::Label(e) = items[d].kind {
+                labels.push((e, pos(d)));
+            }
+        }
+        if last < nm {
+            pts.push(Pt { x: end.x, y: band_top(last) });
+        }
+        pts.push(end);
+        pts.dedup_by(|a, b| (a.x - b.x).abs() < 1e-6 && (a.y - b.y).abs() < 1e-6);
+        if !c.from_first {
+            pts.reverse();
+        }
+        segments.push((c.edge, pts));
+    }
+    self_loops(ctx, &loops, &items, &pos, &mut segments, &mut labels);
+
+    let mut nodes = Vec::new();
+    let mut kids = Vec::new();
+    for (k, child) in children.into_iter().enumerate() {
+        let p = pos(k);
+        match (items[k].kind, child) {
+            (Kind::Node(id), _) => nodes.push((id, Pt { x: p.x - items[k].extra / 2.0, y: p.y })),
+            (Kind::Cluster(g), Some(child)) => {
+                kids.push((g, Pt { x: p.x - child.w / 2.0, y: p.y - child.h / 2.0 }, child))
+            }
+            _ => {}
+        }
+    }
+    let ports_out = (0..ports.len()).map(|p| (ports[p].edge, pos(nm + p))).collect();
+    Level { w: width, h: height, nodes, children: kids, ports: ports_out, segments, labels }
+}
+
+/// The ports a child subgraph needs: one per edge of this level that ends at it, plus the
+/// crossings of this level's own border that lead into it.
+fn child_ports(
+    ctx: &Ctx,
+    k: usize,
+    level_edges: &[(usize, usize, usize)],
+    reversed: &[bool],
+    ports: &[PortReq],
+    item_of: &dyn Fn(usize) -> Option<usize>,
+) -> Vec<PortReq> {
+    let mut reqs = Vec::new();
+    for (i, &(e, a, b)) in level_edges.iter().enumerate() {
+        let edge = &ctx.chart.edges[e];
+        let (s, t) = if reversed[i] { (b, a) } else { (a, b) };
+        let inner = if a == k { edge.from } else { edge.to };
+        if t == k {
+            reqs.push(PortReq { edge: e, top: true, inner });
+        } else if s == k {
+            reqs.push(PortReq { edge: e, top: false, inner });
+        }
+    }
+    for p in ports {
+        if item_of(p.inner) == Some(k) {
+            reqs.push(*p);
+        }
+    }
+    reqs
+}
+
+/// Layout-space insets of a level (top, bottom, left, right) and its minimum size. A subgraph
+/// keeps room for its title on the side that ends up on top of the final drawing.
+fn insets(ctx: &Ctx, cluster: Option<usize>) -> (f64, f64, f64, f64, f64, f64) {
+    let Some(g) = cluster else {
+        return (MARGIN, MARGIN, MARGIN, MARGIN, 0.0, 0.0);
+    };
+    let (tw, th) = ctx.title_size[g];
+    let title = if tw > 0.0 { th + 6.0 } else { 0.0 };
+    let p = CLUSTER_PAD;
+    let min_along = tw + 2.0 * p;
+    match (ctx.horizontal, ctx.flipped) {
+        (false, false) => (p + title, p, p, p, min_along, 0.0),
+        (false, true) => (p, p + title, p, p, min_along, 0.0),
+        (true, _) => (p, p, p + title, p, 0.0, min_along),
+    }
+}
+
+/// Minimum clear space between two neighbours in a layer.
+fn sep(ctx: &Ctx, a: &Item, b: &Item) -> f64 {
+    let big = |i: &Item| matches!(i.kind, Kind::Node(_) | Kind::Cluster(_));
+    let cluster = |i: &Item| matches!(i.kind, Kind::Cluster(_));
+    if cluster(a) || cluster(b) {
+        20.0
+    } else if big(a) && big(b) {
+        if ctx.horizontal { 20.0 } else { 28.0 }
+    } else if big(a) || big(b) {
+        14.0
+    } else {
+        10.0
+    }
+}
+
+/// The point where the `i`-th of `count` chains meets item `it` on its top or bottom side.
+#[allow(clippy::too_many_arguments)]
+fn anchor(ctx: &Ctx, it: &Item, at: Pt, child: Option<&Level>, member: bool, edge: usize, top: bool, i: usize, count: usize) -> Pt {
+    match it.kind {
+        Kind::Node(n) if member => {
+            let (w, h) = ctx.node_size[n];
+            let shape = ctx.chart.nodes[n].shape;
+            let span = shape::attach_span(shape, w, h, ctx.horizontal);
+            let step = if count > 1 { (2.0 * span / (count - 1) as f64).min(14.0) } else { 0.0 };
+            let off = (i as f64 - (count - 1) as f64 / 2.0) * step;
+            let cx = at.x - it.extra / 2.0;
+            let e = shape::half_extent(shape, w, h, ctx.horizontal, off);
+            Pt { x: cx + off, y: if top { at.y - e } else { at.y + e } }
+        }
+        Kind::Cluster(_) => {
+            let child = child.expect("a cluster item has its layout");
+            let p = child.ports.iter().find(|p| p.0 == edge).map(|p| p.1).unwrap_or_default();
+            Pt { x: at.x - it.w / 2.0 + p.x, y: at.y - it.h / 2.0 + p.y }
+        }
+        _ => at,
+    }
+}
+
+/// Self-loops leave a node on its right (in layout space) and come back.
+fn self_loops(
+    ctx: &Ctx,
+    loops: &[(usize, usize)],
+    items: &[Item],
+    pos: &dyn Fn(usize) -> Pt,
+    segments: &mut Vec<(usize, Vec<Pt>)>,
+    labels: &mut Vec<(usize, Pt)>,
+) {
+    let mut seen: Vec<usize> = Vec::new();
+    for &(e, k) in loops {
+        let nth = seen.iter().filter(|&&s| s == k).count() as f64;
+        seen.push(k);
+        let Kind::Node(n) = items[k].kind else { continue };
+        let (w, h) = ctx.node_size[n];
+        let (_, lh) = ctx.ldims((w, h));
+        let shape = ctx.chart.nodes[n].shape;
+        let c = pos(k);
+        let cx = c.x - items[k].extra / 2.0;
+        let dy = (lh / 4.0).min(10.0);
+        let ext = shape::half_extent(shape, w, h, !ctx.horizontal, dy);
+        let out = cx + shape::half_extent(shape, w, h, !ctx.horizontal, 0.0) + 16.0 + 10.0 * nth;
+        let pts = vec![
+            Pt { x: cx + ext, y: c.y - dy },
+            Pt { x: out, y: c.y - dy },
+            Pt { x: out, y: c.y + dy },
+            Pt { x: cx + ext, y: c.y + dy },
+        ];
+        segments.push((e, pts));
+        if !ctx.chart.edges[e].label.is_empty() {
+            let (lw, _) = ctx.ldims(ctx.label_size[e]);
+            labels.push((e, Pt { x: out + 4.0 + lw / 2.0, y: c.y }));
+        }
+    }
+}
