@@ -3,9 +3,24 @@
 use crate::layout::Geometry;
 use crate::model::{Direction, Flowchart, Head, Shape, Stroke};
 
+/// Joins the lines of a label: no space between two Chinese lines, one between Latin words.
+fn join(lines: &[String]) -> String {
+    let mut out = String::new();
+    for l in lines.iter().filter(|l| !l.is_empty()) {
+        let wide = |c: char| unicode_width::UnicodeWidthChar::width(c) == Some(2);
+        if out.chars().last().is_some_and(|c| !wide(c)) || l.chars().next().is_some_and(|c| !wide(c)) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+        }
+        out.push_str(l);
+    }
+    out
+}
+
 fn label(chart: &Flowchart, n: usize) -> String {
     let node = &chart.nodes[n];
-    let text = node.label.join(" ");
+    let text = join(&node.label);
     if node.shape == Shape::Diamond { format!("{text}（判断）") } else { text }
 }
 
@@ -44,8 +59,8 @@ pub fn describe(chart: &Flowchart, g: &Geometry) -> String {
             })
             .collect();
         members.sort_by_key(|&n| rank[n]);
-        let title = if s.title.iter().all(|t| t.is_empty()) { s.id.clone() } else { s.title.join(" ") };
-        let list: Vec<String> = members.iter().map(|&n| chart.nodes[n].label.join(" ")).collect();
+        let title = if s.title.iter().all(|t| t.is_empty()) { s.id.clone() } else { join(&s.title) };
+        let list: Vec<String> = members.iter().map(|&n| join(&chart.nodes[n].label)).collect();
         out.push_str(&format!("分组「{title}」包含：{}。", list.join("、")));
     }
     let mut edges: Vec<usize> = (0..chart.edges.len()).filter(|&e| chart.edges[e].stroke != Stroke::Invisible).collect();
@@ -61,9 +76,9 @@ pub fn describe(chart: &Flowchart, g: &Geometry) -> String {
                     (true, false) => "←",
                     (false, false) => "—",
                 };
-                let text = edge.label.join(" ");
-                let mid = if text.is_empty() { arrow.to_string() } else { format!("{arrow}（{text}）") };
-                format!("{} {mid} {}", chart.nodes[edge.from].label.join(" "), chart.nodes[edge.to].label.join(" "))
+                let text = join(&edge.label);
+                let mid = if text.is_empty() { format!("{arrow} ") } else { format!("{arrow}（{text}）") };
+                format!("{} {mid}{}", join(&chart.nodes[edge.from].label), join(&chart.nodes[edge.to].label))
             })
             .collect();
         out.push_str(&format!("连线：{}。", parts.join("；")));

@@ -4,7 +4,7 @@
 //! let d = qaportal_diagram::render("flowchart TD\n  A([开始]) --> B{是否通过}\n  B -->|是| C[完成]",
 //!     &qaportal_diagram::Options::default()).unwrap();
 //! assert!(d.html.contains("<svg"));
-//! assert!(d.description.contains("是否通过（判断） →（是） 完成"));
+//! assert!(d.description.contains("是否通过 →（是）完成"));
 //! ```
 //!
 //! The generator calls [`render`] for each ```` ```mermaid ```` block, inlines [`Diagram::html`]
@@ -95,3 +95,5 @@ pub fn render(source: &str, options: &Options) -> Result<Diagram, Vec<DiagramErr
 
 #[cfg(test)]
 mod invariants;
+#[doc(hidden)]
+pub mod testing;

@@ -47,8 +47,8 @@ pub fn size(shape: Shape, tw: f64, th: f64) -> (f64, f64) {
             (4.0 * p, 4.0 * q)
         }
         Shape::Circle => {
-            let r = ((tw / 2.0 + 4.0).powi(2) + (th / 2.0 + 2.0).powi(2)).sqrt();
-            (2.0 * r, 2.0 * r)
+            let d = (2.0 * ((tw / 2.0 + 4.0).powi(2) + (th / 2.0 + 2.0).powi(2)).sqrt()).max(44.0).round();
+            return (d, d);
         }
     };
     (w.max(56.0).round(), h.max(36.0).round())

@@ -84,20 +84,21 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
 
     s.push_str("<g class=\"dg-edges\" fill=\"none\" stroke=\"#5c677d\" stroke-width=\"1.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\">");
     let mut heads = String::new();
+    let vertical = !chart.direction.is_horizontal();
     for (k, e) in chart.edges.iter().enumerate() {
         let pts = &g.edges[k].points;
         if e.stroke == Stroke::Invisible || pts.len() < 2 {
             continue;
         }
         let mut p = pts.clone();
-        trim_for_head(&mut p, e.head_end, false, &mut heads);
-        trim_for_head(&mut p, e.head_start, true, &mut heads);
+        trim_for_head(&mut p, e.head_end, false, vertical, &mut heads);
+        trim_for_head(&mut p, e.head_start, true, vertical, &mut heads);
         let (class, extra) = match e.stroke {
             Stroke::Dotted => (" dg-dotted", " stroke-dasharray=\"3 4\""),
             Stroke::Thick => (" dg-thick", " stroke-width=\"3\""),
             _ => ("", ""),
         };
-        let _ = write!(s, "<path class=\"dg-edge{class}\"{extra} d=\"{}\"/>", path(&p));
+        let _ = write!(s, "<path class=\"dg-edge{class}\"{extra} d=\"{}\"/>", path(&p, vertical));
     }
     s.push_str("</g>");
     if !heads.is_empty() {
@@ -195,13 +196,17 @@ const HEAD_LEN: f64 = 8.0;
 
 /// Draws the head at one end of `p` into `heads` and pulls the line back so it does not poke
 /// through the tip.
-fn trim_for_head(p: &mut [Pt], head: Head, start: bool, heads: &mut String) {
+fn trim_for_head(p: &mut [Pt], head: Head, start: bool, vertical: bool, heads: &mut String) {
     if head == Head::None {
         return;
     }
     let n = p.len();
     let (tip, prev) = if start { (p[0], p[1]) } else { (p[n - 1], p[n - 2]) };
-    let (dx, dy) = (tip.x - prev.x, tip.y - prev.y);
+    let (mut dx, mut dy) = (tip.x - prev.x, tip.y - prev.y);
+    if diagonal(prev, tip) {
+        // The S-curve arrives along the flow axis.
+        if vertical { dx = 0.0 } else { dy = 0.0 }
+    }
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
     let (ux, uy) = (dx / len, dy / len);
     let back = HEAD_LEN.min(len);
@@ -234,12 +239,29 @@ fn trim_for_head(p: &mut [Pt], head: Head, start: bool, heads: &mut String) {
     p[i] = base;
 }
 
-/// A polyline with softly rounded corners.
-fn path(p: &[Pt]) -> String {
+fn diagonal(a: Pt, b: Pt) -> bool {
+    (b.x - a.x).abs() > 1.5 && (b.y - a.y).abs() > 1.5
+}
+
+/// The route as a path: runs along an axis stay straight (with softly rounded corners where
+/// two meet), and the moves between layers become S-curves that leave and arrive along the
+/// flow direction, which reads more calmly than zig-zags and keeps arrowheads aligned.
+fn path(p: &[Pt], vertical: bool) -> String {
     let mut d = format!("M{} {}", num(p[0].x), num(p[0].y));
     for i in 1..p.len() {
-        if i + 1 < p.len() {
-            let (a, b, c) = (p[i - 1], p[i], p[i + 1]);
+        let (a, b) = (p[i - 1], p[i]);
+        if diagonal(a, b) {
+            if vertical {
+                let m = (a.y + b.y) / 2.0;
+                let _ = write!(d, "C{} {} {} {} {} {}", num(a.x), num(m), num(b.x), num(m), num(b.x), num(b.y));
+            } else {
+                let m = (a.x + b.x) / 2.0;
+                let _ = write!(d, "C{} {} {} {} {} {}", num(m), num(a.y), num(m), num(b.y), num(b.x), num(b.y));
+            }
+            continue;
+        }
+        if i + 1 < p.len() && !diagonal(b, p[i + 1]) {
+            let c = p[i + 1];
             let l1 = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
             let l2 = ((c.x - b.x).powi(2) + (c.y - b.y).powi(2)).sqrt();
             let cross = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
@@ -250,12 +272,8 @@ fn path(p: &[Pt]) -> String {
                 let _ = write!(d, "L{} {}Q{} {} {} {}", num(p1.x), num(p1.y), num(b.x), num(b.y), num(p2.x), num(p2.y));
                 continue;
             }
-            if cross.abs() <= 1e-6 * l1 * l2 && l1 > 1e-6 && l2 > 1e-6 {
-                // Collinear: the point adds nothing.
-                continue;
-            }
         }
-        let _ = write!(d, "L{} {}", num(p[i].x), num(p[i].y));
+        let _ = write!(d, "L{} {}", num(b.x), num(b.y));
     }
     d
 }

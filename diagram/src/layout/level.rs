@@ -142,7 +142,7 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
 
     // Chains of items, one per edge: endpoints and a dummy (or the label) on every rank between.
     let mut chains: Vec<Chain> = Vec::new();
-    let mut dummies = |items: &mut Vec<Item>, e: usize, from: i32, to: i32, labelled: bool| -> Vec<usize> {
+    let dummies = |items: &mut Vec<Item>, e: usize, from: i32, to: i32, labelled: bool| -> Vec<usize> {
         let mid = from + (to - from) / 2;
         (from + 1..to)
             .map(|r| {
@@ -230,27 +230,60 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         y_mid[l] + band[l] / 2.0
     };
 
-    // Positions along the layers.
-    let port_offset = |k: usize, e: usize| -> f64 {
-        match (&items[k].kind, if k < nm { children[k].as_ref() } else { None }) {
-            (Kind::Cluster(_), Some(child)) => child
-                .ports
-                .iter()
-                .find(|p| p.0 == e)
-                .map(|p| p.1.x - child.w / 2.0)
-                .unwrap_or(0.0),
-            (Kind::Node(_), _) => -items[k].extra / 2.0,
-            _ => 0.0,
+    // Where each chain attaches to its end items, as an offset from the item's centre: edges
+    // sharing a side of a node are spread in the order of their other ends (known now that the
+    // layers are ordered), a subgraph's edges use its ports. Computed before the coordinates so
+    // the placement can line each attachment up with the rest of its edge.
+    let mut index = vec![0usize; n];
+    for l in &layers {
+        for (i, &k) in l.iter().enumerate() {
+            index[k] = i;
         }
-    };
+    }
+    let mut offsets: Vec<(f64, f64)> = vec![(0.0, 0.0); chains.len()];
+    for k in 0..nm {
+        for top_side in [true, false] {
+            let mut here: Vec<(usize, usize)> = chains
+                .iter()
+                .enumerate()
+                .filter_map(|(ci, c)| {
+                    let (end, next) = if top_side { (c.seq[c.seq.len() - 1], c.seq[c.seq.len() - 2]) } else { (c.seq[0], c.seq[1]) };
+                    (end == k).then_some((index[next], ci))
+                })
+                .collect();
+            here.sort();
+            let count = here.len();
+            for (i, &(_, ci)) in here.iter().enumerate() {
+                let off = match (items[k].kind, children[k].as_ref()) {
+                    (Kind::Cluster(_), Some(child)) => child
+                        .ports
+                        .iter()
+                        .find(|p| p.0 == chains[ci].edge)
+                        .map(|p| p.1.x - child.w / 2.0)
+                        .unwrap_or(0.0),
+                    (Kind::Node(nd), _) => {
+                        let (w, h) = ctx.node_size[nd];
+                        let span = shape::attach_span(ctx.chart.nodes[nd].shape, w, h, ctx.horizontal);
+                        let step = if count > 1 { (2.0 * span / (count - 1) as f64).min(14.0) } else { 0.0 };
+                        -items[k].extra / 2.0 + (i as f64 - (count - 1) as f64 / 2.0) * step
+                    }
+                    _ => 0.0,
+                };
+                if top_side { offsets[ci].1 = off } else { offsets[ci].0 = off }
+            }
+        }
+    }
+
+    // Positions along the layers.
     let gaps: Vec<Vec<f64>> = layers
         .iter()
         .map(|l| l.windows(2).map(|w| (items[w[0]].w + items[w[1]].w) / 2.0 + sep(ctx, &items[w[0]], &items[w[1]])).collect())
         .collect();
     let mut pull_up: Vec<Vec<coord::Pull>> = vec![Vec::new(); n];
     let mut pull_down: Vec<Vec<coord::Pull>> = vec![Vec::new(); n];
-    for c in &chains {
-        for w in c.seq.windows(2) {
+    for (ci, c) in chains.iter().enumerate() {
+        let last = c.seq.len() - 2;
+        for (wi, w) in c.seq.windows(2).enumerate() {
             let (p, q) = (w[0], w[1]);
             let small = |k: usize| matches!(items[k].kind, Kind::Dummy | Kind::Label(_) | Kind::Port(_));
             let weight = match (small(p), small(q)) {
@@ -258,7 +291,8 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
                 (false, false) => 1.0,
                 _ => 2.0,
             };
-            let (op, oq) = (port_offset(p, c.edge), port_offset(q, c.edge));
+            let op = if wi == 0 { offsets[ci].0 } else { 0.0 };
+            let oq = if wi == last { offsets[ci].1 } else { 0.0 };
             pull_down[p].push(coord::Pull { other: q, delta: oq - op, weight });
             pull_up[q].push(coord::Pull { other: p, delta: op - oq, weight });
         }
@@ -278,28 +312,16 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     let pos = |k: usize| Pt { x: x[k], y: y_mid[(items[k].rank - rmin) as usize] };
 
     // Where each chain touches its end items.
-    let mut attach: Vec<(Pt, Pt)> = vec![(Pt::default(), Pt::default()); chains.len()];
-    for k in 0..n {
-        for top_side in [true, false] {
-            let mut here: Vec<(f64, usize)> = chains
-                .iter()
-                .enumerate()
-                .filter_map(|(ci, c)| {
-                    let (end, next) = if top_side {
-                        (*c.seq.last()?, c.seq[c.seq.len() - 2])
-                    } else {
-                        (c.seq[0], c.seq[1])
-                    };
-                    (end == k).then_some((x[next], ci))
-                })
-                .collect();
-            here.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            for (i, &(_, ci)) in here.iter().enumerate() {
-                let p = anchor(ctx, &items[k], pos(k), if k < nm { children[k].as_ref() } else { None }, k < nm, chains[ci].edge, top_side, i, here.len());
-                if top_side { attach[ci].1 = p } else { attach[ci].0 = p }
-            }
-        }
-    }
+    let attach: Vec<(Pt, Pt)> = chains
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let end = |k: usize, off: f64, top: bool| {
+                anchor(ctx, &items[k], pos(k), if k < nm { children[k].as_ref() } else { None }, c.edge, off, top)
+            };
+            (end(c.seq[0], offsets[ci].0, false), end(c.seq[c.seq.len() - 1], offsets[ci].1, true))
+        })
+        .collect();
     let mut segments = Vec::new();
     let mut labels = Vec::new();
     for (ci, c) in chains.iter().enumerate() {
@@ -405,19 +427,15 @@ fn sep(ctx: &Ctx, a: &Item, b: &Item) -> f64 {
     }
 }
 
-/// The point where the `i`-th of `count` chains meets item `it` on its top or bottom side.
-#[allow(clippy::too_many_arguments)]
-fn anchor(ctx: &Ctx, it: &Item, at: Pt, child: Option<&Level>, member: bool, edge: usize, top: bool, i: usize, count: usize) -> Pt {
+/// The point where a chain meets item `it` (centred at `at`) on its top or bottom side, `off`
+/// from its centre.
+fn anchor(ctx: &Ctx, it: &Item, at: Pt, child: Option<&Level>, edge: usize, off: f64, top: bool) -> Pt {
     match it.kind {
-        Kind::Node(n) if member => {
+        Kind::Node(n) => {
             let (w, h) = ctx.node_size[n];
-            let shape = ctx.chart.nodes[n].shape;
-            let span = shape::attach_span(shape, w, h, ctx.horizontal);
-            let step = if count > 1 { (2.0 * span / (count - 1) as f64).min(14.0) } else { 0.0 };
-            let off = (i as f64 - (count - 1) as f64 / 2.0) * step;
-            let cx = at.x - it.extra / 2.0;
-            let e = shape::half_extent(shape, w, h, ctx.horizontal, off);
-            Pt { x: cx + off, y: if top { at.y - e } else { at.y + e } }
+            let centre_off = off + it.extra / 2.0;
+            let e = shape::half_extent(ctx.chart.nodes[n].shape, w, h, ctx.horizontal, centre_off);
+            Pt { x: at.x + off, y: if top { at.y - e } else { at.y + e } }
         }
         Kind::Cluster(_) => {
             let child = child.expect("a cluster item has its layout");

@@ -115,12 +115,12 @@ impl Parser {
                 }
             }
         }
-        let mut in_descr: Option<(usize, String)> = None;
+        let mut in_descr: Option<(usize, usize, String)> = None;
         while n < lines.len() {
             let line_no = n + 1;
             let raw = lines[n];
             n += 1;
-            if let Some((start, mut text)) = in_descr.take() {
+            if let Some((start, col, mut text)) = in_descr.take() {
                 match raw.find('}') {
                     Some(end) => {
                         text.push_str(raw[..end].trim());
@@ -131,9 +131,9 @@ impl Parser {
                             text.push(' ');
                         }
                         text.push_str(raw.trim());
-                        in_descr = Some((start, text));
+                        in_descr = Some((start, col, text));
                         if n == lines.len() {
-                            self.error(start, 1, "`accDescr {` is never closed", Some("end the description with `}`"));
+                            self.error(start, col, "`accDescr {` is never closed", Some("end the description with `}`"));
                         }
                     }
                 }
@@ -165,7 +165,7 @@ impl Parser {
                         match rest.find('}') {
                             Some(end) => self.acc_descr = Some(rest[..end].trim().to_string()),
                             None => {
-                                in_descr = Some((line_no, rest.trim().to_string()));
+                                in_descr = Some((line_no, first + 1, rest.trim().to_string()));
                                 if n == lines.len() {
                                     self.error(line_no, first + 1, "`accDescr {` is never closed", Some("end the description with `}`"));
                                 }
