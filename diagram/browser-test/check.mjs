@@ -63,6 +63,9 @@ function inspect(minScale) {
     if (scale < minScale - 0.005) problems.push(`shown at scale ${scale.toFixed(3)} < ${minScale}`);
     const scrolls = box.scrollWidth > box.clientWidth + 1;
     if (box.getBoundingClientRect().right > vw + 1) problems.push('diagram box wider than the viewport');
+    const overflowX = getComputedStyle(box).overflowX;
+    if (svg.getBoundingClientRect().right > vw + 1 && overflowX !== 'auto' && overflowX !== 'scroll')
+      problems.push('svg wider than the viewport and its box does not scroll');
     const nodes = [...svg.querySelectorAll('.dg-node')].map((g) => {
       const shape = g.querySelector('.dg-shape');
       const text = g.querySelector('.dg-label');
@@ -93,7 +96,9 @@ function inspect(minScale) {
       text: getComputedStyle(first.text).fill,
     } : {};
     if (first && contrast(colors.shape, colors.text) < 4.5) problems.push(`label contrast ${contrast(colors.shape, colors.text).toFixed(2)} < 4.5`);
-    const fontPx = 14 * scale * (svg.getScreenCTM()?.a ? 1 : 1);
+    // Rendered size of a label's text, from the SVG's current transformation to the screen.
+    const fontPx = 14 * (svg.getScreenCTM()?.a ?? scale);
+    if (fontPx < 14 * minScale - 0.1) problems.push(`labels shown at ${fontPx.toFixed(1)} px`);
     out.push({ name, natural, shown, scale, scrolls, nodes: nodes.length, colors, fontPx, problems });
   }
   const pageScroll = document.documentElement.scrollWidth > vw + 1;

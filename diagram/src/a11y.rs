@@ -8,10 +8,9 @@ fn join(lines: &[String]) -> String {
     let mut out = String::new();
     for l in lines.iter().filter(|l| !l.is_empty()) {
         let wide = |c: char| unicode_width::UnicodeWidthChar::width(c) == Some(2);
-        if out.chars().last().is_some_and(|c| !wide(c)) || l.chars().next().is_some_and(|c| !wide(c)) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
+        let latin = out.chars().last().is_some_and(|c| !wide(c)) || l.chars().next().is_some_and(|c| !wide(c));
+        if latin && !out.is_empty() {
+            out.push(' ');
         }
         out.push_str(l);
     }

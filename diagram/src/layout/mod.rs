@@ -9,7 +9,7 @@ mod rank;
 
 use crate::model::{Direction, Flowchart, Shape};
 use crate::shape;
-use crate::text::{self, FONT_SIZE, LINE_HEIGHT};
+use crate::text::{self, FONT_SIZE};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Pt {
@@ -29,10 +29,12 @@ impl Rect {
     pub fn centered(c: Pt, w: f64, h: f64) -> Rect {
         Rect { x: c.x - w / 2.0, y: c.y - h / 2.0, w, h }
     }
+    #[cfg(test)]
     pub fn contains(&self, o: &Rect) -> bool {
         const E: f64 = 1e-6;
         o.x >= self.x - E && o.y >= self.y - E && o.x + o.w <= self.x + self.w + E && o.y + o.h <= self.y + self.h + E
     }
+    #[cfg(test)]
     pub fn overlaps(&self, o: &Rect) -> bool {
         self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
     }
@@ -52,6 +54,7 @@ impl PlacedNode {
         Rect::centered(self.center, self.w, self.h)
     }
     /// The block of text as it will be drawn.
+    #[cfg(test)]
     pub fn text_rect(&self) -> Rect {
         let (w, h) = shape::text_size(&self.lines);
         Rect::centered(self.center, w, h)
@@ -260,5 +263,3 @@ fn finish(ctx: &Ctx, root: &level::Level, acc: Collected) -> Geometry {
     Geometry { width, height, nodes, clusters, edges }
 }
 
-/// Height of one line of text, re-exported for the SVG writer.
-pub const LINE: f64 = LINE_HEIGHT;

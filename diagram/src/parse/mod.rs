@@ -216,7 +216,7 @@ impl Parser {
         let k = skip_ws(s, j + dir.len());
         if k < s.len() {
             if s[k] == ';' {
-                for (a, b) in statements(&s[..]).into_iter().filter(|(a, _)| *a > k) {
+                for (a, b) in statements(s).into_iter().filter(|(a, _)| *a > k) {
                     self.statement(&s[..b], a, line);
                 }
             } else {

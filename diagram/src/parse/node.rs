@@ -32,14 +32,7 @@ const SHAPES: &[(&str, &str, Option<Shape>)] = &[
 ];
 
 fn starts_with(s: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for c in pat.chars() {
-        if s.get(k) != Some(&c) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    pat.chars().enumerate().all(|(k, c)| s.get(i + k) == Some(&c))
 }
 
 fn is_id_char(s: &[char], i: usize) -> bool {
