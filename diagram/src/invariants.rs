@@ -26,6 +26,15 @@ fn corners(r: &Rect) -> [Pt; 4] {
     ]
 }
 
+/// Whether the segment a–b passes through the inside of `r` (sampled: segments are short).
+fn segment_hits(a: Pt, b: Pt, r: &Rect) -> bool {
+    (0..=64).any(|i| {
+        let t = i as f64 / 64.0;
+        let (x, y) = (a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+        x > r.x + 0.5 && x < r.x + r.w - 0.5 && y > r.y + 0.5 && y < r.y + r.h - 0.5
+    })
+}
+
 fn in_cluster(chart: &Flowchart, node: usize, g: usize) -> bool {
     let mut p = chart.nodes[node].parent;
     while let Some(q) = p {
@@ -83,6 +92,16 @@ fn check(name: &str, src: &str) {
             };
             if j != k && !nested(j, k) && !nested(k, j) {
                 assert!(!c.rect.overlaps(&d.rect), "{name}: subgraphs {} and {} overlap", chart.subgraphs[k].id, chart.subgraphs[j].id);
+            }
+        }
+    }
+    for c in g.clusters.iter().filter(|c| !c.title.is_empty()) {
+        let (tw, th) = crate::shape::text_size(&c.title);
+        let title = Rect { x: c.title_x, y: c.rect.y + 6.0, w: tw, h: th };
+        assert!(c.rect.contains(&title), "{name}: a subgraph title sticks out of its box");
+        for e in &g.edges {
+            for w in e.points.windows(2) {
+                assert!(!segment_hits(w[0], w[1], &title), "{name}: an edge crosses the title {:?}", c.title);
             }
         }
     }

@@ -11,14 +11,17 @@ pub const SUB_INSET: f64 = 8.0;
 
 /// Longest line of a label before it wraps, per shape. Decisions wrap narrower because a
 /// diamond is twice as wide as its text: 6 em keeps a two-line decision under ~190 px, so two
-/// shapes still sit side by side on a 360 px screen.
-pub fn wrap_width(shape: Shape) -> f64 {
-    FONT_SIZE
-        * match shape {
-            Shape::Diamond => 6.0,
-            Shape::Circle => 5.0,
-            _ => 9.0,
-        }
+/// shapes still sit side by side on a 360 px screen. In left-to-right charts every node's
+/// width adds to the chart's width, so labels wrap sooner there and grow downwards instead.
+pub fn wrap_width(shape: Shape, horizontal: bool) -> f64 {
+    let em = match (shape, horizontal) {
+        (Shape::Diamond, false) => 6.0,
+        (Shape::Diamond, true) => 5.0,
+        (Shape::Circle, _) => 5.0,
+        (_, false) => 9.0,
+        (_, true) => 6.0,
+    };
+    FONT_SIZE * em
 }
 
 /// Width and height of the text block of `lines`.

@@ -69,7 +69,7 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
                 num(r.x), num(r.y), num(r.w), num(r.h)
             );
             if !c.title.is_empty() {
-                let x = r.x + 12.0;
+                let x = c.title_x;
                 let _ = write!(s, "<text class=\"dg-cluster-title\" fill=\"#4a5363\" stroke=\"#f6f7f9\" stroke-width=\"4\" paint-order=\"stroke\" stroke-linejoin=\"round\">");
                 for (i, line) in c.title.iter().enumerate() {
                     let y = r.y + 6.0 + LINE_HEIGHT / 2.0 + i as f64 * LINE_HEIGHT + 0.35 * FONT_SIZE;

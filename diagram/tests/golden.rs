@@ -81,3 +81,12 @@ fn wide_diagrams_scroll_instead_of_shrinking() {
     assert!(qaportal_diagram::CSS.contains("overflow-x: auto"));
     assert!(qaportal_diagram::CSS.contains("prefers-color-scheme: dark"));
 }
+
+#[test]
+fn a_node_belongs_to_the_innermost_subgraph_that_mentions_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let src = std::fs::read_to_string(dir.join("subgraph-nested.mmd")).unwrap();
+    let d = render(&src, &Options::default()).unwrap();
+    assert!(d.description.contains("分组「总部运营中心」包含：集中复核、日终清算、生成对账文件。"), "{}", d.description);
+    assert!(d.description.contains("分组「清算组」包含：日终清算、生成对账文件。"), "{}", d.description);
+}

@@ -37,6 +37,8 @@ pub struct Level {
     /// Route pieces, each from the edge's source side to its target side.
     pub segments: Vec<(usize, Vec<Pt>)>,
     pub labels: Vec<(usize, Pt)>,
+    /// Left end of the subgraph's title, when it was placed among the ports (see `layout`).
+    pub title_x: Option<f64>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -46,6 +48,8 @@ enum Kind {
     Port(usize),
     Dummy,
     Label(usize),
+    /// Room for a subgraph's title on the layer of ports that shares its band.
+    Title,
 }
 
 struct Item {
@@ -183,6 +187,20 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         chains.push(chain);
     }
 
+    // In a vertical chart the title shares its band with the ports on the same side; it takes
+    // part there as an item of its own, so edges entering the subgraph pass beside the title
+    // instead of through it.
+    let title_item = match (cluster, ctx.horizontal) {
+        (Some(g), false) if ctx.title_size[g].0 > 0.0 => {
+            let rank = if ctx.flipped { bottom_rank } else { top_rank };
+            items.iter().any(|i| matches!(i.kind, Kind::Port(_)) && i.rank == rank).then(|| {
+                items.push(Item { kind: Kind::Title, w: ctx.title_size[g].0 + 8.0, h: 0.0, rank, extra: 0.0 });
+                items.len() - 1
+            })
+        }
+        _ => None,
+    };
+
     // Layers and their order.
     let n = items.len();
     let rmin = items.iter().map(|i| i.rank).min().unwrap_or(0);
@@ -200,6 +218,12 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         }
     }
     order::order(&mut layers, &up, &down, n);
+    if let Some(t) = title_item {
+        // The title reads best on the left.
+        let layer = layers.iter_mut().find(|l| l.contains(&t)).expect("title item is in a layer");
+        layer.retain(|&k| k != t);
+        layer.insert(0, t);
+    }
 
     // Ranks along the layout y axis.
     let (top, bottom, left, right, min_w, min_h) = insets(ctx, cluster);
@@ -363,7 +387,8 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         }
     }
     let ports_out = (0..ports.len()).map(|p| (ports[p].edge, pos(nm + p))).collect();
-    Level { w: width, h: height, nodes, children: kids, ports: ports_out, segments, labels }
+    let title_x = title_item.map(|t| x[t] - items[t].w / 2.0 + 4.0);
+    Level { w: width, h: height, nodes, children: kids, ports: ports_out, segments, labels, title_x }
 }
 
 /// The ports a child subgraph needs: one per edge of this level that ends at it, plus the

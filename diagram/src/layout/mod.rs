@@ -64,6 +64,8 @@ impl PlacedNode {
 #[derive(Debug, Clone)]
 pub struct PlacedCluster {
     pub rect: Rect,
+    /// Left end of the title.
+    pub title_x: f64,
     pub title: Vec<String>,
 }
 
@@ -129,7 +131,7 @@ pub fn layout(chart: &Flowchart) -> Geometry {
         first_node: vec![usize::MAX; chart.subgraphs.len()],
     };
     for n in &chart.nodes {
-        let lines = text::wrap(&n.label, shape::wrap_width(n.shape));
+        let lines = text::wrap(&n.label, shape::wrap_width(n.shape, chart.direction.is_horizontal()));
         let (tw, th) = shape::text_size(&lines);
         ctx.node_size.push(shape::size(n.shape, tw, th));
         ctx.node_lines.push(lines);
@@ -157,6 +159,7 @@ pub fn layout(chart: &Flowchart) -> Geometry {
     let mut acc = Collected {
         nodes: vec![Pt::default(); chart.nodes.len()],
         clusters: vec![Rect { x: 0.0, y: 0.0, w: 0.0, h: 0.0 }; chart.subgraphs.len()],
+        title_x: vec![None; chart.subgraphs.len()],
         segments: vec![Vec::new(); chart.edges.len()],
         labels: vec![None; chart.edges.len()],
     };
@@ -167,6 +170,8 @@ pub fn layout(chart: &Flowchart) -> Geometry {
 struct Collected {
     nodes: Vec<Pt>,
     clusters: Vec<Rect>,
+    /// Where a title was placed among the ports, in layout space.
+    title_x: Vec<Option<f64>>,
     /// Per edge: (level the piece was routed in, its points).
     segments: Vec<Vec<(Option<usize>, Vec<Pt>)>>,
     labels: Vec<Option<Pt>>,
@@ -187,6 +192,7 @@ fn collect(level: &level::Level, cluster: Option<usize>, origin: Pt, acc: &mut C
     for (g, corner, child) in &level.children {
         let o = t(*corner);
         acc.clusters[*g] = Rect { x: o.x, y: o.y, w: child.w, h: child.h };
+        acc.title_x[*g] = child.title_x.map(|x| x + o.x);
         collect(child, Some(*g), o, acc);
     }
 }
@@ -222,7 +228,12 @@ fn finish(ctx: &Ctx, root: &level::Level, acc: Collected) -> Geometry {
         .clusters
         .iter()
         .enumerate()
-        .map(|(g, &r)| PlacedCluster { rect: tr(r), title: ctx.title_lines[g].clone() })
+        .map(|(g, &r)| {
+            let rect = tr(r);
+            // Only vertical charts place titles among ports; x is then unchanged by the turn.
+            let title_x = acc.title_x[g].unwrap_or(rect.x + 12.0);
+            PlacedCluster { rect, title_x, title: ctx.title_lines[g].clone() }
+        })
         .collect();
     let ancestors = |mut p: Option<usize>| {
         let mut v = vec![p];

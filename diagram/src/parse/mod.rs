@@ -32,6 +32,8 @@ struct Open {
     index: usize,
     line: usize,
     column: usize,
+    /// Nodes mentioned directly inside the block, in order.
+    mentions: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -41,8 +43,6 @@ struct Parser {
     nodes: Vec<Node>,
     /// Column of each node's first mention, for messages about it.
     node_columns: Vec<usize>,
-    /// Whether a `subgraph` block has claimed the node (its first mention inside one wins).
-    claimed: Vec<bool>,
     node_ids: HashMap<String, usize>,
     edges: Vec<Edge>,
     subgraphs: Vec<Subgraph>,
@@ -237,7 +237,16 @@ impl Parser {
         match kw.as_str() {
             "subgraph" if ends_word => self.subgraph(s, after, line, i),
             "end" if skip_ws(s, after) >= s.len() => match self.open.pop() {
-                Some(_) => {}
+                // As in Mermaid, a block claims the nodes it mentions when it closes, so a node
+                // mentioned in a nested block belongs to the innermost one, and the first
+                // block to close wins between siblings.
+                Some(open) => {
+                    for n in open.mentions {
+                        if self.nodes[n].parent.is_none() {
+                            self.nodes[n].parent = Some(open.index);
+                        }
+                    }
+                }
                 None => self.error(line, i + 1, "`end` without an open `subgraph`", Some("remove this line, or add the `subgraph` it should close")),
             },
             "direction" if ends_word => {} // per-subgraph direction: accepted, the chart's direction is used
@@ -285,7 +294,7 @@ impl Parser {
             line,
         });
         self.subgraph_ids.insert(id, index);
-        self.open.push(Open { index, line, column: column + 1 });
+        self.open.push(Open { index, line, column: column + 1, mentions: Vec::new() });
     }
 
     /// `A --> B & C -->|label| D` and plain node declarations.
@@ -382,7 +391,6 @@ impl Parser {
                     line,
                 });
                 self.node_columns.push(decl.column);
-                self.claimed.push(false);
                 self.node_ids.insert(decl.id, k);
                 k
             }
@@ -395,17 +403,20 @@ impl Parser {
                 node.label = label;
             }
         }
-        if let Some(open) = self.open.last() {
-            if !self.claimed[index] {
-                self.claimed[index] = true;
-                self.nodes[index].parent = Some(open.index);
-            }
+        if let Some(open) = self.open.last_mut() {
+            open.mentions.push(index);
         }
         index
     }
 
     fn finish(mut self) -> Result<Flowchart, Vec<DiagramError>> {
-        for open in std::mem::take(&mut self.open) {
+        for open in std::mem::take(&mut self.open).into_iter().rev() {
+            // Claim its nodes anyway, so the only message is the missing `end`.
+            for &n in &open.mentions {
+                if self.nodes[n].parent.is_none() {
+                    self.nodes[n].parent = Some(open.index);
+                }
+            }
             let id = self.subgraphs[open.index].id.clone();
             self.error(open.line, open.column, format!("`subgraph {id}` is never closed"), Some("add a line `end` after its last node"));
         }
