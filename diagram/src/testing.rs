@@ -85,3 +85,42 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    /// Damaged input must give errors or a drawing, never a panic: every golden diagram with
+    /// characters deleted, duplicated or replaced by syntax characters at pseudo-random places.
+    #[test]
+    fn mutated_sources_never_panic() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        let noise = ['[', ']', '(', ')', '{', '}', '|', '-', '>', '"', ';', '&', '\n', '。', ':', '%', '<', '=', '.', 'o', 'x', '~'];
+        let mut rng = super::Rng(0x1234_5678_9abc_def1);
+        for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "mmd")) {
+            let src: Vec<char> = std::fs::read_to_string(path).unwrap().chars().collect();
+            for _ in 0..200 {
+                let mut s = src.clone();
+                for _ in 0..1 + rng.below(4) {
+                    let at = rng.below(s.len());
+                    match rng.below(3) {
+                        0 => {
+                            s.remove(at);
+                        }
+                        1 => s.insert(at, s[at]),
+                        _ => s[at] = noise[rng.below(noise.len())],
+                    }
+                }
+                let text: String = s.into_iter().collect();
+                let r = std::panic::catch_unwind(|| crate::render(&text, &crate::Options::default()));
+                assert!(r.is_ok(), "panic on:\n{text}");
+                if let Ok(Err(errors)) = r {
+                    let lines = text.lines().count().max(1);
+                    for e in errors {
+                        assert!(e.line >= 1 && e.line <= lines && e.column >= 1, "{e} outside the block:\n{text}");
+                    }
+                }
+            }
+        }
+    }
+}

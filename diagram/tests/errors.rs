@@ -135,3 +135,13 @@ fn accepted_syntax_variants() {
         render(src, &Options::default()).unwrap_or_else(|e| panic!("{src}\n{e:#?}"));
     }
 }
+
+#[test]
+fn full_width_punctuation_gets_a_hint() {
+    let e = one("flowchart TD\n  A（圆角） --> B");
+    at(&e, 2, 4, "unexpected `（圆角）");
+    assert!(e.hint.as_deref().unwrap().contains("full-width character: Mermaid syntax needs the ASCII `(`"), "{e}");
+    let e = one("flowchart TD\n  A --> ｜是｜ B");
+    at(&e, 2, 9, "expected a node id");
+    assert!(e.hint.as_deref().unwrap().contains("ASCII `|`"), "{e}");
+}

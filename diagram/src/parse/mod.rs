@@ -72,6 +72,33 @@ fn statements(line: &[char]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Chinese input methods type full-width punctuation; Mermaid's syntax needs ASCII. Names the
+/// character to type instead when that is the likely mistake.
+fn full_width_hint(c: Option<&char>) -> Option<String> {
+    let ascii = match c? {
+        '（' => '(',
+        '）' => ')',
+        '【' => '[',
+        '】' => ']',
+        '［' => '[',
+        '］' => ']',
+        '｛' => '{',
+        '｝' => '}',
+        '｜' => '|',
+        '－' => '-',
+        '—' => '-',
+        '＞' => '>',
+        '＜' => '<',
+        '；' => ';',
+        '：' => ':',
+        '＆' => '&',
+        '＝' => '=',
+        '“' | '”' => '"',
+        _ => return None,
+    };
+    Some(format!("`{}` is a full-width character: Mermaid syntax needs the ASCII `{ascii}` (switch the input method to half-width, or quote the text: `A[\"…\"]`)", c?))
+}
+
 fn skip_ws(s: &[char], mut i: usize) -> usize {
     while i < s.len() && s[i].is_whitespace() {
         i += 1;
@@ -312,7 +339,8 @@ impl Parser {
                         i = skip_ws(s, next);
                     }
                     Err(e) => {
-                        self.error(line, e.column, e.message, e.hint);
+                        let fw = full_width_hint(s.get(e.column - 1));
+                        self.error(line, e.column, e.message, fw.as_deref().or(e.hint));
                         return;
                     }
                 }
@@ -366,8 +394,9 @@ impl Parser {
                 }
                 Ok(None) => {
                     let found: String = s[i..].iter().take(12).collect();
+                    let fw = full_width_hint(s.get(i));
                     self.error(line, i + 1, format!("unexpected `{}`", found.trim()),
-                        Some("a line holds nodes joined by links, e.g. `A[开始] --> B{是否通过}`; put text with special characters in quotes: `A[\"...\"]`"));
+                        fw.as_deref().or(Some("a line holds nodes joined by links, e.g. `A[开始] --> B{是否通过}`; put text with special characters in quotes: `A[\"...\"]`")));
                     return;
                 }
                 Err(e) => {
