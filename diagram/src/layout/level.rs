@@ -65,6 +65,8 @@ struct Chain {
     edge: usize,
     seq: Vec<usize>,
     from_first: bool,
+    /// The chart nodes the chain reaches at its first and last item (through any subgraph).
+    nodes: (usize, usize),
 }
 
 pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
@@ -111,21 +113,13 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     let (ranks, reversed) = rank::rank(nm, &spec);
     let rmax = ranks.iter().copied().max().unwrap_or(0);
 
+    // Subgraphs get their size once their ports are known, after this level is ordered.
     let mut items: Vec<Item> = Vec::new();
-    let mut children: Vec<Option<Level>> = Vec::new();
+    let mut children: Vec<Option<Level>> = (0..nm).map(|_| None).collect();
     for (k, &(_, kind)) in members.iter().enumerate() {
-        let (w, h, child) = match kind {
-            Kind::Node(n) => {
-                let (w, h) = ctx.ldims(ctx.node_size[n]);
-                (w, h, None)
-            }
-            Kind::Cluster(_) => {
-                let reqs = child_ports(ctx, k, &level_edges, &reversed, ports, &item_of);
-                let Kind::Cluster(g) = kind else { unreachable!() };
-                let child = layout(ctx, Some(g), &reqs);
-                (child.w, child.h, Some(child))
-            }
-            _ => unreachable!(),
+        let (w, h) = match kind {
+            Kind::Node(n) => ctx.ldims(ctx.node_size[n]),
+            _ => (0.0, 0.0),
         };
         let mine: Vec<usize> = loops.iter().filter(|l| l.1 == k).map(|l| l.0).collect();
         let extra = if mine.is_empty() {
@@ -135,7 +129,6 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
             18.0 + 10.0 * (mine.len() - 1) as f64 + if lw > 0.0 { lw + 8.0 } else { 0.0 }
         };
         items.push(Item { kind, w: w + extra, h, rank: ranks[k], extra });
-        children.push(child);
     }
     let top_rank = -2;
     let bottom_rank = rmax + 2;
@@ -167,7 +160,8 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         let mut seq = vec![s];
         seq.extend(dummies(&mut items, e, ranks[s], ranks[t], labelled));
         seq.push(t);
-        chains.push(Chain { edge: e, seq, from_first: !reversed[i] });
+        let nodes = if reversed[i] { (edge.to, edge.from) } else { (edge.from, edge.to) };
+        chains.push(Chain { edge: e, seq, from_first: !reversed[i], nodes });
     }
     for (p, req) in ports.iter().enumerate() {
         let inner = item_of(req.inner).expect("a port's node lies inside its subgraph");
@@ -177,12 +171,12 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
             let mut seq = vec![port];
             seq.extend(dummies(&mut items, req.edge, top_rank, ranks[inner], false));
             seq.push(inner);
-            Chain { edge: req.edge, seq, from_first: !from_inside }
+            Chain { edge: req.edge, seq, from_first: !from_inside, nodes: (usize::MAX, req.inner) }
         } else {
             let mut seq = vec![inner];
             seq.extend(dummies(&mut items, req.edge, ranks[inner], bottom_rank, false));
             seq.push(port);
-            Chain { edge: req.edge, seq, from_first: from_inside }
+            Chain { edge: req.edge, seq, from_first: from_inside, nodes: (req.inner, usize::MAX) }
         };
         chains.push(chain);
     }
@@ -217,12 +211,40 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
             up[w[1]].push(w[0]);
         }
     }
-    order::order(&mut layers, &up, &down, n);
+    // Ports keep the order the parent gave them, so edges do not cross at the border.
+    let pinned: Vec<bool> = layers.iter().map(|l| !l.is_empty() && l.iter().all(|&k| matches!(items[k].kind, Kind::Port(_) | Kind::Title))).collect();
+    order::order(&mut layers, &up, &down, n, &pinned);
     if let Some(t) = title_item {
         // The title reads best on the left.
         let layer = layers.iter_mut().find(|l| l.contains(&t)).expect("title item is in a layer");
         layer.retain(|&k| k != t);
         layer.insert(0, t);
+    }
+    let mut index = vec![0usize; n];
+    for l in &layers {
+        for (i, &k) in l.iter().enumerate() {
+            index[k] = i;
+        }
+    }
+    for k in 0..nm {
+        let Kind::Cluster(g) = items[k].kind else { continue };
+        // One port per chain ending at the subgraph, in the order of the chains' next items.
+        let mut reqs: Vec<(usize, PortReq)> = Vec::new();
+        for c in &chains {
+            let last = c.seq.len() - 1;
+            if c.seq[last] == k {
+                reqs.push((index[c.seq[last - 1]], PortReq { edge: c.edge, top: true, inner: c.nodes.1 }));
+            }
+            if c.seq[0] == k {
+                reqs.push((index[c.seq[1]], PortReq { edge: c.edge, top: false, inner: c.nodes.0 }));
+            }
+        }
+        reqs.sort_by_key(|r| (r.1.top, r.0, r.1.edge));
+        let reqs: Vec<PortReq> = reqs.into_iter().map(|r| r.1).collect();
+        let child = layout(ctx, Some(g), &reqs);
+        items[k].w = child.w;
+        items[k].h = child.h;
+        children[k] = Some(child);
     }
 
     // Ranks along the layout y axis.
@@ -258,12 +280,6 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     // sharing a side of a node are spread in the order of their other ends (known now that the
     // layers are ordered), a subgraph's edges use its ports. Computed before the coordinates so
     // the placement can line each attachment up with the rest of its edge.
-    let mut index = vec![0usize; n];
-    for l in &layers {
-        for (i, &k) in l.iter().enumerate() {
-            index[k] = i;
-        }
-    }
     let mut offsets: Vec<(f64, f64)> = vec![(0.0, 0.0); chains.len()];
     for k in 0..nm {
         for top_side in [true, false] {
@@ -389,35 +405,6 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     let ports_out = (0..ports.len()).map(|p| (ports[p].edge, pos(nm + p))).collect();
     let title_x = title_item.map(|t| x[t] - items[t].w / 2.0 + 4.0);
     Level { w: width, h: height, nodes, children: kids, ports: ports_out, segments, labels, title_x }
-}
-
-/// The ports a child subgraph needs: one per edge of this level that ends at it, plus the
-/// crossings of this level's own border that lead into it.
-fn child_ports(
-    ctx: &Ctx,
-    k: usize,
-    level_edges: &[(usize, usize, usize)],
-    reversed: &[bool],
-    ports: &[PortReq],
-    item_of: &dyn Fn(usize) -> Option<usize>,
-) -> Vec<PortReq> {
-    let mut reqs = Vec::new();
-    for (i, &(e, a, b)) in level_edges.iter().enumerate() {
-        let edge = &ctx.chart.edges[e];
-        let (s, t) = if reversed[i] { (b, a) } else { (a, b) };
-        let inner = if a == k { edge.from } else { edge.to };
-        if t == k {
-            reqs.push(PortReq { edge: e, top: true, inner });
-        } else if s == k {
-            reqs.push(PortReq { edge: e, top: false, inner });
-        }
-    }
-    for p in ports {
-        if item_of(p.inner) == Some(k) {
-            reqs.push(*p);
-        }
-    }
-    reqs
 }
 
 /// Layout-space insets of a level (top, bottom, left, right) and its minimum size. A subgraph

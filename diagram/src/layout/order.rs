@@ -2,9 +2,10 @@
 
 /// Reorders `layers` in place to reduce edge crossings, by alternating barycentre sweeps and
 /// adjacent swaps, keeping the best order seen. `up[i]`/`down[i]` are the neighbours of item
-/// `i` in the layer above/below (every edge joins adjacent layers). Sorting is stable and the
+/// `i` in the layer above/below (every edge joins adjacent layers); `pinned` layers keep their
+/// order. Sorting is stable and the
 /// starting order is the author's, so equal choices keep the order nodes were written in.
-pub fn order(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], n: usize) {
+pub fn order(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], n: usize, pinned: &[bool]) {
     let mut pos = vec![0usize; n];
     let set_pos = |layers: &[Vec<usize>], pos: &mut Vec<usize>| {
         for layer in layers {
@@ -23,7 +24,7 @@ pub fn order(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], 
         let downward = iter % 2 == 0;
         let idx: Vec<usize> =
             if downward { (1..layers.len()).collect() } else { (0..layers.len().saturating_sub(1)).rev().collect() };
-        for l in idx {
+        for l in idx.into_iter().filter(|&l| !pinned[l]) {
             let nb = if downward { up } else { down };
             let mut keyed: Vec<(f64, usize)> = layers[l]
                 .iter()
@@ -43,7 +44,7 @@ pub fn order(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], 
                 pos[i] = k;
             }
         }
-        transpose(layers, up, down, &mut pos);
+        transpose(layers, up, down, &mut pos, pinned);
         let c = crossings(layers, down, &pos);
         if c < best_c {
             best_c = c;
@@ -67,10 +68,10 @@ fn pair_crossings(a: usize, b: usize, nb: &[Vec<usize>], pos: &[usize]) -> usize
 }
 
 /// Swaps neighbours while that removes crossings.
-fn transpose(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], pos: &mut [usize]) {
+fn transpose(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], pos: &mut [usize], pinned: &[bool]) {
     for _ in 0..4 {
         let mut improved = false;
-        for layer in layers.iter_mut() {
+        for (layer, _) in layers.iter_mut().zip(pinned).filter(|(_, p)| !**p) {
             for k in 0..layer.len().saturating_sub(1) {
                 let (a, b) = (layer[k], layer[k + 1]);
                 let now = pair_crossings(a, b, up, pos) + pair_crossings(a, b, down, pos);
