@@ -3,16 +3,19 @@
 # Chinese business flows and the feature samples) into one page, then checks it at a 375 px
 # viewport in light and dark mode (see check.mjs for what is asserted).
 #
-# Needs Debian's Chromium (`apt-get install -y chromium`, /usr/bin/chromium; or set CHROMIUM)
-# and Node.js; installs playwright-core from package-lock.json (it never downloads a browser).
+# Needs Debian's Chromium and a CJK font (`apt-get install -y chromium fonts-noto-cjk`;
+# /usr/bin/chromium, or set CHROMIUM) and Node.js; installs playwright-core from package-lock.json (it never downloads a browser).
 # Extra arguments go to check.mjs, e.g. --screenshots /tmp/shots.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 crate="$(dirname "$here")"
 browser="${CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$browser" ]; then
-  echo "Chromium not found at $browser: apt-get install -y chromium (or set CHROMIUM)" >&2
+  echo "Chromium not found at $browser: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM)" >&2
   exit 1
+fi
+if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  echo "warning: no Chinese font installed (apt-get install -y fonts-noto-cjk): labels render as boxes" >&2
 fi
 if [ ! -d "$here/node_modules/playwright-core" ]; then
   (cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
