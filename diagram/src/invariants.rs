@@ -145,7 +145,10 @@ fn generated_diagrams_keep_the_invariants() {
 #[test]
 fn every_direction_keeps_the_invariants() {
     let body = "    A([开始]) --> B{资料是否齐全}\n    B -->|否| C[补充资料]\n    C --> B\n    B -->|是| D[[系统复核]]\n    subgraph 柜台\n      D --> E((办结))\n    end\n    E --> F{{归档}}\n    F --> F\n";
+    // Edges between nested subgraphs of different parents, in both directions.
+    let nested = "    subgraph 总部\n      subgraph 清算\n        A[日终清算] --> B[生成文件]\n      end\n      C[复核]\n    end\n    subgraph 营业部\n      subgraph 柜台\n        D[通知客户] --> E{客户确认}\n      end\n      F[归档]\n    end\n    B --> D\n    E -->|否| A\n    E -->|是| F\n    C --> F\n    X([开始]) --> A\n    F --> C\n";
     for dir in ["TD", "BT", "LR", "RL"] {
         check(dir, &format!("flowchart {dir}\n{body}"));
+        check(&format!("nested {dir}"), &format!("flowchart {dir}\n{nested}"));
     }
 }
