@@ -68,6 +68,10 @@ mod tests {
         let svg = svg("https://qa.example.com/a/KB-0042/", "KB-0042 的二维码");
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 33 33\""));
         assert!(svg.contains("aria-label=\"KB-0042 的二维码\""));
-        assert!(svg.len() < 4000, "one path segment per run of dark modules: {} bytes", svg.len());
+        assert!(
+            svg.len() < 4000,
+            "one path segment per run of dark modules: {} bytes",
+            svg.len()
+        );
     }
 }

@@ -68,6 +68,14 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
 
+    // The diagram styles come first, so that the theme's rules (e.g. `--dg-bg`) override them.
+    if let Some(style) = static_files.get_mut("style.css") {
+        let mut combined = qaportal_diagram::CSS.as_bytes().to_vec();
+        combined.push(b'\n');
+        combined.extend_from_slice(style);
+        *style = Cow::Owned(combined);
+    }
+
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".xml"]);
     if let Err(error) =

@@ -287,7 +287,11 @@ fn a_site_theme_overrides_templates_and_static_files() {
     site.write("themes/brand/static/style.css", "body { color: red }");
     site.build_ok();
     assert!(site.read("public/404.html").contains("品牌 404"));
-    assert_eq!(site.read("public/static/style.css"), "body { color: red }");
+    let css = site.read("public/static/style.css");
+    assert!(
+        css.ends_with("body { color: red }") && css.contains(".dg-svg"),
+        "the theme's CSS, after the diagram styles"
+    );
     assert!(
         site.read("public/index.html").contains("按系统查找"),
         "other templates fall back to the built-in theme"
@@ -352,4 +356,30 @@ fn source_date_epoch_sets_the_build_date() {
         .unwrap();
     assert!(two.status.success());
     assert_eq!(tree(&site.path("one")), tree(&site.path("two")));
+}
+
+#[test]
+fn flowcharts_become_inline_svg() {
+    let site = TestSite::new();
+    site.write(
+        "content/account/flow.md",
+        "---\nid: KB-0002\ntitle: 流程\ncategory: 咨询类\n---\n\n## 开户流程\n\n```mermaid\nflowchart LR\n    A([开始]) --> B{资料齐全?}\n    B -->|是| C[提交审核]\n    B -- 否 --> D(补充资料)\n```\n\n<p onclick=\"x()\">原始 HTML 使文章经过清理</p>\n",
+    );
+    site.build_ok();
+    let html = site.read("public/account/flow/index.html");
+    assert!(
+        html.contains("<div class=\"dg\""),
+        "the diagram survives sanitizing"
+    );
+    assert!(html.contains("role=\"img\""));
+    assert!(
+        html.contains("<title id=\"kb-0002-d1-title\">开户流程</title>"),
+        "titled by the nearest heading"
+    );
+    assert!(
+        html.contains(">提交审核</tspan>") || html.contains(">提交审核</text>"),
+        "labels are text"
+    );
+    assert!(!html.contains("onclick"));
+    assert!(!html.contains("```mermaid") && !html.contains("language-mermaid"));
 }

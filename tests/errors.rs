@@ -365,3 +365,27 @@ fn check_reports_json_for_ci() {
     assert_eq!(problem["code"], "unknown-category");
     assert!(!site.path("public").exists(), "check writes nothing");
 }
+
+#[test]
+fn flowchart_syntax_error_points_into_the_markdown_file() {
+    let err = fails_with(
+        "content/account/bad.md",
+        "---\nid: KB-0002\ntitle: 测试\ncategory: 咨询类\n---\n\n## 流程\n\n```mermaid\nflowchart TD\n    A[开始] --> B{判断\n    B --> C[结束]\n```\n",
+    );
+    assert_has(
+        &err,
+        &[
+            "error[diagram]: flowchart: `{` is never closed",
+            "content/account/bad.md:11:16",
+        ],
+    );
+}
+
+#[test]
+fn only_flowcharts_are_drawn() {
+    let err = fails_with(
+        "content/account/bad.md",
+        "---\nid: KB-0002\ntitle: 测试\ncategory: 咨询类\n---\n\n```mermaid\nsequenceDiagram\n    A->>B: 你好\n```\n",
+    );
+    assert_has(&err, &["content/account/bad.md:8:1", "flowchart"]);
+}

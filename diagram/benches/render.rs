@@ -6,18 +6,30 @@
 
 use std::time::{Duration, Instant};
 
-use qaportal_diagram::{render, testing, Options};
+use qaportal_diagram::{Options, render, testing};
 
 fn main() {
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(7);
-    let sources: Vec<String> = (0..1000u64).map(|s| testing::flowchart(s, 10 + (s as usize % 11))).collect();
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
+    let sources: Vec<String> = (0..1000u64)
+        .map(|s| testing::flowchart(s, 10 + (s as usize % 11)))
+        .collect();
     let nodes: usize = (0..1000usize).map(|s| 10 + s % 11).sum();
-    let opts: Vec<Options> =
-        (0..sources.len()).map(|i| Options { id_prefix: format!("d{i}"), ..Default::default() }).collect();
+    let opts: Vec<Options> = (0..sources.len())
+        .map(|i| Options {
+            id_prefix: format!("d{i}"),
+            ..Default::default()
+        })
+        .collect();
     let mut bytes = 0;
     // One untimed pass warms caches and the allocator.
     for (src, o) in sources.iter().zip(&opts) {
-        bytes += render(src, o).expect("generated diagrams are valid").html.len();
+        bytes += render(src, o)
+            .expect("generated diagrams are valid")
+            .html
+            .len();
     }
     let mut times: Vec<Duration> = Vec::with_capacity(runs);
     for _ in 0..runs {

@@ -14,8 +14,16 @@ fn main() {
     let mut failed = false;
     for (i, f) in files.iter().enumerate() {
         let src = std::fs::read_to_string(f).unwrap_or_else(|e| panic!("{f}: {e}"));
-        let name = std::path::Path::new(f).file_stem().unwrap().to_string_lossy().to_string();
-        let opts = qaportal_diagram::Options { id_prefix: format!("d{}", i + 1), title: Some(name.clone()), ..Default::default() };
+        let name = std::path::Path::new(f)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let opts = qaportal_diagram::Options {
+            id_prefix: format!("d{}", i + 1),
+            title: Some(name.clone()),
+            ..Default::default()
+        };
         match qaportal_diagram::render(&src, &opts) {
             Ok(d) => {
                 let _ = write!(body, "<section><h2>{name}</h2>\n{}\n</section>\n", d.html);

@@ -8,7 +8,8 @@ fn join(lines: &[String]) -> String {
     let mut out = String::new();
     for l in lines.iter().filter(|l| !l.is_empty()) {
         let wide = |c: char| unicode_width::UnicodeWidthChar::width(c) == Some(2);
-        let latin = out.chars().last().is_some_and(|c| !wide(c)) || l.chars().next().is_some_and(|c| !wide(c));
+        let latin = out.chars().last().is_some_and(|c| !wide(c))
+            || l.chars().next().is_some_and(|c| !wide(c));
         if latin && !out.is_empty() {
             out.push(' ');
         }
@@ -20,7 +21,11 @@ fn join(lines: &[String]) -> String {
 fn label(chart: &Flowchart, n: usize) -> String {
     let node = &chart.nodes[n];
     let text = join(&node.label);
-    if node.shape == Shape::Diamond { format!("{text}（判断）") } else { text }
+    if node.shape == Shape::Diamond {
+        format!("{text}（判断）")
+    } else {
+        text
+    }
 }
 
 /// Nodes in reading order (along the flow, then across it), then each edge as
@@ -34,7 +39,11 @@ pub fn describe(chart: &Flowchart, g: &Geometry) -> String {
             Direction::LeftRight => (c.x, c.y),
             Direction::RightLeft => (-c.x, c.y),
         };
-        ((along * 10.0).round() as i64, (across * 10.0).round() as i64, n)
+        (
+            (along * 10.0).round() as i64,
+            (across * 10.0).round() as i64,
+            n,
+        )
     };
     let mut order: Vec<usize> = (0..chart.nodes.len()).collect();
     order.sort_by_key(|&n| key(n));
@@ -43,7 +52,11 @@ pub fn describe(chart: &Flowchart, g: &Geometry) -> String {
         rank[n] = i;
     }
     let names: Vec<String> = order.iter().map(|&n| label(chart, n)).collect();
-    let mut out = format!("流程图，共 {} 个节点：{}。", chart.nodes.len(), names.join("、"));
+    let mut out = format!(
+        "流程图，共 {} 个节点：{}。",
+        chart.nodes.len(),
+        names.join("、")
+    );
     for (k, s) in chart.subgraphs.iter().enumerate() {
         let mut members: Vec<usize> = (0..chart.nodes.len())
             .filter(|&n| {
@@ -58,11 +71,20 @@ pub fn describe(chart: &Flowchart, g: &Geometry) -> String {
             })
             .collect();
         members.sort_by_key(|&n| rank[n]);
-        let title = if s.title.iter().all(|t| t.is_empty()) { s.id.clone() } else { join(&s.title) };
-        let list: Vec<String> = members.iter().map(|&n| join(&chart.nodes[n].label)).collect();
+        let title = if s.title.iter().all(|t| t.is_empty()) {
+            s.id.clone()
+        } else {
+            join(&s.title)
+        };
+        let list: Vec<String> = members
+            .iter()
+            .map(|&n| join(&chart.nodes[n].label))
+            .collect();
         out.push_str(&format!("分组「{title}」包含：{}。", list.join("、")));
     }
-    let mut edges: Vec<usize> = (0..chart.edges.len()).filter(|&e| chart.edges[e].stroke != Stroke::Invisible).collect();
+    let mut edges: Vec<usize> = (0..chart.edges.len())
+        .filter(|&e| chart.edges[e].stroke != Stroke::Invisible)
+        .collect();
     edges.sort_by_key(|&e| (rank[chart.edges[e].from], rank[chart.edges[e].to], e));
     if !edges.is_empty() {
         let parts: Vec<String> = edges
@@ -76,8 +98,16 @@ pub fn describe(chart: &Flowchart, g: &Geometry) -> String {
                     (false, false) => "—",
                 };
                 let text = join(&edge.label);
-                let mid = if text.is_empty() { format!("{arrow} ") } else { format!("{arrow}（{text}）") };
-                format!("{} {mid}{}", join(&chart.nodes[edge.from].label), join(&chart.nodes[edge.to].label))
+                let mid = if text.is_empty() {
+                    format!("{arrow} ")
+                } else {
+                    format!("{arrow}（{text}）")
+                };
+                format!(
+                    "{} {mid}{}",
+                    join(&chart.nodes[edge.from].label),
+                    join(&chart.nodes[edge.to].label)
+                )
             })
             .collect();
         out.push_str(&format!("连线：{}。", parts.join("；")));

@@ -17,7 +17,12 @@ pub struct DiagramError {
 
 impl DiagramError {
     pub(crate) fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
-        DiagramError { line, column, message: message.into(), hint: None }
+        DiagramError {
+            line,
+            column,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -45,7 +45,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { id_prefix: "dg".to_string(), title: None, description: None, min_scale: 0.75 }
+        Options {
+            id_prefix: "dg".to_string(),
+            title: None,
+            description: None,
+            min_scale: 0.75,
+        }
     }
 }
 
@@ -75,9 +80,18 @@ pub fn render(source: &str, options: &Options) -> Result<Diagram, Vec<DiagramErr
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "流程图".to_string());
     let generated = a11y::describe(&chart, &geometry);
-    let description = match chart.acc_descr.as_ref().or(options.description.as_ref()).map(|d| d.trim()) {
+    let description = match chart
+        .acc_descr
+        .as_ref()
+        .or(options.description.as_ref())
+        .map(|d| d.trim())
+    {
         Some(d) if !d.is_empty() => {
-            let end = if d.ends_with(['。', '.', '！', '？']) { "" } else { "。" };
+            let end = if d.ends_with(['。', '.', '！', '？']) {
+                ""
+            } else {
+                "。"
+            };
             format!("{d}{end}{generated}")
         }
         _ => generated,
@@ -85,12 +99,29 @@ pub fn render(source: &str, options: &Options) -> Result<Diagram, Vec<DiagramErr
     let id: String = options
         .id_prefix
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let id = if id.is_empty() { "dg".to_string() } else { id };
-    let meta = svg::Meta { id: &id, title: &title, description: &description, min_scale: options.min_scale.clamp(0.1, 1.0) };
+    let meta = svg::Meta {
+        id: &id,
+        title: &title,
+        description: &description,
+        min_scale: options.min_scale.clamp(0.1, 1.0),
+    };
     let html = svg::write(&chart, &geometry, &meta);
-    Ok(Diagram { html, width: geometry.width, height: geometry.height, title, description })
+    Ok(Diagram {
+        html,
+        width: geometry.width,
+        height: geometry.height,
+        title,
+        description,
+    })
 }
 
 #[cfg(test)]

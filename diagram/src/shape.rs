@@ -50,7 +50,9 @@ pub fn size(shape: Shape, tw: f64, th: f64) -> (f64, f64) {
             (4.0 * p, 4.0 * q)
         }
         Shape::Circle => {
-            let d = (2.0 * ((tw / 2.0 + 4.0).powi(2) + (th / 2.0 + 2.0).powi(2)).sqrt()).max(44.0).round();
+            let d = (2.0 * ((tw / 2.0 + 4.0).powi(2) + (th / 2.0 + 2.0).powi(2)).sqrt())
+                .max(44.0)
+                .round();
             return (d, d);
         }
     };
@@ -70,7 +72,11 @@ pub fn half_extent(shape: Shape, w: f64, h: f64, horizontal: bool, offset: f64) 
         (Shape::Circle, _) => (hw * hw - o * o).max(0.0).sqrt(),
         (Shape::Stadium, false) => {
             let straight = hw - hh;
-            if o <= straight { hh } else { (hh * hh - (o - straight).powi(2)).max(0.0).sqrt() }
+            if o <= straight {
+                hh
+            } else {
+                (hh * hh - (o - straight).powi(2)).max(0.0).sqrt()
+            }
         }
         (Shape::Stadium, true) => hw - hh + (hh * hh - o * o).max(0.0).sqrt(),
         (Shape::Hexagon, false) => hh,

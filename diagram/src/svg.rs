@@ -18,7 +18,11 @@ pub fn num(v: f64) -> String {
     if r == 0.0 {
         return "0".to_string();
     }
-    if r == r.trunc() { format!("{}", r as i64) } else { format!("{r:.1}") }
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
 }
 
 pub fn escape(s: &str) -> String {
@@ -53,7 +57,12 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
         num(g.width * meta.min_scale),
         num(FONT_SIZE)
     );
-    let _ = write!(s, "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>", escape(meta.title), escape(meta.description));
+    let _ = write!(
+        s,
+        "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        escape(meta.title),
+        escape(meta.description)
+    );
 
     if !g.clusters.is_empty() {
         s.push_str("<g class=\"dg-clusters\">");
@@ -66,14 +75,27 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
             let _ = write!(
                 s,
                 "<g class=\"dg-cluster\"><rect class=\"dg-cluster-box\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"#f6f7f9\" stroke=\"#aab2bf\" stroke-dasharray=\"4 3\"/>",
-                num(r.x), num(r.y), num(r.w), num(r.h)
+                num(r.x),
+                num(r.y),
+                num(r.w),
+                num(r.h)
             );
             if !c.title.is_empty() {
                 let x = c.title_x;
-                let _ = write!(s, "<text class=\"dg-cluster-title\" fill=\"#4a5363\" stroke=\"#f6f7f9\" stroke-width=\"4\" paint-order=\"stroke\" stroke-linejoin=\"round\">");
+                let _ = write!(
+                    s,
+                    "<text class=\"dg-cluster-title\" fill=\"#4a5363\" stroke=\"#f6f7f9\" stroke-width=\"4\" paint-order=\"stroke\" stroke-linejoin=\"round\">"
+                );
                 for (i, line) in c.title.iter().enumerate() {
-                    let y = r.y + 6.0 + LINE_HEIGHT / 2.0 + i as f64 * LINE_HEIGHT + 0.35 * FONT_SIZE;
-                    let _ = write!(s, "<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(x), num(y), escape(line));
+                    let y =
+                        r.y + 6.0 + LINE_HEIGHT / 2.0 + i as f64 * LINE_HEIGHT + 0.35 * FONT_SIZE;
+                    let _ = write!(
+                        s,
+                        "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+                        num(x),
+                        num(y),
+                        escape(line)
+                    );
                 }
                 s.push_str("</text>");
             }
@@ -98,14 +120,23 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
             Stroke::Thick => (" dg-thick", " stroke-width=\"3\""),
             _ => ("", ""),
         };
-        let _ = write!(s, "<path class=\"dg-edge{class}\"{extra} d=\"{}\"/>", path(&p, vertical));
+        let _ = write!(
+            s,
+            "<path class=\"dg-edge{class}\"{extra} d=\"{}\"/>",
+            path(&p, vertical)
+        );
     }
     s.push_str("</g>");
     if !heads.is_empty() {
-        let _ = write!(s, "<g class=\"dg-heads\" fill=\"#5c677d\" stroke=\"#5c677d\" stroke-width=\"1.5\">{heads}</g>");
+        let _ = write!(
+            s,
+            "<g class=\"dg-heads\" fill=\"#5c677d\" stroke=\"#5c677d\" stroke-width=\"1.5\">{heads}</g>"
+        );
     }
 
-    let labelled: Vec<usize> = (0..chart.edges.len()).filter(|&k| g.edges[k].label.is_some()).collect();
+    let labelled: Vec<usize> = (0..chart.edges.len())
+        .filter(|&k| g.edges[k].label.is_some())
+        .collect();
     if !labelled.is_empty() {
         s.push_str("<g class=\"dg-edge-labels\">");
         for k in labelled {
@@ -114,9 +145,21 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
             let _ = write!(
                 s,
                 "<g class=\"dg-edge-label\"><rect class=\"dg-edge-label-bg\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\"/>",
-                num(r.x), num(r.y), num(r.w), num(r.h)
+                num(r.x),
+                num(r.y),
+                num(r.w),
+                num(r.h)
             );
-            text(&mut s, "dg-edge-text", "#39404d", Pt { x: r.x + r.w / 2.0, y: r.y + r.h / 2.0 }, &l.lines);
+            text(
+                &mut s,
+                "dg-edge-text",
+                "#39404d",
+                Pt {
+                    x: r.x + r.w / 2.0,
+                    y: r.y + r.h / 2.0,
+                },
+                &l.lines,
+            );
             s.push_str("</g>");
         }
         s.push_str("</g>");
@@ -124,7 +167,12 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
 
     s.push_str("<g class=\"dg-nodes\">");
     for (k, n) in g.nodes.iter().enumerate() {
-        let _ = write!(s, "<g class=\"dg-node dg-{}\" data-id=\"{}\">", n.shape.class(), escape(&chart.nodes[k].id));
+        let _ = write!(
+            s,
+            "<g class=\"dg-node dg-{}\" data-id=\"{}\">",
+            n.shape.class(),
+            escape(&chart.nodes[k].id)
+        );
         shape(&mut s, n);
         text(&mut s, "dg-label", "#1f2328", n.center, &n.lines);
         s.push_str("</g>");
@@ -154,10 +202,24 @@ fn shape(s: &mut String, n: &PlacedNode) {
                 Shape::Stadium => h / 2.0,
                 _ => 2.0,
             };
-            let r = write!(s, "<rect class=\"dg-shape\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {SHAPE_ATTRS}/>", num(x), num(y), num(w), num(h), num(rx));
+            let r = write!(
+                s,
+                "<rect class=\"dg-shape\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {SHAPE_ATTRS}/>",
+                num(x),
+                num(y),
+                num(w),
+                num(h),
+                num(rx)
+            );
             if n.shape == Shape::Subroutine {
                 for bx in [x + SUB_INSET, x + w - SUB_INSET] {
-                    let _ = write!(s, "<path class=\"dg-shape-line\" d=\"M{} {}V{}\" fill=\"none\" stroke=\"#5b6b8c\" stroke-width=\"1.2\"/>", num(bx), num(y), num(y + h));
+                    let _ = write!(
+                        s,
+                        "<path class=\"dg-shape-line\" d=\"M{} {}V{}\" fill=\"none\" stroke=\"#5b6b8c\" stroke-width=\"1.2\"/>",
+                        num(bx),
+                        num(y),
+                        num(y + h)
+                    );
                 }
             }
             r
@@ -165,15 +227,39 @@ fn shape(s: &mut String, n: &PlacedNode) {
         Shape::Diamond => write!(
             s,
             "<polygon class=\"dg-shape\" points=\"{},{} {},{} {},{} {},{}\" {SHAPE_ATTRS}/>",
-            num(cx), num(y), num(x + w), num(cy), num(cx), num(y + h), num(x), num(cy)
+            num(cx),
+            num(y),
+            num(x + w),
+            num(cy),
+            num(cx),
+            num(y + h),
+            num(x),
+            num(cy)
         ),
-        Shape::Circle => write!(s, "<circle class=\"dg-shape\" cx=\"{}\" cy=\"{}\" r=\"{}\" {SHAPE_ATTRS}/>", num(cx), num(cy), num(w / 2.0)),
+        Shape::Circle => write!(
+            s,
+            "<circle class=\"dg-shape\" cx=\"{}\" cy=\"{}\" r=\"{}\" {SHAPE_ATTRS}/>",
+            num(cx),
+            num(cy),
+            num(w / 2.0)
+        ),
         Shape::Hexagon => {
             let d = h / 4.0;
             write!(
                 s,
                 "<polygon class=\"dg-shape\" points=\"{},{} {},{} {},{} {},{} {},{} {},{}\" {SHAPE_ATTRS}/>",
-                num(x + d), num(y), num(x + w - d), num(y), num(x + w), num(cy), num(x + w - d), num(y + h), num(x + d), num(y + h), num(x), num(cy)
+                num(x + d),
+                num(y),
+                num(x + w - d),
+                num(y),
+                num(x + w),
+                num(cy),
+                num(x + w - d),
+                num(y + h),
+                num(x + d),
+                num(y + h),
+                num(x),
+                num(cy)
             )
         }
     };
@@ -181,13 +267,22 @@ fn shape(s: &mut String, n: &PlacedNode) {
 
 /// A centred block of lines, each a `<tspan>` so it stays real, selectable text.
 fn text(s: &mut String, class: &str, fill: &str, c: Pt, lines: &[String]) {
-    let _ = write!(s, "<text class=\"{class}\" text-anchor=\"middle\" fill=\"{fill}\">");
+    let _ = write!(
+        s,
+        "<text class=\"{class}\" text-anchor=\"middle\" fill=\"{fill}\">"
+    );
     let top = c.y - lines.len() as f64 * LINE_HEIGHT / 2.0;
     for (i, line) in lines.iter().enumerate() {
         // 0.35 em below the line's middle puts the glyphs visually centred without relying on
         // `dominant-baseline`, which older WebKit (WeChat on iOS) handles inconsistently.
         let y = top + (i as f64 + 0.5) * LINE_HEIGHT + 0.35 * FONT_SIZE;
-        let _ = write!(s, "<tspan x=\"{}\" y=\"{}\">{}</tspan>", num(c.x), num(y), escape(line));
+        let _ = write!(
+            s,
+            "<tspan x=\"{}\" y=\"{}\">{}</tspan>",
+            num(c.x),
+            num(y),
+            escape(line)
+        );
     }
     s.push_str("</text>");
 }
@@ -201,7 +296,11 @@ fn trim_for_head(p: &mut [Pt], head: Head, start: bool, vertical: bool, heads: &
         return;
     }
     let n = p.len();
-    let (tip, prev) = if start { (p[0], p[1]) } else { (p[n - 1], p[n - 2]) };
+    let (tip, prev) = if start {
+        (p[0], p[1])
+    } else {
+        (p[n - 1], p[n - 2])
+    };
     let (mut dx, mut dy) = (tip.x - prev.x, tip.y - prev.y);
     if diagonal(prev, tip) {
         // The S-curve arrives along the flow axis.
@@ -210,27 +309,53 @@ fn trim_for_head(p: &mut [Pt], head: Head, start: bool, vertical: bool, heads: &
     let len = (dx * dx + dy * dy).sqrt().max(1e-9);
     let (ux, uy) = (dx / len, dy / len);
     let back = HEAD_LEN.min(len);
-    let base = Pt { x: tip.x - ux * back, y: tip.y - uy * back };
+    let base = Pt {
+        x: tip.x - ux * back,
+        y: tip.y - uy * back,
+    };
     let _ = match head {
         Head::Arrow => {
             let (nx, ny) = (-uy * 4.0, ux * 4.0);
             write!(
                 heads,
                 "<path class=\"dg-head\" d=\"M{} {}L{} {}L{} {}Z\"/>",
-                num(tip.x), num(tip.y), num(base.x + nx), num(base.y + ny), num(base.x - nx), num(base.y - ny)
+                num(tip.x),
+                num(tip.y),
+                num(base.x + nx),
+                num(base.y + ny),
+                num(base.x - nx),
+                num(base.y - ny)
             )
         }
         Head::Circle => {
-            let c = Pt { x: tip.x - ux * 4.0, y: tip.y - uy * 4.0 };
-            write!(heads, "<circle class=\"dg-head-open\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"none\"/>", num(c.x), num(c.y))
+            let c = Pt {
+                x: tip.x - ux * 4.0,
+                y: tip.y - uy * 4.0,
+            };
+            write!(
+                heads,
+                "<circle class=\"dg-head-open\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"none\"/>",
+                num(c.x),
+                num(c.y)
+            )
         }
         Head::Cross => {
-            let c = Pt { x: tip.x - ux * 4.0, y: tip.y - uy * 4.0 };
+            let c = Pt {
+                x: tip.x - ux * 4.0,
+                y: tip.y - uy * 4.0,
+            };
             let (a, b) = ((ux + uy) * 3.5, (uy - ux) * 3.5);
             write!(
                 heads,
                 "<path class=\"dg-head-cross\" d=\"M{} {}L{} {}M{} {}L{} {}\"/>",
-                num(c.x - a), num(c.y - b), num(c.x + a), num(c.y + b), num(c.x - b), num(c.y + a), num(c.x + b), num(c.y - a)
+                num(c.x - a),
+                num(c.y - b),
+                num(c.x + a),
+                num(c.y + b),
+                num(c.x - b),
+                num(c.y + a),
+                num(c.x + b),
+                num(c.y - a)
             )
         }
         Head::None => Ok(()),
@@ -253,10 +378,28 @@ fn path(p: &[Pt], vertical: bool) -> String {
         if diagonal(a, b) {
             if vertical {
                 let m = (a.y + b.y) / 2.0;
-                let _ = write!(d, "C{} {} {} {} {} {}", num(a.x), num(m), num(b.x), num(m), num(b.x), num(b.y));
+                let _ = write!(
+                    d,
+                    "C{} {} {} {} {} {}",
+                    num(a.x),
+                    num(m),
+                    num(b.x),
+                    num(m),
+                    num(b.x),
+                    num(b.y)
+                );
             } else {
                 let m = (a.x + b.x) / 2.0;
-                let _ = write!(d, "C{} {} {} {} {} {}", num(m), num(a.y), num(m), num(b.y), num(b.x), num(b.y));
+                let _ = write!(
+                    d,
+                    "C{} {} {} {} {} {}",
+                    num(m),
+                    num(a.y),
+                    num(m),
+                    num(b.y),
+                    num(b.x),
+                    num(b.y)
+                );
             }
             continue;
         }
@@ -267,9 +410,24 @@ fn path(p: &[Pt], vertical: bool) -> String {
             let cross = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
             if l1 > 1e-6 && l2 > 1e-6 && cross.abs() > 1e-6 * l1 * l2 {
                 let r = 6.0f64.min(l1 / 2.0).min(l2 / 2.0);
-                let p1 = Pt { x: b.x - (b.x - a.x) / l1 * r, y: b.y - (b.y - a.y) / l1 * r };
-                let p2 = Pt { x: b.x + (c.x - b.x) / l2 * r, y: b.y + (c.y - b.y) / l2 * r };
-                let _ = write!(d, "L{} {}Q{} {} {} {}", num(p1.x), num(p1.y), num(b.x), num(b.y), num(p2.x), num(p2.y));
+                let p1 = Pt {
+                    x: b.x - (b.x - a.x) / l1 * r,
+                    y: b.y - (b.y - a.y) / l1 * r,
+                };
+                let p2 = Pt {
+                    x: b.x + (c.x - b.x) / l2 * r,
+                    y: b.y + (c.y - b.y) / l2 * r,
+                };
+                let _ = write!(
+                    d,
+                    "L{} {}Q{} {} {} {}",
+                    num(p1.x),
+                    num(p1.y),
+                    num(b.x),
+                    num(b.y),
+                    num(p2.x),
+                    num(p2.y)
+                );
                 continue;
             }
         }

@@ -20,16 +20,44 @@ impl Rng {
 }
 
 const SUBJECTS: &[&str] = &[
-    "客户", "客户经理", "营业部", "柜台", "系统", "存管银行", "中登公司", "风控岗", "合规岗", "事件处理组",
+    "客户",
+    "客户经理",
+    "营业部",
+    "柜台",
+    "系统",
+    "存管银行",
+    "中登公司",
+    "风控岗",
+    "合规岗",
+    "事件处理组",
 ];
 const ACTIONS: &[&str] = &[
-    "提交申请", "上传身份证件", "完成风险测评", "核对资金流水", "发起银证转账", "确认预指定关系",
-    "办理密码重置", "冻结账户", "解除追保状态", "生成对账文件", "发送短信通知", "复核业务资料",
-    "签署风险揭示书", "调整融资额度", "撤销存管关系", "录入工单",
+    "提交申请",
+    "上传身份证件",
+    "完成风险测评",
+    "核对资金流水",
+    "发起银证转账",
+    "确认预指定关系",
+    "办理密码重置",
+    "冻结账户",
+    "解除追保状态",
+    "生成对账文件",
+    "发送短信通知",
+    "复核业务资料",
+    "签署风险揭示书",
+    "调整融资额度",
+    "撤销存管关系",
+    "录入工单",
 ];
 const QUESTIONS: &[&str] = &[
-    "资料是否齐全", "是否在交易时间内", "余额是否充足", "风险等级是否匹配", "是否已中签",
-    "维持担保比例是否达标", "是否需要人工复核", "是否存在在途资金",
+    "资料是否齐全",
+    "是否在交易时间内",
+    "余额是否充足",
+    "风险等级是否匹配",
+    "是否已中签",
+    "维持担保比例是否达标",
+    "是否需要人工复核",
+    "是否存在在途资金",
 ];
 const EDGE_LABELS: &[&str] = &["是", "否", "通过", "驳回", "成功", "失败", "超时后重试"];
 const TERMINALS: &[&str] = &["开始", "结束", "办理完成", "业务终止，通知客户"];
@@ -66,8 +94,15 @@ pub fn flowchart(seed: u64, nodes: usize) -> String {
         if diamonds.contains(&i) {
             let yes = r.pick(EDGE_LABELS);
             s.push_str(&format!("    N{i} -->|{yes}| N{}\n", i + 1));
-            let target = if r.below(3) == 0 && i > 1 { r.below(i) } else { (i + 2 + r.below(3)).min(nodes - 1) };
-            s.push_str(&format!("    N{i} -->|{}| N{target}\n", r.pick(EDGE_LABELS)));
+            let target = if r.below(3) == 0 && i > 1 {
+                r.below(i)
+            } else {
+                (i + 2 + r.below(3)).min(nodes - 1)
+            };
+            s.push_str(&format!(
+                "    N{i} -->|{}| N{target}\n",
+                r.pick(EDGE_LABELS)
+            ));
         } else {
             s.push_str(&format!("    N{i} --> N{}\n", i + 1));
         }
@@ -81,7 +116,8 @@ mod tests {
     fn generated_charts_render() {
         for seed in 0..50 {
             let src = super::flowchart(seed, 10 + (seed as usize % 11));
-            crate::render(&src, &crate::Options::default()).unwrap_or_else(|e| panic!("{src}\n{e:?}"));
+            crate::render(&src, &crate::Options::default())
+                .unwrap_or_else(|e| panic!("{src}\n{e:?}"));
         }
     }
 }
@@ -93,11 +129,20 @@ mod robustness {
     #[test]
     fn mutated_sources_never_panic() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
-        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
-        let noise = ['[', ']', '(', ')', '{', '}', '|', '-', '>', '"', ';', '&', '\n', '。', ':', '%', '<', '=', '.', 'o', 'x', '~'];
+        let noise = [
+            '[', ']', '(', ')', '{', '}', '|', '-', '>', '"', ';', '&', '\n', '。', ':', '%', '<',
+            '=', '.', 'o', 'x', '~',
+        ];
         let mut rng = super::Rng(0x1234_5678_9abc_def1);
-        for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "mmd")) {
+        for path in files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "mmd"))
+        {
             let src: Vec<char> = std::fs::read_to_string(path).unwrap().chars().collect();
             for _ in 0..200 {
                 let mut s = src.clone();
@@ -112,12 +157,16 @@ mod robustness {
                     }
                 }
                 let text: String = s.into_iter().collect();
-                let r = std::panic::catch_unwind(|| crate::render(&text, &crate::Options::default()));
+                let r =
+                    std::panic::catch_unwind(|| crate::render(&text, &crate::Options::default()));
                 assert!(r.is_ok(), "panic on:\n{text}");
                 if let Ok(Err(errors)) = r {
                     let lines = text.lines().count().max(1);
                     for e in errors {
-                        assert!(e.line >= 1 && e.line <= lines && e.column >= 1, "{e} outside the block:\n{text}");
+                        assert!(
+                            e.line >= 1 && e.line <= lines && e.column >= 1,
+                            "{e} outside the block:\n{text}"
+                        );
                     }
                 }
             }

@@ -85,7 +85,11 @@ fn units(line: &str) -> Vec<Unit> {
             last.text.push(c);
             last.width += char_em(c) * FONT_SIZE;
         } else {
-            out.push(Unit { text: c.to_string(), width: char_em(c) * FONT_SIZE, space });
+            out.push(Unit {
+                text: c.to_string(),
+                width: char_em(c) * FONT_SIZE,
+                space,
+            });
         }
         glue_next = no_line_end(c);
         space = false;
@@ -99,7 +103,13 @@ fn fill(units: &[Unit], max: f64) -> Vec<String> {
     let mut cur = String::new();
     let mut cur_w = 0.0;
     for u in units {
-        let add = if cur.is_empty() { 0.0 } else if u.space { space } else { 0.0 };
+        let add = if cur.is_empty() {
+            0.0
+        } else if u.space {
+            space
+        } else {
+            0.0
+        };
         if !cur.is_empty() && cur_w + add + u.width > max + 1e-6 {
             lines.push(std::mem::take(&mut cur));
             cur_w = 0.0;
@@ -181,7 +191,11 @@ pub fn decode_entities(s: &str) -> String {
                     let hex = name.trim_start_matches('#').trim_start_matches('x');
                     u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
                 }
-                _ => name.trim_start_matches('#').parse::<u32>().ok().and_then(char::from_u32),
+                _ => name
+                    .trim_start_matches('#')
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(char::from_u32),
             };
             c.map(|c| (c, e))
         });
@@ -239,7 +253,10 @@ mod tests {
 
     #[test]
     fn wraps_balanced_and_keeps_punctuation() {
-        let l = wrap(&["提示客户重新上传清晰的证件照片".to_string()], 9.0 * FONT_SIZE);
+        let l = wrap(
+            &["提示客户重新上传清晰的证件照片".to_string()],
+            9.0 * FONT_SIZE,
+        );
         assert_eq!(l, vec!["提示客户重新上传", "清晰的证件照片"]);
         let l = wrap(&["开户完成，短信通知客户".to_string()], 5.0 * FONT_SIZE);
         assert!(l.iter().all(|s| !s.starts_with('，')), "{l:?}");
@@ -254,7 +271,10 @@ mod tests {
 
     #[test]
     fn splits_br_and_entities() {
-        assert_eq!(split_label("甲<br/>乙<BR>丙 #quot;丁#quot;"), vec!["甲", "乙", "丙 \"丁\""]);
+        assert_eq!(
+            split_label("甲<br/>乙<BR>丙 #quot;丁#quot;"),
+            vec!["甲", "乙", "丙 \"丁\""]
+        );
         assert_eq!(split_label("金额<5万"), vec!["金额<5万"]);
         assert_eq!(split_label("#35;1 &lt;2"), vec!["#1 <2"]);
     }

@@ -1,7 +1,7 @@
 //! Syntax errors: every error of a block, each with its line and column inside the block, a
 //! message and a hint.
 
-use qaportal_diagram::{render, DiagramError, Options};
+use qaportal_diagram::{DiagramError, Options, render};
 
 fn errors(src: &str) -> Vec<DiagramError> {
     match render(src, &Options::default()) {
@@ -19,14 +19,23 @@ fn one(src: &str) -> DiagramError {
 #[track_caller]
 fn at(e: &DiagramError, line: usize, column: usize, needle: &str) {
     assert_eq!((e.line, e.column), (line, column), "{e}");
-    assert!(e.message.contains(needle), "message {:?} lacks {needle:?}", e.message);
+    assert!(
+        e.message.contains(needle),
+        "message {:?} lacks {needle:?}",
+        e.message
+    );
     assert!(e.hint.is_some(), "{e} has no hint");
 }
 
 #[test]
 fn other_diagram_types_are_refused_clearly() {
     let e = one("sequenceDiagram\n  客户->>券商: 申请");
-    at(&e, 1, 1, "`sequenceDiagram` diagrams are not supported: only flowcharts");
+    at(
+        &e,
+        1,
+        1,
+        "`sequenceDiagram` diagrams are not supported: only flowcharts",
+    );
     let e = one("%% 注释\n\n  gantt\n  title 计划");
     at(&e, 3, 3, "`gantt` diagrams are not supported");
     let e = one("flowchat TD\n A-->B");
@@ -35,12 +44,19 @@ fn other_diagram_types_are_refused_clearly() {
 
 #[test]
 fn bad_direction() {
-    at(&one("flowchart XY\n A-->B"), 1, 11, "unknown direction `XY`");
+    at(
+        &one("flowchart XY\n A-->B"),
+        1,
+        11,
+        "unknown direction `XY`",
+    );
 }
 
 #[test]
 fn unclosed_edge_label_and_shape_are_both_reported() {
-    let e = errors("flowchart TD\n  A[开始] --> B{审核}\n  B -->|是 C[通过]\n  B --> D[[驳回\n  D --> E");
+    let e = errors(
+        "flowchart TD\n  A[开始] --> B{审核}\n  B -->|是 C[通过]\n  B --> D[[驳回\n  D --> E",
+    );
     assert_eq!(e.len(), 2, "{e:#?}");
     at(&e[0], 3, 8, "edge label opened with `|` is never closed");
     at(&e[1], 4, 10, "`[[` is never closed: expected `]]`");
@@ -57,12 +73,20 @@ fn columns_count_characters_not_bytes() {
 fn unclosed_subgraph_points_at_its_start() {
     let e = one("flowchart TD\n  A --> B\n  subgraph 银行端\n    C[扣款] --> D[记账]\n  B --> C");
     at(&e, 3, 3, "`subgraph 银行端` is never closed");
-    assert_eq!(e.hint.as_deref(), Some("add a line `end` after its last node"));
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("add a line `end` after its last node")
+    );
 }
 
 #[test]
 fn stray_end() {
-    at(&one("flowchart TD\n  A --> B\n  end"), 3, 3, "`end` without an open `subgraph`");
+    at(
+        &one("flowchart TD\n  A --> B\n  end"),
+        3,
+        3,
+        "`end` without an open `subgraph`",
+    );
 }
 
 #[test]
@@ -88,7 +112,12 @@ fn link_without_target_and_stray_text() {
 
 #[test]
 fn unclosed_inline_link_text() {
-    at(&one("flowchart TD\n  A -- 是 B"), 2, 5, "link text is never closed");
+    at(
+        &one("flowchart TD\n  A -- 是 B"),
+        2,
+        5,
+        "link text is never closed",
+    );
 }
 
 #[test]
@@ -103,19 +132,37 @@ fn unsupported_shapes_and_click() {
 fn empty_blocks() {
     at(&one(""), 1, 1, "the diagram is empty");
     at(&one("%% 只有注释\n"), 1, 1, "the diagram is empty");
-    at(&one("flowchart TD\n%% 还没写\n"), 1, 1, "the flowchart has no nodes");
+    at(
+        &one("flowchart TD\n%% 还没写\n"),
+        1,
+        1,
+        "the flowchart has no nodes",
+    );
 }
 
 #[test]
 fn unclosed_front_matter_and_description() {
-    at(&one("---\ntitle: 开户\nflowchart TD\n A-->B"), 1, 1, "front matter opened with `---` is never closed");
-    at(&one("flowchart TD\n  accDescr {\n  说明文字\n  A --> B"), 2, 3, "`accDescr {` is never closed");
+    at(
+        &one("---\ntitle: 开户\nflowchart TD\n A-->B"),
+        1,
+        1,
+        "front matter opened with `---` is never closed",
+    );
+    at(
+        &one("flowchart TD\n  accDescr {\n  说明文字\n  A --> B"),
+        2,
+        3,
+        "`accDescr {` is never closed",
+    );
 }
 
 #[test]
 fn display_is_line_col_message_hint() {
     let e = one("flowchart TD\n  A -->");
-    assert_eq!(e.to_string(), "2:8: the link has no target node (hint: write the node the link goes to after the arrow)");
+    assert_eq!(
+        e.to_string(),
+        "2:8: the link has no target node (hint: write the node the link goes to after the arrow)"
+    );
 }
 
 #[test]
@@ -140,7 +187,13 @@ fn accepted_syntax_variants() {
 fn full_width_punctuation_gets_a_hint() {
     let e = one("flowchart TD\n  A（圆角） --> B");
     at(&e, 2, 4, "unexpected `（圆角）");
-    assert!(e.hint.as_deref().unwrap().contains("full-width character: Mermaid syntax needs the ASCII `(`"), "{e}");
+    assert!(
+        e.hint
+            .as_deref()
+            .unwrap()
+            .contains("full-width character: Mermaid syntax needs the ASCII `(`"),
+        "{e}"
+    );
     let e = one("flowchart TD\n  A --> ｜是｜ B");
     at(&e, 2, 9, "expected a node id");
     assert!(e.hint.as_deref().unwrap().contains("ASCII `|`"), "{e}");

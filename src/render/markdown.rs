@@ -9,7 +9,9 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use super::links::{Resolver, Target};
 use super::{sanitize, slug};
@@ -31,6 +33,8 @@ pub struct Input<'a> {
     pub dir: &'a str,
     /// Whether this document has fix steps to number (articles do).
     pub steps: bool,
+    /// Prefix of generated ids that must be unique on a page (diagrams), e.g. `kb-0042`.
+    pub id_prefix: &'a str,
 }
 
 pub struct Settings<'a> {
@@ -98,6 +102,7 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         out: Vec::new(),
         slots: Vec::new(),
         has_raw_html: false,
+        diagrams: 0,
         in_steps_section: false,
         steps_done: false,
         list_depth: 0,
@@ -124,6 +129,8 @@ struct Renderer<'a, 'b> {
     /// Trusted markup that must not go through the sanitizer.
     slots: Vec<String>,
     has_raw_html: bool,
+    /// Diagrams so far, for unique ids.
+    diagrams: usize,
     in_steps_section: bool,
     steps_done: bool,
     list_depth: usize,
@@ -256,6 +263,11 @@ impl<'a> Renderer<'a, '_> {
                 self.out.push(event);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
+                if lang.as_ref() == "mermaid" =>
+            {
+                self.diagram(range, events)
+            }
             other => self.out.push(other),
         }
     }
@@ -481,6 +493,59 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
+    /// A ```` ```mermaid ```` block, drawn at build time as inline SVG.
+    fn diagram(&mut self, range: Range<usize>, events: &mut Events<'a>) {
+        let mut source = String::new();
+        for (event, _) in events.by_ref() {
+            match event {
+                Event::Text(text) => source.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        self.diagrams += 1;
+        let options = qaportal_diagram::Options {
+            id_prefix: format!("{}-d{}", self.input.id_prefix, self.diagrams),
+            title: self.doc.headings.last().map(|h| h.text.clone()),
+            ..Default::default()
+        };
+        match qaportal_diagram::render(&source, &options) {
+            Ok(diagram) => {
+                self.doc.text.push_str(&diagram.description);
+                self.end_block();
+                self.trusted(diagram.html);
+            }
+            Err(errors) => {
+                // Lines of the block count from the line after the opening fence.
+                let file = self.input.text;
+                let fence_start = self.input.body_start + range.start;
+                let fence_line = file[..fence_start].matches('\n').count() + 1;
+                for error in errors {
+                    let line = fence_line + error.line;
+                    let offset = line_offset(file, line, error.column);
+                    let mut diagnostic =
+                        Diagnostic::error("diagram", format!("flowchart: {}", error.message))
+                            .at(Span::new(self.input.source, offset..offset))
+                            .label("in this mermaid block");
+                    if let Some(hint) = error.hint {
+                        diagnostic = diagnostic.help(hint);
+                    }
+                    self.doc.diagnostics.push(diagnostic);
+                }
+            }
+        }
+    }
+
+    /// Markup that must reach the page as is, even when the document is sanitized: a
+    /// placeholder goes through the sanitizer and is replaced afterwards.
+    fn trusted(&mut self, html: String) {
+        let n = self.slots.len();
+        self.slots.push(html);
+        self.out.push(Event::Html(
+            format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>").into(),
+        ));
+    }
+
     fn finish(mut self) -> Document {
         let mut html = String::with_capacity(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
@@ -503,6 +568,24 @@ impl<'a> Renderer<'a, '_> {
         self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
         self.doc
     }
+}
+
+/// Byte offset of a 1-based line and column (in characters) of `text`, clamped to the text.
+fn line_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[start..];
+    let line_text = &line_text[..line_text.find('\n').unwrap_or(line_text.len())];
+    start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
 }
 
 fn escape_attribute(out: &mut String, text: &str) {

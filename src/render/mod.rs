@@ -46,40 +46,66 @@ pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> 
         raw_html: site.config.markdown.raw_html,
         steps_headings: &site.config.markdown.steps_headings,
     };
-    let render_one = |source: SourceId, body_start: usize, dir: &str, steps: bool| {
-        let input = markdown::Input {
-            text: &sources.get(source).text,
-            body_start,
-            source,
-            dir,
-            steps,
+    let render_one =
+        |source: SourceId, body_start: usize, dir: &str, steps: bool, id_prefix: &str| {
+            let input = markdown::Input {
+                text: &sources.get(source).text,
+                body_start,
+                source,
+                dir,
+                steps,
+                id_prefix,
+            };
+            markdown::render(&input, &settings, &resolver)
         };
-        markdown::render(&input, &settings, &resolver)
-    };
 
     let content = &site.content;
     let articles: Vec<Document> = content
         .articles
         .par_iter()
-        .map(|a| render_one(a.source, a.body_start, &a.system, true))
+        .map(|a| {
+            render_one(
+                a.source,
+                a.body_start,
+                &a.system,
+                true,
+                &a.id.value.as_str().to_ascii_lowercase(),
+            )
+        })
         .collect();
     let systems: Vec<Document> = content
         .systems
         .iter()
         .map(|s| match s.source {
-            Some(source) => render_one(source, s.body_start, &s.key, false),
+            Some(source) => render_one(source, s.body_start, &s.key, false, &s.key),
             None => Document::default(),
         })
         .collect();
     let sessions: Vec<Document> = content
         .sessions
         .iter()
-        .map(|s| render_one(s.source, s.body_start, crate::load::SESSIONS_DIR, false))
+        .map(|s| {
+            render_one(
+                s.source,
+                s.body_start,
+                crate::load::SESSIONS_DIR,
+                false,
+                &s.slug,
+            )
+        })
         .collect();
     let weekly: Vec<Document> = content
         .weekly
         .iter()
-        .map(|w| render_one(w.source, w.body_start, crate::load::WEEKLY_DIR, false))
+        .map(|w| {
+            render_one(
+                w.source,
+                w.body_start,
+                crate::load::WEEKLY_DIR,
+                false,
+                &w.week.to_string(),
+            )
+        })
         .collect();
 
     let mut rendered = Rendered {

@@ -33,7 +33,9 @@ pub fn assign(
             }
         }
     }
-    let both: Vec<Vec<Pull>> = (0..n).map(|i| up[i].iter().chain(&down[i]).copied().collect()).collect();
+    let both: Vec<Vec<Pull>> = (0..n)
+        .map(|i| up[i].iter().chain(&down[i]).copied().collect())
+        .collect();
     for _ in 0..12 {
         for l in 1..layers.len() {
             place(&layers[l], &gaps[l], up, &mut x);
@@ -52,7 +54,11 @@ pub fn assign(
     // successor) and its layer leaves room, put it exactly there, so straight edges are
     // straight and the first and last steps of a flow line up.
     for round in 0..4 {
-        let order: Vec<usize> = if round % 2 == 0 { (0..layers.len()).collect() } else { (0..layers.len()).rev().collect() };
+        let order: Vec<usize> = if round % 2 == 0 {
+            (0..layers.len()).collect()
+        } else {
+            (0..layers.len()).rev().collect()
+        };
         for l in order {
             let (layer, gap) = (&layers[l], &gaps[l]);
             for (k, &i) in layer.iter().enumerate() {
@@ -67,12 +73,24 @@ pub fn assign(
                         let (u, d) = (up[i][0], down[i][0]);
                         let (a, b) = (x[u.other] + u.delta, x[d.other] + d.delta);
                         let (da, db) = (both[u.other].len(), both[d.other].len());
-                        if da > db || (da == db && (x[i] - a).abs() < (x[i] - b).abs()) { a } else { b }
+                        if da > db || (da == db && (x[i] - a).abs() < (x[i] - b).abs()) {
+                            a
+                        } else {
+                            b
+                        }
                     }
                     _ => continue,
                 };
-                let lo = if k > 0 { x[layer[k - 1]] + gap[k - 1] } else { f64::NEG_INFINITY };
-                let hi = if k + 1 < layer.len() { x[layer[k + 1]] - gap[k] } else { f64::INFINITY };
+                let lo = if k > 0 {
+                    x[layer[k - 1]] + gap[k - 1]
+                } else {
+                    f64::NEG_INFINITY
+                };
+                let hi = if k + 1 < layer.len() {
+                    x[layer[k + 1]] - gap[k]
+                } else {
+                    f64::INFINITY
+                };
                 if want >= lo - 1e-9 && want <= hi + 1e-9 {
                     x[i] = want;
                 }
@@ -103,7 +121,13 @@ fn place(layer: &[usize], gap: &[f64], pulls: &[Vec<Pull>], x: &mut [f64]) {
             (x[i], 0.05)
         } else {
             let w: f64 = ps.iter().map(|p| p.weight).sum();
-            (ps.iter().map(|p| (x[p.other] + p.delta) * p.weight).sum::<f64>() / w, w)
+            (
+                ps.iter()
+                    .map(|p| (x[p.other] + p.delta) * p.weight)
+                    .sum::<f64>()
+                    / w,
+                w,
+            )
         };
         blocks.push((weight, (target - offset[k]) * weight, 1));
         while blocks.len() > 1 {
@@ -137,7 +161,11 @@ mod tests {
         // 0 above 1 and 2.
         let layers = vec![vec![0], vec![1, 2]];
         let gaps = vec![vec![], vec![100.0]];
-        let pull = |o| Pull { other: o, delta: 0.0, weight: 1.0 };
+        let pull = |o| Pull {
+            other: o,
+            delta: 0.0,
+            weight: 1.0,
+        };
         let up = vec![vec![], vec![pull(0)], vec![pull(0)]];
         let down = vec![vec![pull(1), pull(2)], vec![], vec![]];
         let x = assign(&layers, &gaps, &up, &down, 3);

@@ -7,7 +7,7 @@
 //! parent's route. Everything here is in *layout space*: ranks grow downwards; horizontal charts
 //! are laid out transposed and turned at the end.
 
-use super::{coord, order, rank, Ctx, Pt};
+use super::{Ctx, Pt, coord, order, rank};
 use crate::model::Stroke;
 use crate::shape;
 
@@ -108,8 +108,10 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
             _ => {}
         }
     }
-    let spec: Vec<(usize, usize, i32)> =
-        level_edges.iter().map(|&(e, a, b)| (a, b, 2 * chart.edges[e].length as i32)).collect();
+    let spec: Vec<(usize, usize, i32)> = level_edges
+        .iter()
+        .map(|&(e, a, b)| (a, b, 2 * chart.edges[e].length as i32))
+        .collect();
     let (ranks, reversed) = rank::rank(nm, &spec);
     let rmax = ranks.iter().copied().max().unwrap_or(0);
 
@@ -125,34 +127,56 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         let extra = if mine.is_empty() {
             0.0
         } else {
-            let lw = mine.iter().map(|&e| ctx.ldims(ctx.label_size[e]).0).fold(0.0, f64::max);
+            let lw = mine
+                .iter()
+                .map(|&e| ctx.ldims(ctx.label_size[e]).0)
+                .fold(0.0, f64::max);
             18.0 + 10.0 * (mine.len() - 1) as f64 + if lw > 0.0 { lw + 8.0 } else { 0.0 }
         };
-        items.push(Item { kind, w: w + extra, h, rank: ranks[k], extra });
+        items.push(Item {
+            kind,
+            w: w + extra,
+            h,
+            rank: ranks[k],
+            extra,
+        });
     }
     let top_rank = -2;
     let bottom_rank = rmax + 2;
     for (p, req) in ports.iter().enumerate() {
         let rank = if req.top { top_rank } else { bottom_rank };
-        items.push(Item { kind: Kind::Port(p), w: 0.0, h: 0.0, rank, extra: 0.0 });
+        items.push(Item {
+            kind: Kind::Port(p),
+            w: 0.0,
+            h: 0.0,
+            rank,
+            extra: 0.0,
+        });
     }
 
     // Chains of items, one per edge: endpoints and a dummy (or the label) on every rank between.
     let mut chains: Vec<Chain> = Vec::new();
-    let dummies = |items: &mut Vec<Item>, e: usize, from: i32, to: i32, labelled: bool| -> Vec<usize> {
-        let mid = from + (to - from) / 2;
-        (from + 1..to)
-            .map(|r| {
-                let (kind, (w, h)) = if labelled && r == mid {
-                    (Kind::Label(e), ctx.ldims(ctx.label_size[e]))
-                } else {
-                    (Kind::Dummy, (0.0, 0.0))
-                };
-                items.push(Item { kind, w, h, rank: r, extra: 0.0 });
-                items.len() - 1
-            })
-            .collect()
-    };
+    let dummies =
+        |items: &mut Vec<Item>, e: usize, from: i32, to: i32, labelled: bool| -> Vec<usize> {
+            let mid = from + (to - from) / 2;
+            (from + 1..to)
+                .map(|r| {
+                    let (kind, (w, h)) = if labelled && r == mid {
+                        (Kind::Label(e), ctx.ldims(ctx.label_size[e]))
+                    } else {
+                        (Kind::Dummy, (0.0, 0.0))
+                    };
+                    items.push(Item {
+                        kind,
+                        w,
+                        h,
+                        rank: r,
+                        extra: 0.0,
+                    });
+                    items.len() - 1
+                })
+                .collect()
+        };
     for (i, &(e, a, b)) in level_edges.iter().enumerate() {
         let (s, t) = if reversed[i] { (b, a) } else { (a, b) };
         let edge = &chart.edges[e];
@@ -160,8 +184,17 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         let mut seq = vec![s];
         seq.extend(dummies(&mut items, e, ranks[s], ranks[t], labelled));
         seq.push(t);
-        let nodes = if reversed[i] { (edge.to, edge.from) } else { (edge.from, edge.to) };
-        chains.push(Chain { edge: e, seq, from_first: !reversed[i], nodes });
+        let nodes = if reversed[i] {
+            (edge.to, edge.from)
+        } else {
+            (edge.from, edge.to)
+        };
+        chains.push(Chain {
+            edge: e,
+            seq,
+            from_first: !reversed[i],
+            nodes,
+        });
     }
     for (p, req) in ports.iter().enumerate() {
         let inner = item_of(req.inner).expect("a port's node lies inside its subgraph");
@@ -171,12 +204,28 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
             let mut seq = vec![port];
             seq.extend(dummies(&mut items, req.edge, top_rank, ranks[inner], false));
             seq.push(inner);
-            Chain { edge: req.edge, seq, from_first: !from_inside, nodes: (usize::MAX, req.inner) }
+            Chain {
+                edge: req.edge,
+                seq,
+                from_first: !from_inside,
+                nodes: (usize::MAX, req.inner),
+            }
         } else {
             let mut seq = vec![inner];
-            seq.extend(dummies(&mut items, req.edge, ranks[inner], bottom_rank, false));
+            seq.extend(dummies(
+                &mut items,
+                req.edge,
+                ranks[inner],
+                bottom_rank,
+                false,
+            ));
             seq.push(port);
-            Chain { edge: req.edge, seq, from_first: from_inside, nodes: (req.inner, usize::MAX) }
+            Chain {
+                edge: req.edge,
+                seq,
+                from_first: from_inside,
+                nodes: (req.inner, usize::MAX),
+            }
         };
         chains.push(chain);
     }
@@ -187,10 +236,19 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     let title_item = match (cluster, ctx.horizontal) {
         (Some(g), false) if ctx.title_size[g].0 > 0.0 => {
             let rank = if ctx.flipped { bottom_rank } else { top_rank };
-            items.iter().any(|i| matches!(i.kind, Kind::Port(_)) && i.rank == rank).then(|| {
-                items.push(Item { kind: Kind::Title, w: ctx.title_size[g].0 + 8.0, h: 0.0, rank, extra: 0.0 });
-                items.len() - 1
-            })
+            items
+                .iter()
+                .any(|i| matches!(i.kind, Kind::Port(_)) && i.rank == rank)
+                .then(|| {
+                    items.push(Item {
+                        kind: Kind::Title,
+                        w: ctx.title_size[g].0 + 8.0,
+                        h: 0.0,
+                        rank,
+                        extra: 0.0,
+                    });
+                    items.len() - 1
+                })
         }
         _ => None,
     };
@@ -212,11 +270,21 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         }
     }
     // Ports keep the order the parent gave them, so edges do not cross at the border.
-    let pinned: Vec<bool> = layers.iter().map(|l| !l.is_empty() && l.iter().all(|&k| matches!(items[k].kind, Kind::Port(_) | Kind::Title))).collect();
+    let pinned: Vec<bool> = layers
+        .iter()
+        .map(|l| {
+            !l.is_empty()
+                && l.iter()
+                    .all(|&k| matches!(items[k].kind, Kind::Port(_) | Kind::Title))
+        })
+        .collect();
     order::order(&mut layers, &up, &down, n, &pinned);
     if let Some(t) = title_item {
         // The title reads best on the left.
-        let layer = layers.iter_mut().find(|l| l.contains(&t)).expect("title item is in a layer");
+        let layer = layers
+            .iter_mut()
+            .find(|l| l.contains(&t))
+            .expect("title item is in a layer");
         layer.retain(|&k| k != t);
         layer.insert(0, t);
     }
@@ -227,16 +295,32 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         }
     }
     for k in 0..nm {
-        let Kind::Cluster(g) = items[k].kind else { continue };
+        let Kind::Cluster(g) = items[k].kind else {
+            continue;
+        };
         // One port per chain ending at the subgraph, in the order of the chains' next items.
         let mut reqs: Vec<(usize, PortReq)> = Vec::new();
         for c in &chains {
             let last = c.seq.len() - 1;
             if c.seq[last] == k {
-                reqs.push((index[c.seq[last - 1]], PortReq { edge: c.edge, top: true, inner: c.nodes.1 }));
+                reqs.push((
+                    index[c.seq[last - 1]],
+                    PortReq {
+                        edge: c.edge,
+                        top: true,
+                        inner: c.nodes.1,
+                    },
+                ));
             }
             if c.seq[0] == k {
-                reqs.push((index[c.seq[1]], PortReq { edge: c.edge, top: false, inner: c.nodes.0 }));
+                reqs.push((
+                    index[c.seq[1]],
+                    PortReq {
+                        edge: c.edge,
+                        top: false,
+                        inner: c.nodes.0,
+                    },
+                ));
             }
         }
         reqs.sort_by_key(|r| (r.1.top, r.0, r.1.edge));
@@ -249,8 +333,10 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
 
     // Ranks along the layout y axis.
     let (top, bottom, left, right, min_w, min_h) = insets(ctx, cluster);
-    let band: Vec<f64> =
-        layers.iter().map(|l| l.iter().map(|&k| items[k].h).fold(0.0, f64::max)).collect();
+    let band: Vec<f64> = layers
+        .iter()
+        .map(|l| l.iter().map(|&k| items[k].h).fold(0.0, f64::max))
+        .collect();
     let half_gap = if ctx.horizontal { 26.0 } else { 22.0 };
     let mut y_mid = vec![0.0; layers.len()];
     let mut at = top;
@@ -265,7 +351,11 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         y_mid[(r - rmin) as usize] = if r == top_rank { 0.0 } else { top / 2.0 };
     }
     for r in rmax + 1..=rtop {
-        y_mid[(r - rmin) as usize] = if r == bottom_rank { height } else { (content_bottom + height) / 2.0 };
+        y_mid[(r - rmin) as usize] = if r == bottom_rank {
+            height
+        } else {
+            (content_bottom + height) / 2.0
+        };
     }
     let band_top = |k: usize| {
         let l = (items[k].rank - rmin) as usize;
@@ -287,7 +377,11 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
                 .iter()
                 .enumerate()
                 .filter_map(|(ci, c)| {
-                    let (end, next) = if top_side { (c.seq[c.seq.len() - 1], c.seq[c.seq.len() - 2]) } else { (c.seq[0], c.seq[1]) };
+                    let (end, next) = if top_side {
+                        (c.seq[c.seq.len() - 1], c.seq[c.seq.len() - 2])
+                    } else {
+                        (c.seq[0], c.seq[1])
+                    };
                     (end == k).then_some((index[next], ci))
                 })
                 .collect();
@@ -303,13 +397,22 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
                         .unwrap_or(0.0),
                     (Kind::Node(nd), _) => {
                         let (w, h) = ctx.node_size[nd];
-                        let span = shape::attach_span(ctx.chart.nodes[nd].shape, w, h, ctx.horizontal);
-                        let step = if count > 1 { (2.0 * span / (count - 1) as f64).min(14.0) } else { 0.0 };
+                        let span =
+                            shape::attach_span(ctx.chart.nodes[nd].shape, w, h, ctx.horizontal);
+                        let step = if count > 1 {
+                            (2.0 * span / (count - 1) as f64).min(14.0)
+                        } else {
+                            0.0
+                        };
                         -items[k].extra / 2.0 + (i as f64 - (count - 1) as f64 / 2.0) * step
                     }
                     _ => 0.0,
                 };
-                if top_side { offsets[ci].1 = off } else { offsets[ci].0 = off }
+                if top_side {
+                    offsets[ci].1 = off
+                } else {
+                    offsets[ci].0 = off
+                }
             }
         }
     }
@@ -317,7 +420,13 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     // Positions along the layers.
     let gaps: Vec<Vec<f64>> = layers
         .iter()
-        .map(|l| l.windows(2).map(|w| (items[w[0]].w + items[w[1]].w) / 2.0 + sep(ctx, &items[w[0]], &items[w[1]])).collect())
+        .map(|l| {
+            l.windows(2)
+                .map(|w| {
+                    (items[w[0]].w + items[w[1]].w) / 2.0 + sep(ctx, &items[w[0]], &items[w[1]])
+                })
+                .collect()
+        })
         .collect();
     let mut pull_up: Vec<Vec<coord::Pull>> = vec![Vec::new(); n];
     let mut pull_down: Vec<Vec<coord::Pull>> = vec![Vec::new(); n];
@@ -325,7 +434,8 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         let last = c.seq.len() - 2;
         for (wi, w) in c.seq.windows(2).enumerate() {
             let (p, q) = (w[0], w[1]);
-            let small = |k: usize| matches!(items[k].kind, Kind::Dummy | Kind::Label(_) | Kind::Port(_));
+            let small =
+                |k: usize| matches!(items[k].kind, Kind::Dummy | Kind::Label(_) | Kind::Port(_));
             let weight = match (small(p), small(q)) {
                 (true, true) => 8.0,
                 (false, false) => 1.0,
@@ -333,13 +443,25 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
             };
             let op = if wi == 0 { offsets[ci].0 } else { 0.0 };
             let oq = if wi == last { offsets[ci].1 } else { 0.0 };
-            pull_down[p].push(coord::Pull { other: q, delta: oq - op, weight });
-            pull_up[q].push(coord::Pull { other: p, delta: op - oq, weight });
+            pull_down[p].push(coord::Pull {
+                other: q,
+                delta: oq - op,
+                weight,
+            });
+            pull_up[q].push(coord::Pull {
+                other: p,
+                delta: op - oq,
+                weight,
+            });
         }
     }
     let mut x = coord::assign(&layers, &gaps, &pull_up, &pull_down, n);
-    let min_left = (0..n).map(|k| x[k] - items[k].w / 2.0).fold(f64::INFINITY, f64::min);
-    let max_right = (0..n).map(|k| x[k] + items[k].w / 2.0).fold(f64::NEG_INFINITY, f64::max);
+    let min_left = (0..n)
+        .map(|k| x[k] - items[k].w / 2.0)
+        .fold(f64::INFINITY, f64::min);
+    let max_right = (0..n)
+        .map(|k| x[k] + items[k].w / 2.0)
+        .fold(f64::NEG_INFINITY, f64::max);
     let mut width = max_right - min_left + left + right;
     let mut shift = left - min_left;
     if width < min_w {
@@ -349,7 +471,10 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     for v in &mut x {
         *v += shift;
     }
-    let pos = |k: usize| Pt { x: x[k], y: y_mid[(items[k].rank - rmin) as usize] };
+    let pos = |k: usize| Pt {
+        x: x[k],
+        y: y_mid[(items[k].rank - rmin) as usize],
+    };
 
     // Where each chain touches its end items.
     let attach: Vec<(Pt, Pt)> = chains
@@ -357,9 +482,20 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         .enumerate()
         .map(|(ci, c)| {
             let end = |k: usize, off: f64, top: bool| {
-                anchor(ctx, &items[k], pos(k), if k < nm { children[k].as_ref() } else { None }, c.edge, off, top)
+                anchor(
+                    ctx,
+                    &items[k],
+                    pos(k),
+                    if k < nm { children[k].as_ref() } else { None },
+                    c.edge,
+                    off,
+                    top,
+                )
             };
-            (end(c.seq[0], offsets[ci].0, false), end(c.seq[c.seq.len() - 1], offsets[ci].1, true))
+            (
+                end(c.seq[0], offsets[ci].0, false),
+                end(c.seq[c.seq.len() - 1], offsets[ci].1, true),
+            )
         })
         .collect();
     let mut segments = Vec::new();
@@ -369,17 +505,29 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
         let (first, last) = (c.seq[0], *c.seq.last().expect("chains have two ends"));
         let mut pts = vec![start];
         if first < nm {
-            pts.push(Pt { x: start.x, y: band_bottom(first) });
+            pts.push(Pt {
+                x: start.x,
+                y: band_bottom(first),
+            });
         }
         for &d in &c.seq[1..c.seq.len() - 1] {
-            pts.push(Pt { x: x[d], y: band_top(d) });
-            pts.push(Pt { x: x[d], y: band_bottom(d) });
+            pts.push(Pt {
+                x: x[d],
+                y: band_top(d),
+            });
+            pts.push(Pt {
+                x: x[d],
+                y: band_bottom(d),
+            });
             if let Kind::Label(e) = items[d].kind {
                 labels.push((e, pos(d)));
             }
         }
         if last < nm {
-            pts.push(Pt { x: end.x, y: band_top(last) });
+            pts.push(Pt {
+                x: end.x,
+                y: band_top(last),
+            });
         }
         pts.push(end);
         pts.dedup_by(|a, b| (a.x - b.x).abs() < 1e-6 && (a.y - b.y).abs() < 1e-6);
@@ -395,16 +543,38 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     for (k, child) in children.into_iter().enumerate() {
         let p = pos(k);
         match (items[k].kind, child) {
-            (Kind::Node(id), _) => nodes.push((id, Pt { x: p.x - items[k].extra / 2.0, y: p.y })),
-            (Kind::Cluster(g), Some(child)) => {
-                kids.push((g, Pt { x: p.x - child.w / 2.0, y: p.y - child.h / 2.0 }, child))
-            }
+            (Kind::Node(id), _) => nodes.push((
+                id,
+                Pt {
+                    x: p.x - items[k].extra / 2.0,
+                    y: p.y,
+                },
+            )),
+            (Kind::Cluster(g), Some(child)) => kids.push((
+                g,
+                Pt {
+                    x: p.x - child.w / 2.0,
+                    y: p.y - child.h / 2.0,
+                },
+                child,
+            )),
             _ => {}
         }
     }
-    let ports_out = (0..ports.len()).map(|p| (ports[p].edge, pos(nm + p))).collect();
+    let ports_out = (0..ports.len())
+        .map(|p| (ports[p].edge, pos(nm + p)))
+        .collect();
     let title_x = title_item.map(|t| x[t] - items[t].w / 2.0 + 4.0);
-    Level { w: width, h: height, nodes, children: kids, ports: ports_out, segments, labels, title_x }
+    Level {
+        w: width,
+        h: height,
+        nodes,
+        children: kids,
+        ports: ports_out,
+        segments,
+        labels,
+        title_x,
+    }
 }
 
 /// Layout-space insets of a level (top, bottom, left, right) and its minimum size. A subgraph
@@ -441,18 +611,37 @@ fn sep(ctx: &Ctx, a: &Item, b: &Item) -> f64 {
 
 /// The point where a chain meets item `it` (centred at `at`) on its top or bottom side, `off`
 /// from its centre.
-fn anchor(ctx: &Ctx, it: &Item, at: Pt, child: Option<&Level>, edge: usize, off: f64, top: bool) -> Pt {
+fn anchor(
+    ctx: &Ctx,
+    it: &Item,
+    at: Pt,
+    child: Option<&Level>,
+    edge: usize,
+    off: f64,
+    top: bool,
+) -> Pt {
     match it.kind {
         Kind::Node(n) => {
             let (w, h) = ctx.node_size[n];
             let centre_off = off + it.extra / 2.0;
             let e = shape::half_extent(ctx.chart.nodes[n].shape, w, h, ctx.horizontal, centre_off);
-            Pt { x: at.x + off, y: if top { at.y - e } else { at.y + e } }
+            Pt {
+                x: at.x + off,
+                y: if top { at.y - e } else { at.y + e },
+            }
         }
         Kind::Cluster(_) => {
             let child = child.expect("a cluster item has its layout");
-            let p = child.ports.iter().find(|p| p.0 == edge).map(|p| p.1).unwrap_or_default();
-            Pt { x: at.x - it.w / 2.0 + p.x, y: at.y - it.h / 2.0 + p.y }
+            let p = child
+                .ports
+                .iter()
+                .find(|p| p.0 == edge)
+                .map(|p| p.1)
+                .unwrap_or_default();
+            Pt {
+                x: at.x - it.w / 2.0 + p.x,
+                y: at.y - it.h / 2.0 + p.y,
+            }
         }
         _ => at,
     }
@@ -471,7 +660,9 @@ fn self_loops(
     for &(e, k) in loops {
         let nth = seen.iter().filter(|&&s| s == k).count() as f64;
         seen.push(k);
-        let Kind::Node(n) = items[k].kind else { continue };
+        let Kind::Node(n) = items[k].kind else {
+            continue;
+        };
         let (w, h) = ctx.node_size[n];
         let (_, lh) = ctx.ldims((w, h));
         let shape = ctx.chart.nodes[n].shape;
@@ -481,15 +672,33 @@ fn self_loops(
         let ext = shape::half_extent(shape, w, h, !ctx.horizontal, dy);
         let out = cx + shape::half_extent(shape, w, h, !ctx.horizontal, 0.0) + 16.0 + 10.0 * nth;
         let pts = vec![
-            Pt { x: cx + ext, y: c.y - dy },
-            Pt { x: out, y: c.y - dy },
-            Pt { x: out, y: c.y + dy },
-            Pt { x: cx + ext, y: c.y + dy },
+            Pt {
+                x: cx + ext,
+                y: c.y - dy,
+            },
+            Pt {
+                x: out,
+                y: c.y - dy,
+            },
+            Pt {
+                x: out,
+                y: c.y + dy,
+            },
+            Pt {
+                x: cx + ext,
+                y: c.y + dy,
+            },
         ];
         segments.push((e, pts));
         if !ctx.chart.edges[e].label.is_empty() {
             let (lw, _) = ctx.ldims(ctx.label_size[e]);
-            labels.push((e, Pt { x: out + 4.0 + lw / 2.0, y: c.y }));
+            labels.push((
+                e,
+                Pt {
+                    x: out + 4.0 + lw / 2.0,
+                    y: c.y,
+                },
+            ));
         }
     }
 }

@@ -27,12 +27,20 @@ pub struct Rect {
 
 impl Rect {
     pub fn centered(c: Pt, w: f64, h: f64) -> Rect {
-        Rect { x: c.x - w / 2.0, y: c.y - h / 2.0, w, h }
+        Rect {
+            x: c.x - w / 2.0,
+            y: c.y - h / 2.0,
+            w,
+            h,
+        }
     }
     #[cfg(test)]
     pub fn contains(&self, o: &Rect) -> bool {
         const E: f64 = 1e-6;
-        o.x >= self.x - E && o.y >= self.y - E && o.x + o.w <= self.x + self.w + E && o.y + o.h <= self.y + self.h + E
+        o.x >= self.x - E
+            && o.y >= self.y - E
+            && o.x + o.w <= self.x + self.w + E
+            && o.y + o.h <= self.y + self.h + E
     }
     #[cfg(test)]
     pub fn overlaps(&self, o: &Rect) -> bool {
@@ -131,21 +139,40 @@ pub fn layout(chart: &Flowchart) -> Geometry {
         first_node: vec![usize::MAX; chart.subgraphs.len()],
     };
     for n in &chart.nodes {
-        let lines = text::wrap(&n.label, shape::wrap_width(n.shape, chart.direction.is_horizontal()));
+        let lines = text::wrap(
+            &n.label,
+            shape::wrap_width(n.shape, chart.direction.is_horizontal()),
+        );
         let (tw, th) = shape::text_size(&lines);
         ctx.node_size.push(shape::size(n.shape, tw, th));
         ctx.node_lines.push(lines);
     }
     for e in &chart.edges {
-        let lines = if e.label.is_empty() { Vec::new() } else { text::wrap(&e.label, LABEL_WRAP) };
+        let lines = if e.label.is_empty() {
+            Vec::new()
+        } else {
+            text::wrap(&e.label, LABEL_WRAP)
+        };
         let (tw, th) = shape::text_size(&lines);
-        ctx.label_size.push(if lines.is_empty() { (0.0, 0.0) } else { (tw + 8.0, th + 2.0) });
+        ctx.label_size.push(if lines.is_empty() {
+            (0.0, 0.0)
+        } else {
+            (tw + 8.0, th + 2.0)
+        });
         ctx.label_lines.push(lines);
     }
     for s in &chart.subgraphs {
-        let lines = if s.title.iter().all(|l| l.is_empty()) { Vec::new() } else { text::wrap(&s.title, TITLE_WRAP) };
+        let lines = if s.title.iter().all(|l| l.is_empty()) {
+            Vec::new()
+        } else {
+            text::wrap(&s.title, TITLE_WRAP)
+        };
         let (tw, th) = shape::text_size(&lines);
-        ctx.title_size.push(if lines.is_empty() { (0.0, 0.0) } else { (tw, th) });
+        ctx.title_size.push(if lines.is_empty() {
+            (0.0, 0.0)
+        } else {
+            (tw, th)
+        });
         ctx.title_lines.push(lines);
     }
     for (k, n) in chart.nodes.iter().enumerate() {
@@ -158,7 +185,15 @@ pub fn layout(chart: &Flowchart) -> Geometry {
     let root = level::layout(&ctx, None, &[]);
     let mut acc = Collected {
         nodes: vec![Pt::default(); chart.nodes.len()],
-        clusters: vec![Rect { x: 0.0, y: 0.0, w: 0.0, h: 0.0 }; chart.subgraphs.len()],
+        clusters: vec![
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 0.0,
+                h: 0.0
+            };
+            chart.subgraphs.len()
+        ],
         title_x: vec![None; chart.subgraphs.len()],
         segments: vec![Vec::new(); chart.edges.len()],
         labels: vec![None; chart.edges.len()],
@@ -179,7 +214,10 @@ struct Collected {
 
 /// Moves a level's local coordinates to the chart's layout space, recursively.
 fn collect(level: &level::Level, cluster: Option<usize>, origin: Pt, acc: &mut Collected) {
-    let t = |p: Pt| Pt { x: p.x + origin.x, y: p.y + origin.y };
+    let t = |p: Pt| Pt {
+        x: p.x + origin.x,
+        y: p.y + origin.y,
+    };
     for &(n, p) in &level.nodes {
         acc.nodes[n] = t(p);
     }
@@ -191,7 +229,12 @@ fn collect(level: &level::Level, cluster: Option<usize>, origin: Pt, acc: &mut C
     }
     for (g, corner, child) in &level.children {
         let o = t(*corner);
-        acc.clusters[*g] = Rect { x: o.x, y: o.y, w: child.w, h: child.h };
+        acc.clusters[*g] = Rect {
+            x: o.x,
+            y: o.y,
+            w: child.w,
+            h: child.h,
+        };
         acc.title_x[*g] = child.title_x.map(|x| x + o.x);
         collect(child, Some(*g), o, acc);
     }
@@ -204,13 +247,30 @@ fn finish(ctx: &Ctx, root: &level::Level, acc: Collected) -> Geometry {
     let dir = chart.direction;
     let tp = |p: Pt| match dir {
         Direction::TopDown => p,
-        Direction::BottomUp => Pt { x: p.x, y: lh - p.y },
+        Direction::BottomUp => Pt {
+            x: p.x,
+            y: lh - p.y,
+        },
         Direction::LeftRight => Pt { x: p.y, y: p.x },
-        Direction::RightLeft => Pt { x: lh - p.y, y: p.x },
+        Direction::RightLeft => Pt {
+            x: lh - p.y,
+            y: p.x,
+        },
     };
     let tr = |r: Rect| {
-        let (a, b) = (tp(Pt { x: r.x, y: r.y }), tp(Pt { x: r.x + r.w, y: r.y + r.h }));
-        Rect { x: a.x.min(b.x), y: a.y.min(b.y), w: (a.x - b.x).abs(), h: (a.y - b.y).abs() }
+        let (a, b) = (
+            tp(Pt { x: r.x, y: r.y }),
+            tp(Pt {
+                x: r.x + r.w,
+                y: r.y + r.h,
+            }),
+        );
+        Rect {
+            x: a.x.min(b.x),
+            y: a.y.min(b.y),
+            w: (a.x - b.x).abs(),
+            h: (a.y - b.y).abs(),
+        }
     };
     let nodes = chart
         .nodes
@@ -232,7 +292,11 @@ fn finish(ctx: &Ctx, root: &level::Level, acc: Collected) -> Geometry {
             let rect = tr(r);
             // Only vertical charts place titles among ports; x is then unchanged by the turn.
             let title_x = acc.title_x[g].unwrap_or(rect.x + 12.0);
-            PlacedCluster { rect, title_x, title: ctx.title_lines[g].clone() }
+            PlacedCluster {
+                rect,
+                title_x,
+                title: ctx.title_lines[g].clone(),
+            }
         })
         .collect();
     let ancestors = |mut p: Option<usize>| {
@@ -248,8 +312,12 @@ fn finish(ctx: &Ctx, root: &level::Level, acc: Collected) -> Geometry {
         // Pieces run from the source's level up to the common ancestor and down to the target's.
         let up = ancestors(chart.nodes[edge.from].parent);
         let down = ancestors(chart.nodes[edge.to].parent);
-        let lca = *up.iter().find(|a| down.contains(a)).expect("the chart is a common ancestor");
-        let mut levels: Vec<Option<usize>> = up.iter().take_while(|&&a| a != lca).copied().collect();
+        let lca = *up
+            .iter()
+            .find(|a| down.contains(a))
+            .expect("the chart is a common ancestor");
+        let mut levels: Vec<Option<usize>> =
+            up.iter().take_while(|&&a| a != lca).copied().collect();
         levels.push(lca);
         let below: Vec<Option<usize>> = down.iter().take_while(|&&a| a != lca).copied().collect();
         levels.extend(below.into_iter().rev());
@@ -258,7 +326,10 @@ fn finish(ctx: &Ctx, root: &level::Level, acc: Collected) -> Geometry {
             if let Some((_, pts)) = acc.segments[e].iter().find(|s| s.0 == lv) {
                 for &p in pts {
                     let p = tp(p);
-                    if points.last().is_none_or(|q| (q.x - p.x).abs() > 1e-6 || (q.y - p.y).abs() > 1e-6) {
+                    if points
+                        .last()
+                        .is_none_or(|q| (q.x - p.x).abs() > 1e-6 || (q.y - p.y).abs() > 1e-6)
+                    {
                         points.push(p);
                     }
                 }
@@ -266,11 +337,19 @@ fn finish(ctx: &Ctx, root: &level::Level, acc: Collected) -> Geometry {
         }
         let label = acc.labels[e].map(|c| {
             let (w, h) = ctx.label_size[e];
-            PlacedLabel { rect: Rect::centered(tp(c), w, h), lines: ctx.label_lines[e].clone() }
+            PlacedLabel {
+                rect: Rect::centered(tp(c), w, h),
+                lines: ctx.label_lines[e].clone(),
+            }
         });
         edges.push(PlacedEdge { points, label });
     }
     let (width, height) = if ctx.horizontal { (lh, lw) } else { (lw, lh) };
-    Geometry { width, height, nodes, clusters, edges }
+    Geometry {
+        width,
+        height,
+        nodes,
+        clusters,
+        edges,
+    }
 }
-

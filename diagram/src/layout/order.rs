@@ -5,7 +5,13 @@
 /// `i` in the layer above/below (every edge joins adjacent layers); `pinned` layers keep their
 /// order. Sorting is stable and the
 /// starting order is the author's, so equal choices keep the order nodes were written in.
-pub fn order(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], n: usize, pinned: &[bool]) {
+pub fn order(
+    layers: &mut [Vec<usize>],
+    up: &[Vec<usize>],
+    down: &[Vec<usize>],
+    n: usize,
+    pinned: &[bool],
+) {
     let mut pos = vec![0usize; n];
     let set_pos = |layers: &[Vec<usize>], pos: &mut Vec<usize>| {
         for layer in layers {
@@ -22,8 +28,11 @@ pub fn order(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], 
             break;
         }
         let downward = iter % 2 == 0;
-        let idx: Vec<usize> =
-            if downward { (1..layers.len()).collect() } else { (0..layers.len().saturating_sub(1)).rev().collect() };
+        let idx: Vec<usize> = if downward {
+            (1..layers.len()).collect()
+        } else {
+            (0..layers.len().saturating_sub(1)).rev().collect()
+        };
         for l in idx.into_iter().filter(|&l| !pinned[l]) {
             let nb = if downward { up } else { down };
             let mut keyed: Vec<(f64, usize)> = layers[l]
@@ -68,7 +77,13 @@ fn pair_crossings(a: usize, b: usize, nb: &[Vec<usize>], pos: &[usize]) -> usize
 }
 
 /// Swaps neighbours while that removes crossings.
-fn transpose(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>], pos: &mut [usize], pinned: &[bool]) {
+fn transpose(
+    layers: &mut [Vec<usize>],
+    up: &[Vec<usize>],
+    down: &[Vec<usize>],
+    pos: &mut [usize],
+    pinned: &[bool],
+) {
     for _ in 0..4 {
         let mut improved = false;
         for (layer, _) in layers.iter_mut().zip(pinned).filter(|(_, p)| !**p) {

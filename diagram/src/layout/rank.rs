@@ -78,7 +78,11 @@ pub fn rank(n: usize, edges: &[(usize, usize, i32)]) -> (Vec<i32>, Vec<bool>) {
     };
     for &v in topo.iter().rev() {
         if !has_pred[v] && !succ[v].is_empty() {
-            rank[v] = succ[v].iter().map(|&(w, m)| rank[w] - m).min().unwrap_or(rank[v]);
+            rank[v] = succ[v]
+                .iter()
+                .map(|&(w, m)| rank[w] - m)
+                .min()
+                .unwrap_or(rank[v]);
         }
     }
     let min = rank.iter().copied().min().unwrap_or(0);

@@ -76,9 +76,16 @@ pub fn parse(s: &[char]) -> Result<Option<(Link, usize)>, LinkError> {
         if n < 3 {
             return Err(err(i, "an invisible link is written `~~~`", None));
         }
-        return Ok(Some((link(Stroke::Invisible, Head::None, Head::None, n - 2, None), i + n)));
+        return Ok(Some((
+            link(Stroke::Invisible, Head::None, Head::None, n - 2, None),
+            i + n,
+        )));
     }
-    let stroke = if body == '=' { Stroke::Thick } else { Stroke::Normal };
+    let stroke = if body == '=' {
+        Stroke::Thick
+    } else {
+        Stroke::Normal
+    };
     let j = i + n;
     // Dotted: `-.->`, `-..->`, `-.-`, or `-. text .->`.
     if body == '-' && n == 1 && s.get(j) == Some(&'.') {
@@ -88,7 +95,13 @@ pub fn parse(s: &[char]) -> Result<Option<(Link, usize)>, LinkError> {
             let end = head_at(s, k + 1);
             let used = k + 1 + usize::from(end.is_some());
             return Ok(Some((
-                link(Stroke::Dotted, head_start, end.unwrap_or(Head::None), dots, None),
+                link(
+                    Stroke::Dotted,
+                    head_start,
+                    end.unwrap_or(Head::None),
+                    dots,
+                    None,
+                ),
                 used,
             )));
         }
@@ -111,8 +124,20 @@ pub fn parse(s: &[char]) -> Result<Option<(Link, usize)>, LinkError> {
     inline_text(s, j, stroke, head_start, &[body, body], i)
 }
 
-fn link(stroke: Stroke, head_start: Head, head_end: Head, length: usize, text: Option<String>) -> Link {
-    Link { stroke, head_start, head_end, length: length.max(1), text }
+fn link(
+    stroke: Stroke,
+    head_start: Head,
+    head_end: Head,
+    length: usize,
+    text: Option<String>,
+) -> Link {
+    Link {
+        stroke,
+        head_start,
+        head_end,
+        length: length.max(1),
+        text,
+    }
 }
 
 /// Reads `text` up to the closing part of a link that carries its text inline.
@@ -144,11 +169,27 @@ fn inline_text(
                 continue;
             }
             let used = e + usize::from(head.is_some());
-            let length = if head.is_some() { run.saturating_sub(1) } else { run.saturating_sub(2) };
+            let length = if head.is_some() {
+                run.saturating_sub(1)
+            } else {
+                run.saturating_sub(2)
+            };
             if text.is_empty() {
-                return Ok(Some((link(stroke, head_start, head.unwrap_or(Head::None), length, None), used)));
+                return Ok(Some((
+                    link(stroke, head_start, head.unwrap_or(Head::None), length, None),
+                    used,
+                )));
             }
-            return Ok(Some((link(stroke, head_start, head.unwrap_or(Head::None), length, Some(text)), used)));
+            return Ok(Some((
+                link(
+                    stroke,
+                    head_start,
+                    head.unwrap_or(Head::None),
+                    length,
+                    Some(text),
+                ),
+                used,
+            )));
         }
         k += 1;
     }
@@ -172,7 +213,10 @@ mod tests {
     #[test]
     fn plain_links() {
         let (l, n) = p("--> B");
-        assert_eq!((l.stroke, l.head_end, l.length, n), (Stroke::Normal, Head::Arrow, 1, 3));
+        assert_eq!(
+            (l.stroke, l.head_end, l.length, n),
+            (Stroke::Normal, Head::Arrow, 1, 3)
+        );
         let (l, n) = p("---B");
         assert_eq!((l.head_end, n), (Head::None, 3));
         let (l, _) = p("---->B");

@@ -15,11 +15,38 @@ use crate::text::split_label;
 /// Mermaid diagram types other than flowcharts, recognised only to say clearly that they are
 /// not supported (rather than "syntax error on line 1").
 const OTHER_TYPES: &[&str] = &[
-    "sequenceDiagram", "classDiagram", "classDiagram-v2", "stateDiagram", "stateDiagram-v2",
-    "erDiagram", "gantt", "pie", "journey", "gitGraph", "mindmap", "timeline", "quadrantChart",
-    "requirementDiagram", "C4Context", "C4Container", "C4Component", "C4Dynamic", "C4Deployment",
-    "sankey-beta", "sankey", "xychart-beta", "xychart", "block-beta", "block", "packet-beta",
-    "packet", "architecture-beta", "kanban", "radar-beta", "treemap-beta", "zenuml",
+    "sequenceDiagram",
+    "classDiagram",
+    "classDiagram-v2",
+    "stateDiagram",
+    "stateDiagram-v2",
+    "erDiagram",
+    "gantt",
+    "pie",
+    "journey",
+    "gitGraph",
+    "mindmap",
+    "timeline",
+    "quadrantChart",
+    "requirementDiagram",
+    "C4Context",
+    "C4Container",
+    "C4Component",
+    "C4Dynamic",
+    "C4Deployment",
+    "sankey-beta",
+    "sankey",
+    "xychart-beta",
+    "xychart",
+    "block-beta",
+    "block",
+    "packet-beta",
+    "packet",
+    "architecture-beta",
+    "kanban",
+    "radar-beta",
+    "treemap-beta",
+    "zenuml",
 ];
 
 pub fn parse(source: &str) -> Result<Flowchart, Vec<DiagramError>> {
@@ -96,7 +123,10 @@ fn full_width_hint(c: Option<&char>) -> Option<String> {
         '“' | '”' => '"',
         _ => return None,
     };
-    Some(format!("`{}` is a full-width character: Mermaid syntax needs the ASCII `{ascii}` (switch the input method to half-width, or quote the text: `A[\"…\"]`)", c?))
+    Some(format!(
+        "`{}` is a full-width character: Mermaid syntax needs the ASCII `{ascii}` (switch the input method to half-width, or quote the text: `A[\"…\"]`)",
+        c?
+    ))
 }
 
 fn skip_ws(s: &[char], mut i: usize) -> usize {
@@ -107,11 +137,20 @@ fn skip_ws(s: &[char], mut i: usize) -> usize {
 }
 
 fn word(s: &[char], i: usize) -> String {
-    s[i..].iter().take_while(|c| c.is_alphanumeric() || **c == '_' || **c == '-').collect()
+    s[i..]
+        .iter()
+        .take_while(|c| c.is_alphanumeric() || **c == '_' || **c == '-')
+        .collect()
 }
 
 impl Parser {
-    fn error(&mut self, line: usize, column: usize, message: impl Into<String>, hint: Option<&str>) {
+    fn error(
+        &mut self,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+        hint: Option<&str>,
+    ) {
         let mut e = DiagramError::new(line, column, message);
         if let Some(h) = hint {
             e = e.hint(h);
@@ -137,7 +176,12 @@ impl Parser {
                     n = end + 2;
                 }
                 None => {
-                    self.error(1, 1, "front matter opened with `---` is never closed", Some("end it with a second `---` line"));
+                    self.error(
+                        1,
+                        1,
+                        "front matter opened with `---` is never closed",
+                        Some("end it with a second `---` line"),
+                    );
                     return;
                 }
             }
@@ -160,7 +204,12 @@ impl Parser {
                         text.push_str(raw.trim());
                         in_descr = Some((start, col, text));
                         if n == lines.len() {
-                            self.error(start, col, "`accDescr {` is never closed", Some("end the description with `}`"));
+                            self.error(
+                                start,
+                                col,
+                                "`accDescr {` is never closed",
+                                Some("end the description with `}`"),
+                            );
                         }
                     }
                 }
@@ -185,7 +234,11 @@ impl Parser {
                     Some(':') => {
                         let v: String = chars[after + 1..].iter().collect();
                         let v = v.trim().to_string();
-                        if kw == "accTitle" { self.acc_title = Some(v) } else { self.acc_descr = Some(v) }
+                        if kw == "accTitle" {
+                            self.acc_title = Some(v)
+                        } else {
+                            self.acc_descr = Some(v)
+                        }
                     }
                     Some('{') if kw == "accDescr" => {
                         let rest: String = chars[after + 1..].iter().collect();
@@ -194,12 +247,22 @@ impl Parser {
                             None => {
                                 in_descr = Some((line_no, first + 1, rest.trim().to_string()));
                                 if n == lines.len() {
-                                    self.error(line_no, first + 1, "`accDescr {` is never closed", Some("end the description with `}`"));
+                                    self.error(
+                                        line_no,
+                                        first + 1,
+                                        "`accDescr {` is never closed",
+                                        Some("end the description with `}`"),
+                                    );
                                 }
                             }
                         }
                     }
-                    _ => self.error(line_no, after + 1, format!("expected `:` after `{kw}`"), Some("write `accTitle: 标题` or `accDescr: 说明`")),
+                    _ => self.error(
+                        line_no,
+                        after + 1,
+                        format!("expected `:` after `{kw}`"),
+                        Some("write `accTitle: 标题` or `accDescr: 说明`"),
+                    ),
                 }
                 continue;
             }
@@ -208,7 +271,12 @@ impl Parser {
             }
         }
         if self.direction.is_none() && self.errors.is_empty() {
-            self.error(1, 1, "the diagram is empty", Some("start it with `flowchart TD` and add nodes and links"));
+            self.error(
+                1,
+                1,
+                "the diagram is empty",
+                Some("start it with `flowchart TD` and add nodes and links"),
+            );
         }
     }
 
@@ -235,7 +303,12 @@ impl Parser {
             "LR" => Direction::LeftRight,
             "RL" => Direction::RightLeft,
             _ => {
-                self.error(line, j + 1, format!("unknown direction `{dir}`"), Some("use TD, TB, BT, LR or RL"));
+                self.error(
+                    line,
+                    j + 1,
+                    format!("unknown direction `{dir}`"),
+                    Some("use TD, TB, BT, LR or RL"),
+                );
                 Direction::TopDown
             }
         };
@@ -247,7 +320,12 @@ impl Parser {
                     self.statement(&s[..b], a, line);
                 }
             } else {
-                self.error(line, k + 1, "unexpected text after the diagram header", Some("put nodes and links on the following lines"));
+                self.error(
+                    line,
+                    k + 1,
+                    "unexpected text after the diagram header",
+                    Some("put nodes and links on the following lines"),
+                );
             }
         }
         true
@@ -274,15 +352,24 @@ impl Parser {
                         }
                     }
                 }
-                None => self.error(line, i + 1, "`end` without an open `subgraph`", Some("remove this line, or add the `subgraph` it should close")),
+                None => self.error(
+                    line,
+                    i + 1,
+                    "`end` without an open `subgraph`",
+                    Some("remove this line, or add the `subgraph` it should close"),
+                ),
             },
             "direction" if ends_word => {} // per-subgraph direction: accepted, the chart's direction is used
             "classDef" | "class" | "style" | "linkStyle" if ends_word => {
                 // Colours come from the site's light/dark theme; explicit styling is ignored so
                 // a diagram never turns unreadable in the other colour scheme.
             }
-            "click" | "callback" if ends_word => self.error(line, i + 1, "interactive `click` is not supported: diagrams are static images",
-                Some("link to the answer in the text below the diagram instead")),
+            "click" | "callback" if ends_word => self.error(
+                line,
+                i + 1,
+                "interactive `click` is not supported: diagrams are static images",
+                Some("link to the answer in the text below the diagram instead"),
+            ),
             _ => self.chain(s, i, line),
         }
     }
@@ -293,12 +380,20 @@ impl Parser {
         let rest = rest.trim();
         let (id, title) = if let Some(q) = rest.strip_prefix('"') {
             let t = q.trim_end().trim_end_matches('"');
-            (format!("subgraph-{}", self.subgraphs.len() + 1), t.to_string())
+            (
+                format!("subgraph-{}", self.subgraphs.len() + 1),
+                t.to_string(),
+            )
         } else if let Some(open) = rest.find('[') {
             let id = rest[..open].trim().to_string();
             let inner = rest[open + 1..].trim_end();
             let Some(inner) = inner.strip_suffix(']') else {
-                self.error(line, i + rest[..open].chars().count() + 1, "subgraph title opened with `[` is never closed", Some("write `subgraph id [标题]`"));
+                self.error(
+                    line,
+                    i + rest[..open].chars().count() + 1,
+                    "subgraph title opened with `[` is never closed",
+                    Some("write `subgraph id [标题]`"),
+                );
                 return;
             };
             (id, inner.trim().trim_matches('"').to_string())
@@ -306,11 +401,21 @@ impl Parser {
             (rest.to_string(), rest.to_string())
         };
         if id.is_empty() {
-            self.error(line, column + 1, "`subgraph` needs a name", Some("write `subgraph 银行端` or `subgraph bank [银行端]`"));
+            self.error(
+                line,
+                column + 1,
+                "`subgraph` needs a name",
+                Some("write `subgraph 银行端` or `subgraph bank [银行端]`"),
+            );
             return;
         }
         if self.subgraph_ids.contains_key(&id) {
-            self.error(line, i + 1, format!("subgraph `{id}` is defined twice"), Some("give each subgraph its own id"));
+            self.error(
+                line,
+                i + 1,
+                format!("subgraph `{id}` is defined twice"),
+                Some("give each subgraph its own id"),
+            );
             return;
         }
         let index = self.subgraphs.len();
@@ -321,7 +426,12 @@ impl Parser {
             line,
         });
         self.subgraph_ids.insert(id, index);
-        self.open.push(Open { index, line, column: column + 1, mentions: Vec::new() });
+        self.open.push(Open {
+            index,
+            line,
+            column: column + 1,
+            mentions: Vec::new(),
+        });
     }
 
     /// `A --> B & C -->|label| D` and plain node declarations.
@@ -351,7 +461,10 @@ impl Parser {
                 break;
             }
             if let (Some(prev), Some((l, label))) = (previous.take(), pending.take()) {
-                let label = label.or(l.text.clone()).map(|t| split_label(&t)).unwrap_or_default();
+                let label = label
+                    .or(l.text.clone())
+                    .map(|t| split_label(&t))
+                    .unwrap_or_default();
                 for &a in &prev {
                     for &b in &group {
                         self.edges.push(Edge {
@@ -376,17 +489,34 @@ impl Parser {
                     if s.get(i) == Some(&'|') {
                         match s[i + 1..].iter().position(|&c| c == '|') {
                             Some(end) => {
-                                label = Some(s[i + 1..i + 1 + end].iter().collect::<String>().trim().trim_matches('"').to_string());
+                                label = Some(
+                                    s[i + 1..i + 1 + end]
+                                        .iter()
+                                        .collect::<String>()
+                                        .trim()
+                                        .trim_matches('"')
+                                        .to_string(),
+                                );
                                 i += end + 2;
                             }
                             None => {
-                                self.error(line, i + 1, "edge label opened with `|` is never closed", Some("write the label as `-->|文字|`"));
+                                self.error(
+                                    line,
+                                    i + 1,
+                                    "edge label opened with `|` is never closed",
+                                    Some("write the label as `-->|文字|`"),
+                                );
                                 return;
                             }
                         }
                     }
                     if skip_ws(s, i) >= s.len() {
-                        self.error(line, s.len() + 1, "the link has no target node", Some("write the node the link goes to after the arrow"));
+                        self.error(
+                            line,
+                            s.len() + 1,
+                            "the link has no target node",
+                            Some("write the node the link goes to after the arrow"),
+                        );
                         return;
                     }
                     previous = Some(group);
@@ -447,13 +577,25 @@ impl Parser {
                 }
             }
             let id = self.subgraphs[open.index].id.clone();
-            self.error(open.line, open.column, format!("`subgraph {id}` is never closed"), Some("add a line `end` after its last node"));
+            self.error(
+                open.line,
+                open.column,
+                format!("`subgraph {id}` is never closed"),
+                Some("add a line `end` after its last node"),
+            );
         }
         for (k, node) in self.nodes.iter().enumerate() {
             if self.subgraph_ids.contains_key(&node.id) {
                 self.errors.push(
-                    DiagramError::new(node.line, self.node_columns[k], format!("`{}` is a subgraph: links to or from a subgraph are not supported", node.id))
-                        .hint("link to a node inside the subgraph instead"),
+                    DiagramError::new(
+                        node.line,
+                        self.node_columns[k],
+                        format!(
+                            "`{}` is a subgraph: links to or from a subgraph are not supported",
+                            node.id
+                        ),
+                    )
+                    .hint("link to a node inside the subgraph instead"),
                 );
             }
         }
@@ -467,11 +609,17 @@ impl Parser {
         }
         for (g, sg) in self.subgraphs.iter().enumerate() {
             if !has_nodes[g] {
-                self.errors.push(DiagramError::new(sg.line, 1, format!("subgraph `{}` has no nodes", sg.id)).hint("put at least one node between `subgraph` and `end`, or remove it"));
+                self.errors.push(
+                    DiagramError::new(sg.line, 1, format!("subgraph `{}` has no nodes", sg.id))
+                        .hint("put at least one node between `subgraph` and `end`, or remove it"),
+                );
             }
         }
         if self.errors.is_empty() && self.nodes.is_empty() {
-            self.errors.push(DiagramError::new(1, 1, "the flowchart has no nodes").hint("add nodes and links, e.g. `A[开始] --> B[结束]`"));
+            self.errors.push(
+                DiagramError::new(1, 1, "the flowchart has no nodes")
+                    .hint("add nodes and links, e.g. `A[开始] --> B[结束]`"),
+            );
         }
         if !self.errors.is_empty() {
             self.errors.sort_by_key(|e| (e.line, e.column));

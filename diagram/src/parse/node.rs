@@ -32,14 +32,18 @@ const SHAPES: &[(&str, &str, Option<Shape>)] = &[
 ];
 
 fn starts_with(s: &[char], i: usize, pat: &str) -> bool {
-    pat.chars().enumerate().all(|(k, c)| s.get(i + k) == Some(&c))
+    pat.chars()
+        .enumerate()
+        .all(|(k, c)| s.get(i + k) == Some(&c))
 }
 
 fn is_id_char(s: &[char], i: usize) -> bool {
     match s.get(i) {
         Some(c) if c.is_alphanumeric() || *c == '_' => true,
         // `step-1` is an id; `A-->B` and `A-.->B` are not.
-        Some('-') => s.get(i + 1).is_some_and(|c| c.is_alphanumeric() || *c == '_'),
+        Some('-') => s
+            .get(i + 1)
+            .is_some_and(|c| c.is_alphanumeric() || *c == '_'),
         _ => false,
     }
 }
@@ -58,11 +62,17 @@ pub fn parse(s: &[char], start: usize) -> Result<(Decl, usize), NodeError> {
             } else {
                 format!("expected a node id, found `{}`", found.trim())
             },
-            hint: Some("a node is an id, optionally with a shape: `A`, `A[文字]`, `A(文字)`, `A{判断}`, `A([开始])`"),
+            hint: Some(
+                "a node is an id, optionally with a shape: `A`, `A[文字]`, `A(文字)`, `A{判断}`, `A([开始])`",
+            ),
         });
     }
     let id: String = s[start..i].iter().collect();
-    let mut decl = Decl { id, column: start + 1, shape: None };
+    let mut decl = Decl {
+        id,
+        column: start + 1,
+        shape: None,
+    };
     for &(open, close, shape) in SHAPES {
         if !starts_with(s, i, open) {
             continue;
@@ -72,13 +82,17 @@ pub fn parse(s: &[char], start: usize) -> Result<(Decl, usize), NodeError> {
             return Err(NodeError {
                 column: i + 1,
                 message: format!("the node shape `{open}…{close}` is not supported"),
-                hint: Some("use `[文字]` (step), `(文字)` (rounded), `([文字])` (start/end), `{文字}` (decision), `((文字))`, `[[文字]]` or `{{文字}}`"),
+                hint: Some(
+                    "use `[文字]` (step), `(文字)` (rounded), `([文字])` (start/end), `{文字}` (decision), `((文字))`, `[[文字]]` or `{{文字}}`",
+                ),
             });
         };
         let (text, end) = read_text(s, text_start, close).ok_or_else(|| NodeError {
             column: i + 1,
             message: format!("`{open}` is never closed: expected `{close}`"),
-            hint: Some("close the node text, or put text with brackets in quotes: `A[\"文字(备注)\"]`"),
+            hint: Some(
+                "close the node text, or put text with brackets in quotes: `A[\"文字(备注)\"]`",
+            ),
         })?;
         decl.shape = Some((shape, text));
         i = end;
