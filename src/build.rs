@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::source::Sources;
-use crate::{assemble, config, load, output, render, theme, validate};
+use crate::{assemble, config, lint, load, output, render, theme, validate};
 
 pub struct Options {
     /// The site source folder (with `qaportal.toml`).
@@ -20,6 +20,8 @@ pub struct Options {
     pub base_url: Option<String>,
     pub as_of: Date,
     pub drafts: bool,
+    /// Which lints run: what stops a publication, or all of them (`check`).
+    pub lints: lint::Set,
 }
 
 /// What a build did, for the summary line and the error report.
@@ -167,6 +169,9 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     progress.stage("rendering", site.content.articles.len());
     let rendered = render::render(&site, sources, diagnostics);
     clock.lap("render");
+
+    lint::run(options.lints, &site, &rendered, sources, diagnostics);
+    clock.lap("lint");
 
     let assembled = assemble::assemble(
         &site,

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use jiff::civil::Date;
 
 use crate::build::{self, Progress, Report};
-use crate::scaffold;
+use crate::{lint, scaffold};
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +49,9 @@ enum Command {
         /// Output format of the problems found.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Only list the answers due for review, by owner.
+        #[arg(long)]
+        review: bool,
     },
     /// Print a week's hot-issue ranking from the ticket data, and optionally start its weekly page.
     Week {
@@ -130,12 +133,17 @@ pub fn main() -> ExitCode {
             } else {
                 cli.root.join(out)
             };
-            match site_options(&cli.root, &site, Some(out)) {
+            match site_options(&cli.root, &site, Some(out), lint::Set::Publish) {
                 Ok(options) => run_build(&options, cli.quiet, timings, color),
                 Err(message) => usage_error(&message),
             }
         }
-        Command::Check { site, format } => match site_options(&cli.root, &site, None) {
+        Command::Check {
+            site,
+            format,
+            review,
+        } => match site_options(&cli.root, &site, None, lint::Set::All) {
+            Ok(options) if review => run_review(&options, format, color),
             Ok(options) => run_check(&options, format, color),
             Err(message) => usage_error(&message),
         },
@@ -144,7 +152,7 @@ pub fn main() -> ExitCode {
             site,
             write,
             force,
-        } => match site_options(&cli.root, &site, None) {
+        } => match site_options(&cli.root, &site, None, lint::Set::Publish) {
             Ok(options) => run_week(&options, week.as_deref(), write, force, color),
             Err(message) => usage_error(&message),
         },
@@ -178,6 +186,7 @@ fn site_options(
     root: &std::path::Path,
     site: &SiteArgs,
     out: Option<PathBuf>,
+    lints: lint::Set,
 ) -> Result<build::Options, String> {
     let as_of = match site.as_of {
         Some(date) => date,
@@ -189,6 +198,7 @@ fn site_options(
         base_url: site.base_url.clone(),
         as_of,
         drafts: site.drafts,
+        lints,
     })
 }
 
@@ -266,6 +276,32 @@ fn run_check(options: &build::Options, format: Format, color: bool) -> ExitCode 
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `check --review`: the answers due for review, grouped by their system's owner.
+fn run_review(options: &build::Options, format: Format, color: bool) -> ExitCode {
+    let mut sources = crate::source::Sources::default();
+    let mut diagnostics = crate::diagnostic::Diagnostics::default();
+    let site = build::prepare(options, &mut sources, &mut diagnostics);
+    diagnostics.sort(&sources);
+    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
+        eprint!("{}", diagnostics.render(&sources, color));
+        eprintln!("error: {}", diagnostics.summary());
+        return ExitCode::from(1);
+    };
+    let lists = lint::review::due_by_owner(&site);
+    let interval = site.config.review.interval_days;
+    match format {
+        Format::Human => print!("{}", lint::review::format(&lists, interval)),
+        Format::Json => {
+            let json = serde_json::json!({ "interval_days": interval, "owners": lists });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("JSON values serialize")
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_week(
