@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
+use crate::render::Rendered;
 use crate::source::Sources;
 use crate::{assemble, config, lint, load, output, render, theme, validate};
 
@@ -148,7 +149,44 @@ impl Clock<'_> {
     }
 }
 
+/// The site in memory: what `build` writes, with what `serve` keeps to rebuild parts of it.
+pub struct Compiled {
+    pub site: Site,
+    /// The templates, with the site-wide values (`site`) in their global context.
+    pub tera: tera::Tera,
+    pub rendered: Rendered,
+    /// The pages that list answers, with the values they were made from.
+    pub listings: Vec<assemble::Page>,
+    /// Every site path, for links to site paths.
+    pub known_paths: std::collections::HashSet<String>,
+    pub files: Vec<OutputFile>,
+}
+
 fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
+    let Some(compiled) = compile(options, progress, report) else {
+        return;
+    };
+    if let Some(out) = &options.out {
+        let mut clock = Clock {
+            timings: &mut report.timings,
+            last: Instant::now(),
+        };
+        match output::write_atomically(out, &compiled.files) {
+            Ok(()) => report.written = true,
+            Err(message) => report
+                .diagnostics
+                .push(Diagnostic::error("output", message)),
+        }
+        clock.lap("write");
+    }
+}
+
+/// Every stage but writing. `None` when there are errors (they are in the report).
+pub fn compile(
+    options: &Options,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> Option<Compiled> {
     let sources = &mut report.sources;
     let diagnostics = &mut report.diagnostics;
     let mut clock = Clock {
@@ -157,13 +195,14 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     };
 
     progress.stage("loading", 0);
-    let Some(site) = load_site(options, sources, diagnostics, &mut clock) else {
-        return;
-    };
+    let site = load_site(options, sources, diagnostics, &mut clock)?;
 
     let mut theme = match theme::load(&options.root, &site.config) {
         Ok(theme) => theme,
-        Err(problems) => return diagnostics.extend(problems),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return None;
+        }
     };
 
     progress.stage("rendering", site.content.articles.len());
@@ -179,17 +218,21 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         theme.asset_urls(&site.config.base_path()),
         diagnostics,
     );
-    report.pages = assembled.pages.len();
+    report.pages = assembled.pages().count();
     clock.lap("assemble");
     if diagnostics.has_errors() {
-        return;
+        return None;
     }
 
-    progress.stage("writing", assembled.pages.len());
+    progress.stage("writing", report.pages);
     let mut files = match output::render_pages(&mut theme.tera, &assembled, &|| progress.tick()) {
         Ok(files) => files,
-        Err(problems) => return diagnostics.extend(problems),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return None;
+        }
     };
+    let known_paths = assemble::known_paths(&assembled);
     for (path, bytes) in assembled.files {
         files.push(OutputFile {
             path: output::file_for(&path),
@@ -211,12 +254,12 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     }
     report.files = files.len();
     clock.lap("templates");
-
-    if let Some(out) = &options.out {
-        match output::write_atomically(out, &files) {
-            Ok(()) => report.written = true,
-            Err(message) => diagnostics.push(Diagnostic::error("output", message)),
-        }
-        clock.lap("write");
-    }
+    Some(Compiled {
+        site,
+        tera: theme.tera,
+        rendered,
+        listings: assembled.listings,
+        known_paths,
+        files,
+    })
 }

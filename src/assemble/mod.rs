@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::hot;
 use crate::model::Site;
-use crate::render::Rendered;
+use crate::render::{Document, Rendered};
 use views::*;
 
 pub use articles::permalink;
@@ -33,9 +33,18 @@ pub struct Page {
 pub struct Assembled {
     /// Values every template sees as `site`.
     pub site: SiteView,
-    pub pages: Vec<Page>,
+    /// Pages that list or show several answers: home, systems, weeks, sessions, feed, sitemap.
+    pub listings: Vec<Page>,
+    /// The pages of each answer: the answer, its redirects and its presentation view.
+    pub articles: Vec<Page>,
     /// Files produced without a template (QR codes), by site path.
     pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Assembled {
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        self.listings.iter().chain(&self.articles)
+    }
 }
 
 /// A page whose template sees `value` under `name`.
@@ -56,8 +65,77 @@ pub fn assemble(
     diagnostics: &mut Diagnostics,
 ) -> Assembled {
     let site_view = site_view(site, asset_urls);
-    let mut pages = Vec::with_capacity(site.content.articles.len() * 3 + 64);
+    let (listings, mut files) = listing_pages(site, rendered, Scope::All);
+
+    let by_article = sessions::sessions_by_article(site);
+    let article_outputs: Vec<articles::ArticleOutput> = site
+        .content
+        .articles
+        .par_iter()
+        .zip(&rendered.articles)
+        .zip(&by_article)
+        .map(|((article, doc), covered_by)| articles::assemble(site, article, doc, covered_by))
+        .collect();
+    let mut pages = Vec::with_capacity(site.content.articles.len() * 3);
+    for output in article_outputs {
+        pages.extend(output.pages);
+        files.push(output.qr);
+    }
+
+    let assembled = Assembled {
+        site: site_view,
+        listings,
+        articles: pages,
+        files,
+    };
+    let known = known_paths(&assembled);
+    check_site_links(site, rendered, rendered.all(), &known, diagnostics);
+    assembled
+}
+
+/// The pages and files of one answer, for `serve` to redo after an edit.
+pub fn article_pages(
+    site: &Site,
+    rendered: &Rendered,
+    index: usize,
+) -> (Vec<Page>, (String, Vec<u8>)) {
+    let covered_by = sessions::sessions_covering(site, index);
+    let output = articles::assemble(
+        site,
+        &site.content.articles[index],
+        &rendered.articles[index],
+        &covered_by,
+    );
+    (output.pages, output.qr)
+}
+
+/// Which listing pages to assemble.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    /// Those that can show these answers (by index), after an edit that changed what the
+    /// answers say but not which pages the site has.
+    Articles(&'a [usize]),
+}
+
+impl Scope<'_> {
+    fn all(self) -> bool {
+        matches!(self, Scope::All)
+    }
+}
+
+/// The pages that list answers, and the files they come with (QR codes of sessions).
+pub fn listing_pages(
+    site: &Site,
+    rendered: &Rendered,
+    scope: Scope,
+) -> (Vec<Page>, Vec<(String, Vec<u8>)>) {
+    let mut pages = Vec::new();
     let mut files = Vec::new();
+    let changed = |article: usize| match scope {
+        Scope::All => true,
+        Scope::Articles(changed) => changed.contains(&article),
+    };
 
     // The weeks with hot issues, newest first, and the one the home page shows.
     let weeks = hot::weeks(site, &site.tickets);
@@ -78,6 +156,15 @@ pub fn assemble(
     });
 
     for (system, intro) in site.content.systems.iter().zip(&rendered.systems) {
+        let lists_changed = match scope {
+            Scope::All => true,
+            Scope::Articles(changed) => changed
+                .iter()
+                .any(|&i| site.content.articles[i].system == system.key),
+        };
+        if !lists_changed {
+            continue;
+        }
         let mut view = system_view(site, rendered, system, intro);
         if let Some(report) = &current {
             let mut hot = weekly::summary(site, rendered, report, usize::MAX);
@@ -90,28 +177,21 @@ pub fn assemble(
         pages.push(page(system.path(), "system.html", "system", &view));
     }
 
-    let by_article = sessions::sessions_by_article(site);
-    let article_outputs: Vec<articles::ArticleOutput> = site
-        .content
-        .articles
-        .par_iter()
-        .zip(&rendered.articles)
-        .zip(&by_article)
-        .map(|((article, doc), covered_by)| articles::assemble(site, article, doc, covered_by))
-        .collect();
-    for output in article_outputs {
-        pages.extend(output.pages);
-        files.push(output.qr);
-    }
-
     weekly_pages(site, rendered, &weeks, &mut pages);
-    session_pages(site, rendered, &mut pages, &mut files);
+    session_pages(site, rendered, scope, &changed, &mut pages, &mut files);
 
-    pages.push(Page {
-        path: "/404.html".into(),
-        template: "404.html",
-        context: tera::Context::new(),
-    });
+    if scope.all() {
+        pages.push(Page {
+            path: "/404.html".into(),
+            template: "404.html",
+            context: tera::Context::new(),
+        });
+        pages.push(Page {
+            path: "/robots.txt".into(),
+            template: "robots.txt",
+            context: tera::Context::new(),
+        });
+    }
     pages.push(page(
         "/sitemap.xml".into(),
         "sitemap.xml",
@@ -124,18 +204,16 @@ pub fn assemble(
         "feed",
         &feed::feed(site, rendered, &weeks),
     ));
-    pages.push(Page {
-        path: "/robots.txt".into(),
-        template: "robots.txt",
-        context: tera::Context::new(),
-    });
+    (pages, files)
+}
 
-    check_site_links(site, rendered, &pages, &files, diagnostics);
-    Assembled {
-        site: site_view,
-        pages,
-        files,
-    }
+/// Every site path the site has, for checking links to site paths.
+pub fn known_paths(assembled: &Assembled) -> HashSet<String> {
+    assembled
+        .pages()
+        .map(|p| p.path.clone())
+        .chain(assembled.files.iter().map(|f| f.0.clone()))
+        .collect()
 }
 
 fn weekly_pages(
@@ -162,11 +240,21 @@ fn weekly_pages(
 fn session_pages(
     site: &Site,
     rendered: &Rendered,
+    scope: Scope,
+    changed: &dyn Fn(usize) -> bool,
     pages: &mut Vec<Page>,
     files: &mut Vec<(String, Vec<u8>)>,
 ) {
     let mut links = Vec::with_capacity(site.content.sessions.len());
     for (session, doc) in site.content.sessions.iter().zip(&rendered.sessions) {
+        links.push(sessions::session_link(site, session));
+        let covers_changed = session
+            .articles
+            .iter()
+            .any(|id| site.by_id.get(&id.value).is_some_and(|&i| changed(i)));
+        if !covers_changed {
+            continue;
+        }
         let view = sessions::session_view(site, rendered, session, doc);
         files.push((
             format!("{}qr.svg", session.path()),
@@ -180,14 +268,16 @@ fn session_pages(
             "present",
             &present,
         ));
-        links.push(sessions::session_link(site, session));
     }
-    pages.push(page(
-        "/sessions/".into(),
-        "sessions.html",
-        "sessions",
-        &links,
-    ));
+    // The list shows only the sessions' own titles and dates.
+    if scope.all() {
+        pages.push(page(
+            "/sessions/".into(),
+            "sessions.html",
+            "sessions",
+            &links,
+        ));
+    }
 }
 
 fn sitemap(site: &Site, weeks: &[crate::model::IsoWeek]) -> Vec<SitemapEntry> {
@@ -219,24 +309,13 @@ fn sitemap(site: &Site, weeks: &[crate::model::IsoWeek]) -> Vec<SitemapEntry> {
 }
 
 /// Links to site paths (`[热点](/hot/)`) must name a page or file the site has.
-fn check_site_links(
+pub fn check_site_links<'a>(
     site: &Site,
     rendered: &Rendered,
-    pages: &[Page],
-    files: &[(String, Vec<u8>)],
+    docs: impl Iterator<Item = &'a Document>,
+    known: &HashSet<String>,
     diagnostics: &mut Diagnostics,
 ) {
-    let known: HashSet<&str> = pages
-        .iter()
-        .map(|p| p.path.as_str())
-        .chain(files.iter().map(|f| f.0.as_str()))
-        .collect();
-    let docs = rendered
-        .articles
-        .iter()
-        .chain(&rendered.systems)
-        .chain(&rendered.sessions)
-        .chain(&rendered.weekly);
     for doc in docs {
         for (path, span) in &doc.site_links {
             let bare = path.split(['#', '?']).next().unwrap_or(path);

@@ -115,6 +115,17 @@ pub fn sessions_by_article(site: &Site) -> Vec<Vec<usize>> {
     by_article
 }
 
+/// The sessions that covered one article, newest first.
+pub fn sessions_covering(site: &Site, article: usize) -> Vec<usize> {
+    site.content
+        .sessions
+        .iter()
+        .enumerate()
+        .filter(|(_, session)| covered(site, session).any(|i| i == article))
+        .map(|(s, _)| s)
+        .collect()
+}
+
 pub fn slide(site: &Site, article: &Article, doc: &Document) -> Slide {
     let short = site.absolute_url(&permalink(article));
     Slide {
