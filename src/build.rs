@@ -12,6 +12,7 @@ use crate::render::Rendered;
 use crate::source::Sources;
 use crate::{assemble, config, lint, load, output, render, theme, validate};
 
+#[derive(Clone)]
 pub struct Options {
     /// The site source folder (with `qaportal.toml`).
     pub root: PathBuf,
@@ -26,6 +27,7 @@ pub struct Options {
 }
 
 /// What a build did, for the summary line and the error report.
+#[derive(Default)]
 pub struct Report {
     pub sources: Sources,
     pub diagnostics: Diagnostics,
@@ -55,15 +57,7 @@ impl Progress for Silent {}
 
 pub fn build(options: &Options, progress: &dyn Progress) -> Report {
     let started = Instant::now();
-    let mut report = Report {
-        sources: Sources::default(),
-        diagnostics: Diagnostics::default(),
-        pages: 0,
-        files: 0,
-        elapsed: Duration::ZERO,
-        written: false,
-        timings: Vec::new(),
-    };
+    let mut report = Report::default();
     run(options, progress, &mut report);
     report.diagnostics.sort(&report.sources);
     report.elapsed = started.elapsed();

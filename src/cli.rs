@@ -42,6 +42,17 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the site: build it into memory, serve it, rebuild and reload on every save.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on; 0 picks a free one (the address is printed).
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Address to listen on. Anything but 127.0.0.1 (or ::1) lets other machines read the site.
+        #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+        bind: std::net::IpAddr,
+    },
     /// Check the site source without writing anything.
     Check {
         #[command(flatten)]
@@ -135,6 +146,18 @@ pub fn main() -> ExitCode {
             };
             match site_options(&cli.root, &site, Some(out), lint::Set::Publish) {
                 Ok(options) => run_build(&options, cli.quiet, timings, color),
+                Err(message) => usage_error(&message),
+            }
+        }
+        Command::Serve { site, port, bind } => {
+            match site_options(&cli.root, &site, None, lint::Set::Publish) {
+                Ok(build) => crate::serve::run(crate::serve::Options {
+                    build,
+                    bind,
+                    port,
+                    quiet: cli.quiet,
+                    color,
+                }),
                 Err(message) => usage_error(&message),
             }
         }

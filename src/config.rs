@@ -134,14 +134,7 @@ fn default_review_interval() -> u32 {
 impl Config {
     /// Path part of `base_url`, always ending in `/`: `/` or `/help/`.
     pub fn base_path(&self) -> String {
-        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
-        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-        let path = path.split(['?', '#']).next().unwrap_or("/");
-        if path.ends_with('/') {
-            path.to_string()
-        } else {
-            format!("{path}/")
-        }
+        base_path_of(&self.base_url)
     }
 
     /// `base_url` without a trailing slash, to join with site paths (which start with `/`
@@ -199,6 +192,18 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<(Config, SourceId), Ve
         Ok((config, id))
     } else {
         Err(problems)
+    }
+}
+
+/// Path part of a base URL, always ending in `/`: `/` or `/help/`.
+pub fn base_path_of(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
     }
 }
 
