@@ -1,5 +1,6 @@
 //! The pipeline: load → validate → render → assemble → write, for `build` and `check`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::source::Sources;
-use crate::{assemble, config, load, output, render, theme, validate};
+use crate::{assemble, config, load, output, render, search, theme, validate};
 
 pub struct Options {
     /// The site source folder (with `qaportal.toml`).
@@ -115,11 +116,12 @@ fn load_site(
         diagnostics,
     );
     clock.lap("tickets");
+    let synonyms = search::synonyms(&options.root, sources, diagnostics);
     let validate_options = validate::Options {
         drafts: options.drafts,
         as_of: options.as_of,
     };
-    let site = validate::validate(
+    let mut site = validate::validate(
         config,
         config_source,
         content,
@@ -128,6 +130,7 @@ fn load_site(
         sources,
         diagnostics,
     );
+    site.synonyms = synonyms;
     clock.lap("validate");
     Some(site)
 }
@@ -168,9 +171,28 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     let rendered = render::render(&site, sources, diagnostics);
     clock.lap("render");
 
+    // The search indexes only matter for a site that will be written.
+    let mut search_files = Vec::new();
+    let mut related = HashMap::new();
+    if options.out.is_some() && !diagnostics.has_errors() {
+        progress.stage("indexing", 0);
+        let documents = search::documents(&site, &rendered);
+        let (client, tantivy) = rayon::join(
+            || search::client_files(&documents, &site.synonyms),
+            || search::related(&options.root, &documents, &site.synonyms),
+        );
+        search_files = client;
+        match tantivy {
+            Ok(found) => related = found,
+            Err(message) => return diagnostics.push(Diagnostic::error("search-index", message)),
+        }
+        clock.lap("index");
+    }
+
     let assembled = assemble::assemble(
         &site,
         &rendered,
+        &related,
         theme.asset_urls(&site.config.base_path()),
         diagnostics,
     );
@@ -188,6 +210,12 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     for (path, bytes) in assembled.files {
         files.push(OutputFile {
             path: output::file_for(&path),
+            contents: Contents::Bytes(bytes),
+        });
+    }
+    for (path, bytes) in search_files {
+        files.push(OutputFile {
+            path,
             contents: Contents::Bytes(bytes),
         });
     }

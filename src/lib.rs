@@ -27,6 +27,7 @@ pub mod output;
 pub mod qr;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod source;
 pub mod theme;
 pub mod validate;

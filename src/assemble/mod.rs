@@ -9,9 +9,10 @@ pub mod sessions;
 pub mod views;
 pub mod weekly;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
+use search_index::tantivy_index::Hit;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -52,6 +53,7 @@ fn page(path: String, template: &'static str, name: &'static str, value: &impl S
 pub fn assemble(
     site: &Site,
     rendered: &Rendered,
+    related: &HashMap<String, Vec<Hit>>,
     asset_urls: BTreeMap<String, String>,
     diagnostics: &mut Diagnostics,
 ) -> Assembled {
@@ -74,6 +76,12 @@ pub fn assemble(
     pages.push(Page {
         path: "/".into(),
         template: "home.html",
+        context: home.clone(),
+    });
+    // The search page offers the hot issues when nothing is found.
+    pages.push(Page {
+        path: "/search/".into(),
+        template: "search.html",
         context: home,
     });
 
@@ -97,7 +105,10 @@ pub fn assemble(
         .par_iter()
         .zip(&rendered.articles)
         .zip(&by_article)
-        .map(|((article, doc), covered_by)| articles::assemble(site, article, doc, covered_by))
+        .map(|((article, doc), covered_by)| {
+            let related = related_links(site, rendered, related.get(article.id.value.as_str()));
+            articles::assemble(site, article, doc, covered_by, related)
+        })
         .collect();
     for output in article_outputs {
         pages.extend(output.pages);
@@ -136,6 +147,21 @@ pub fn assemble(
         pages,
         files,
     }
+}
+
+/// The related answers found by the search index, as links.
+fn related_links(site: &Site, rendered: &Rendered, hits: Option<&Vec<Hit>>) -> Vec<ArticleLink> {
+    hits.into_iter()
+        .flatten()
+        .filter_map(|hit| {
+            let &i = site.by_id.get(&crate::model::ArticleId(hit.id.clone()))?;
+            Some(article_link(
+                site,
+                &site.content.articles[i],
+                &rendered.articles[i],
+            ))
+        })
+        .collect()
 }
 
 fn weekly_pages(
