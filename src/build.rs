@@ -179,11 +179,11 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         let documents = search::documents(&site, &rendered);
         let (client, tantivy) = rayon::join(
             || search::client_files(&documents, &site.synonyms),
-            || search::related(&options.root, &documents, &site.synonyms),
+            || search::index_and_related(&options.root, &documents, &site.synonyms),
         );
         search_files = client;
         match tantivy {
-            Ok(found) => related = found,
+            Ok((_, found)) => related = found,
             Err(message) => return diagnostics.push(Diagnostic::error("search-index", message)),
         }
         clock.lap("index");

@@ -98,28 +98,46 @@ pub fn client_files(documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<(S
         .collect()
 }
 
-/// Writes the tantivy index and returns the related answers of every article (by id).
-pub fn related(
+/// The tantivy index of `documents`, reused when the documents have not changed since it was
+/// written (a weekly republish changes a handful of answers; most builds change none), together
+/// with the related answers of every article (by id), cached alike.
+pub fn index_and_related(
     root: &Path,
     documents: &[SearchDocument],
     synonyms: &Synonyms,
-) -> Result<HashMap<String, Vec<Hit>>, String> {
+) -> Result<(SearchIndex, HashMap<String, Vec<Hit>>), String> {
     let dir = index_dir(root);
+    let fingerprint = fingerprint(documents, synonyms);
+    let fingerprint_file = dir.join("fingerprint");
+    let related_file = dir.join("related.json");
+    if std::fs::read_to_string(&fingerprint_file).is_ok_and(|f| f == fingerprint) {
+        let cached = std::fs::read(&related_file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        if let (Ok(index), Some(related)) = (SearchIndex::open(&dir, &Config::default()), cached) {
+            return Ok((index, related));
+        }
+    }
+    let failed = |e: &dyn std::fmt::Display| {
+        format!("cannot write the search index in {}: {e}", dir.display())
+    };
     let index =
         search_index::tantivy_index::write_index(&dir, documents, synonyms, &Config::default())
-            .map_err(|e| format!("cannot write the search index in {}: {e}", dir.display()))?;
-    index
+            .map_err(|e| failed(&e))?;
+    let related = index
         .related_all(RELATED)
-        .map_err(|e| format!("cannot compute related answers: {e}"))
+        .map_err(|e| format!("cannot compute related answers: {e}"))?;
+    let json = serde_json::to_vec(&related).expect("hits serialize");
+    std::fs::write(&related_file, json)
+        .and_then(|()| std::fs::write(&fingerprint_file, &fingerprint))
+        .map_err(|e| failed(&e))?;
+    Ok((index, related))
 }
 
-/// Opens the tantivy index written by the last build or check.
-pub fn open(root: &Path) -> Result<SearchIndex, String> {
-    let dir = index_dir(root);
-    SearchIndex::open(&dir, &Config::default()).map_err(|e| {
-        format!(
-            "no search index in {} ({e}); run `qaportal build` or `qaportal check` first",
-            dir.display()
-        )
-    })
+fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&serde_json::to_vec(documents).expect("documents serialize"));
+    hasher.update(&serde_json::to_vec(synonyms.groups()).expect("groups serialize"));
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    format!("{:032x}", hasher.digest128())
 }
