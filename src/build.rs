@@ -1,5 +1,6 @@
 //! The pipeline: load → validate → render → assemble → write, for `build` and `check`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,7 @@ use crate::model::Site;
 use crate::output::{Contents, OutputFile};
 use crate::render::Rendered;
 use crate::source::Sources;
-use crate::{assemble, config, lint, load, output, render, theme, validate};
+use crate::{assemble, config, lint, load, output, render, search, theme, validate};
 
 #[derive(Clone)]
 pub struct Options {
@@ -24,6 +25,8 @@ pub struct Options {
     pub drafts: bool,
     /// Which lints run: what stops a publication, or all of them (`check`).
     pub lints: lint::Set,
+    /// Whether to index the site for search (`build` and `serve`; `check` does not).
+    pub search: bool,
 }
 
 /// What a build did, for the summary line and the error report.
@@ -112,11 +115,12 @@ fn load_site(
         diagnostics,
     );
     clock.lap("tickets");
+    let synonyms = search::synonyms(&options.root, sources, diagnostics);
     let validate_options = validate::Options {
         drafts: options.drafts,
         as_of: options.as_of,
     };
-    let site = validate::validate(
+    let mut site = validate::validate(
         config,
         config_source,
         content,
@@ -125,6 +129,7 @@ fn load_site(
         sources,
         diagnostics,
     );
+    site.synonyms = synonyms;
     clock.lap("validate");
     Some(site)
 }
@@ -153,6 +158,12 @@ pub struct Compiled {
     pub listings: Vec<assemble::Page>,
     /// Every site path, for links to site paths.
     pub known_paths: std::collections::HashSet<String>,
+    /// What search knows of each article (empty without `search`).
+    pub search_documents: Vec<search_index::SearchDocument>,
+    /// The output files of the client search index.
+    pub search_files: std::collections::HashSet<String>,
+    /// The related answers of each article, by id.
+    pub related: HashMap<String, Vec<search_index::tantivy_index::Hit>>,
     pub files: Vec<OutputFile>,
 }
 
@@ -206,9 +217,32 @@ pub fn compile(
     lint::run(options.lints, &site, &rendered, sources, diagnostics);
     clock.lap("lint");
 
+    // The search indexes only matter for a site that will be published or previewed.
+    let mut search_files = Vec::new();
+    let mut related = HashMap::new();
+    let mut documents = Vec::new();
+    if options.search && !diagnostics.has_errors() {
+        progress.stage("indexing", 0);
+        documents = search::documents(&site, &rendered);
+        let (client, tantivy) = rayon::join(
+            || search::client_files(&documents, &site.synonyms),
+            || search::index_and_related(&options.root, &documents, &site.synonyms),
+        );
+        search_files = client;
+        match tantivy {
+            Ok((_, found)) => related = found,
+            Err(message) => {
+                diagnostics.push(Diagnostic::error("search-index", message));
+                return None;
+            }
+        }
+        clock.lap("index");
+    }
+
     let assembled = assemble::assemble(
         &site,
         &rendered,
+        &related,
         theme.asset_urls(&site.config.base_path()),
         diagnostics,
     );
@@ -233,6 +267,13 @@ pub fn compile(
             contents: Contents::Bytes(bytes),
         });
     }
+    let search_paths = search_files.iter().map(|(p, _)| p.clone()).collect();
+    for (path, bytes) in search_files {
+        files.push(OutputFile {
+            path,
+            contents: Contents::Bytes(bytes),
+        });
+    }
     for (path, bytes) in std::mem::take(&mut theme.static_files) {
         files.push(OutputFile {
             path: format!("static/{path}"),
@@ -254,6 +295,9 @@ pub fn compile(
         rendered,
         listings: assembled.listings,
         known_paths,
+        search_documents: documents,
+        search_files: search_paths,
+        related,
         files,
     })
 }

@@ -77,6 +77,22 @@ enum Command {
         #[arg(long, requires = "write")]
         force: bool,
     },
+    /// Search the knowledge base from the terminal, as the help site does.
+    Search {
+        /// The question, as a client manager would type it.
+        query: String,
+        /// Only answers of this system (folder name).
+        #[arg(long)]
+        system: Option<String>,
+        /// Number of results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Create a new site with one system and one answer.
     Init {
         /// Folder to create (must not exist or be empty).
@@ -144,13 +160,13 @@ pub fn main() -> ExitCode {
             } else {
                 cli.root.join(out)
             };
-            match site_options(&cli.root, &site, Some(out), lint::Set::Publish) {
+            match site_options(&cli.root, &site, Some(out), Purpose::Publish) {
                 Ok(options) => run_build(&options, cli.quiet, timings, color),
                 Err(message) => usage_error(&message),
             }
         }
         Command::Serve { site, port, bind } => {
-            match site_options(&cli.root, &site, None, lint::Set::Publish) {
+            match site_options(&cli.root, &site, None, Purpose::Publish) {
                 Ok(build) => crate::serve::run(crate::serve::Options {
                     build,
                     bind,
@@ -165,7 +181,7 @@ pub fn main() -> ExitCode {
             site,
             format,
             review,
-        } => match site_options(&cli.root, &site, None, lint::Set::All) {
+        } => match site_options(&cli.root, &site, None, Purpose::Check) {
             Ok(options) if review => run_review(&options, format, color),
             Ok(options) => run_check(&options, format, color),
             Err(message) => usage_error(&message),
@@ -175,8 +191,18 @@ pub fn main() -> ExitCode {
             site,
             write,
             force,
-        } => match site_options(&cli.root, &site, None, lint::Set::Publish) {
+        } => match site_options(&cli.root, &site, None, Purpose::Read) {
             Ok(options) => run_week(&options, week.as_deref(), write, force, color),
+            Err(message) => usage_error(&message),
+        },
+        Command::Search {
+            query,
+            system,
+            limit,
+            json,
+            site,
+        } => match site_options(&cli.root, &site, None, Purpose::Read) {
+            Ok(options) => run_search(&options, &query, system.as_deref(), limit, json, color),
             Err(message) => usage_error(&message),
         },
         Command::Init { dir } => match scaffold::init(&dir) {
@@ -205,11 +231,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// What a command does with the site, which decides the lints and the search index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// `build` and `serve`: the site is published or previewed.
+    Publish,
+    /// `check`: every lint, nothing written.
+    Check,
+    /// `week`, `search`: the site is only read.
+    Read,
+}
+
 fn site_options(
     root: &std::path::Path,
     site: &SiteArgs,
     out: Option<PathBuf>,
-    lints: lint::Set,
+    purpose: Purpose,
 ) -> Result<build::Options, String> {
     let as_of = match site.as_of {
         Some(date) => date,
@@ -221,7 +258,12 @@ fn site_options(
         base_url: site.base_url.clone(),
         as_of,
         drafts: site.drafts,
-        lints,
+        lints: match purpose {
+            Purpose::Check => lint::Set::All,
+            Purpose::Publish | Purpose::Read => lint::Set::Publish,
+        },
+        // Only a site that is written or previewed needs a search index.
+        search: purpose == Purpose::Publish,
     })
 }
 
@@ -375,6 +417,81 @@ fn run_week(
             return ExitCode::from(1);
         }
         println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_search(
+    options: &build::Options,
+    query: &str,
+    system: Option<&str>,
+    limit: usize,
+    json: bool,
+    color: bool,
+) -> ExitCode {
+    let mut sources = crate::source::Sources::default();
+    let mut diagnostics = crate::diagnostic::Diagnostics::default();
+    let site = build::prepare(options, &mut sources, &mut diagnostics);
+    let rendered = site
+        .as_ref()
+        .map(|site| crate::render::render(site, &sources, &mut diagnostics));
+    diagnostics.sort(&sources);
+    if diagnostics.has_errors() {
+        eprint!("{}", diagnostics.render(&sources, color));
+        eprintln!("error: {}", diagnostics.summary());
+        return ExitCode::from(1);
+    }
+    let (Some(site), Some(rendered)) = (site, rendered) else {
+        return ExitCode::from(1);
+    };
+    if let Some(key) = system {
+        if site.system(key).is_none() {
+            let keys: Vec<&str> = site
+                .content
+                .systems
+                .iter()
+                .map(|s| s.key.as_str())
+                .collect();
+            return usage_error(&format!(
+                "no system `{key}`; the systems are: {}",
+                keys.join(", ")
+            ));
+        }
+    }
+    let documents = crate::search::documents(&site, &rendered);
+    let hits = crate::search::index_and_related(&options.root, &documents, &site.synonyms)
+        .and_then(|(index, _)| {
+            index
+                .search(query, system, limit)
+                .map_err(|e| e.to_string())
+        });
+    let hits = match hits {
+        Ok(hits) => hits,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&hits).expect("hits serialize")
+        );
+    } else if hits.is_empty() {
+        println!("no answers found for “{query}”");
+    } else {
+        for (rank, hit) in hits.iter().enumerate() {
+            let system_title = site
+                .system(&hit.system)
+                .map_or(hit.system.as_str(), |s| s.title.as_str());
+            println!("{:>2}. {}  {}", rank + 1, hit.id, hit.title);
+            println!(
+                "    {system_title} · {} · {}{}",
+                hit.category,
+                site.config.origin(),
+                hit.url
+            );
+        }
     }
     ExitCode::SUCCESS
 }

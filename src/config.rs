@@ -137,6 +137,16 @@ impl Config {
         base_path_of(&self.base_url)
     }
 
+    /// `https://qa.example.com` of `https://qa.example.com/help/`: joined with a link as written
+    /// in a page (which carries the base path), it gives the absolute URL.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        match self.base_url[after_scheme..].find('/') {
+            Some(i) => &self.base_url[..after_scheme + i],
+            None => &self.base_url,
+        }
+    }
+
     /// `base_url` without a trailing slash, to join with site paths (which start with `/`
     /// relative to the base path).
     pub fn absolute_url(&self, site_path: &str) -> String {
@@ -249,6 +259,14 @@ mod tests {
         assert_eq!(config("https://qa.example.com").base_path(), "/");
         assert_eq!(config("https://example.com/help/").base_path(), "/help/");
         assert_eq!(config("https://example.com/help").base_path(), "/help/");
+        assert_eq!(
+            config("https://example.com/help/").origin(),
+            "https://example.com"
+        );
+        assert_eq!(
+            config("http://localhost:8000").origin(),
+            "http://localhost:8000"
+        );
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod output;
 pub mod qr;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod source;
 pub mod theme;

@@ -336,6 +336,8 @@ pub struct Site {
     pub unpublished: std::collections::HashSet<ArticleId>,
     /// Ticket exports aggregated per week (empty without `data/tickets/`).
     pub tickets: crate::load::tickets::TicketData,
+    /// Interchangeable terms from `synonyms.txt`, expanded when indexing.
+    pub synonyms: search_index::Synonyms,
 }
 
 impl Site {

@@ -62,6 +62,7 @@ pub fn validate(
         by_content_path,
         unpublished,
         tickets,
+        synonyms: search_index::Synonyms::default(),
     }
 }
 

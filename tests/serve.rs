@@ -67,16 +67,18 @@ fn an_edit_is_on_the_next_request_and_reloads_open_pages() {
         "an edit of an answer is rebuilt incrementally"
     );
     let changed = reload["changed"].as_array().unwrap();
-    assert!(
-        !changed
-            .iter()
-            .any(|f| f.as_str().unwrap().contains("other")),
-        "{reload}"
-    );
-    assert!(
-        !changed.iter().any(|f| f == "a/KB-0001/qr.svg"),
-        "unchanged files stay: {reload}"
-    );
+    // The other answer lists this one among its related answers, but its presentation view
+    // and QR code do not show it; neither does this answer's QR code change.
+    for unchanged in [
+        "a/KB-0002/present/index.html",
+        "a/KB-0002/qr.svg",
+        "a/KB-0001/qr.svg",
+    ] {
+        assert!(
+            !changed.iter().any(|f| f == unchanged),
+            "{unchanged}: {reload}"
+        );
+    }
     assert!(
         changed
             .iter()
@@ -331,11 +333,24 @@ fn incremental_rebuilds_give_what_a_full_build_gives() {
         }
         let served = server.get(&format!("/{path}"), "");
         assert_eq!(served.status, 200, "{path}");
-        let body = if path.ends_with(".html") {
-            served.body_text().replacen(script, "", 1).into_bytes()
+        // Related answers are found again by full builds only (see serve::state).
+        let (body, bytes) = if path.ends_with(".html") {
+            let served = without_related(&served.body_text().replacen(script, "", 1));
+            (served, without_related(&String::from_utf8(bytes).unwrap()))
         } else {
-            served.body
+            (served.body, bytes)
         };
         assert!(body == bytes, "{path} differs from a full build");
+    }
+}
+
+fn without_related(html: &str) -> Vec<u8> {
+    let start = "<section aria-labelledby=\"related-heading\">";
+    match html.find(start) {
+        Some(i) => {
+            let end = i + html[i..].find("</section>").unwrap() + "</section>".len();
+            format!("{}{}", &html[..i], &html[end..]).into_bytes()
+        }
+        None => html.as_bytes().to_vec(),
     }
 }

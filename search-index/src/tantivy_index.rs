@@ -21,7 +21,7 @@ use crate::tokenizer::{
 use crate::{Config, SearchDocument, Synonyms, expanded_text, field_texts};
 
 /// A search result.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     pub id: String,
     pub title: String,

@@ -24,13 +24,14 @@ pub fn assemble(
     article: &Article,
     doc: &Document,
     covered_by: &[usize],
+    related: Vec<ArticleLink>,
 ) -> ArticleOutput {
     let mut pages = Vec::with_capacity(3 + article.aliases.len());
     pages.push(page(
         article.path(),
         "article.html",
         "article",
-        &article_view(site, article, doc, covered_by),
+        &article_view(site, article, doc, covered_by, related),
     ));
     let redirect = redirect_view(site, article);
     for alias in &article.aliases {
@@ -63,6 +64,7 @@ fn article_view(
     article: &Article,
     doc: &Document,
     covered_by: &[usize],
+    related: Vec<ArticleLink>,
 ) -> ArticleView {
     let system = site.system(&article.system);
     let absolute_url = site.absolute_url(&article.path());
@@ -110,6 +112,7 @@ fn article_view(
             .as_ref()
             .map(|t| fill_feedback(t, article.id.value.as_str(), &article.title, &absolute_url)),
         absolute_url,
+        related,
         sessions: covered_by
             .iter()
             .map(|&s| session_link(site, &site.content.sessions[s]))

@@ -9,9 +9,10 @@ pub mod sessions;
 pub mod views;
 pub mod weekly;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
+use search_index::tantivy_index::Hit;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -61,6 +62,7 @@ fn page(path: String, template: &'static str, name: &'static str, value: &impl S
 pub fn assemble(
     site: &Site,
     rendered: &Rendered,
+    related: &HashMap<String, Vec<Hit>>,
     asset_urls: BTreeMap<String, String>,
     diagnostics: &mut Diagnostics,
 ) -> Assembled {
@@ -74,7 +76,10 @@ pub fn assemble(
         .par_iter()
         .zip(&rendered.articles)
         .zip(&by_article)
-        .map(|((article, doc), covered_by)| articles::assemble(site, article, doc, covered_by))
+        .map(|((article, doc), covered_by)| {
+            let related = related_links(site, rendered, related.get(article.id.value.as_str()));
+            articles::assemble(site, article, doc, covered_by, related)
+        })
         .collect();
     let mut pages = Vec::with_capacity(site.content.articles.len() * 3);
     for output in article_outputs {
@@ -97,14 +102,18 @@ pub fn assemble(
 pub fn article_pages(
     site: &Site,
     rendered: &Rendered,
+    related: &HashMap<String, Vec<Hit>>,
     index: usize,
 ) -> (Vec<Page>, (String, Vec<u8>)) {
+    let article = &site.content.articles[index];
     let covered_by = sessions::sessions_covering(site, index);
+    let related = related_links(site, rendered, related.get(article.id.value.as_str()));
     let output = articles::assemble(
         site,
-        &site.content.articles[index],
+        article,
         &rendered.articles[index],
         &covered_by,
+        related,
     );
     (output.pages, output.qr)
 }
@@ -152,6 +161,12 @@ pub fn listing_pages(
     pages.push(Page {
         path: "/".into(),
         template: "home.html",
+        context: home.clone(),
+    });
+    // The search page offers the hot issues when nothing is found.
+    pages.push(Page {
+        path: "/search/".into(),
+        template: "search.html",
         context: home,
     });
 
@@ -213,6 +228,21 @@ pub fn known_paths(assembled: &Assembled) -> HashSet<String> {
         .pages()
         .map(|p| p.path.clone())
         .chain(assembled.files.iter().map(|f| f.0.clone()))
+        .collect()
+}
+
+/// The related answers found by the search index, as links.
+fn related_links(site: &Site, rendered: &Rendered, hits: Option<&Vec<Hit>>) -> Vec<ArticleLink> {
+    hits.into_iter()
+        .flatten()
+        .filter_map(|hit| {
+            let &i = site.by_id.get(&crate::model::ArticleId(hit.id.clone()))?;
+            Some(article_link(
+                site,
+                &site.content.articles[i],
+                &rendered.articles[i],
+            ))
+        })
         .collect()
 }
 

@@ -23,6 +23,8 @@ pub struct SiteView {
     pub base_url: String,
     pub home_url: String,
     pub search_url: String,
+    /// Folder of the client search index.
+    pub search_index_url: String,
     pub hot_url: String,
     pub sessions_url: String,
     pub feed_url: String,
@@ -116,6 +118,8 @@ pub struct ArticleView {
     pub headings: Vec<HeadingView>,
     pub steps: Vec<StepView>,
     pub feedback_url: Option<String>,
+    /// Answers about the same thing, found by the search index.
+    pub related: Vec<ArticleLink>,
     /// The live sessions that covered this answer, newest first.
     pub sessions: Vec<SessionLink>,
     pub qr_url: String,
@@ -195,6 +199,7 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
         base_url: config.base_url.clone(),
         home_url: site.url("/"),
         search_url: site.url("/search/"),
+        search_index_url: site.url("/search/"),
         hot_url: site.url("/hot/"),
         sessions_url: site.url("/sessions/"),
         feed_url: site.url("/feed.xml"),

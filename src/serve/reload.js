@@ -45,8 +45,10 @@
   events.addEventListener("reload", function (event) {
     var data = JSON.parse(event.data);
     var mine = currentFile();
+    // This page, or the theme's files every page loads; not the search index, which the
+    // search box fetches when asked.
     var affected = overlay !== null || data.full || data.changed.some(function (file) {
-      return file === mine || !/\.html$/.test(file);
+      return file === mine || file.indexOf("static/") === 0;
     });
     if (affected) {
       location.reload();

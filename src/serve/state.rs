@@ -8,6 +8,11 @@
 //! listing pages that can show them, each only when its values differ from the last time. Files
 //! whose bytes did not change are left alone.
 //!
+//! Search: the changed answers' search documents are redone and the client index is built
+//! again from all documents (its BM25 weights are global, so every shard can change; files whose
+//! bytes did not change stay). Related answers are found again only by a full build: between
+//! two, each answer keeps the related answers it had, shown with their current titles.
+//!
 //! An update is all or nothing: when it finds an error, everything it replaced is put back, so
 //! the state is always the last good site, and the next update (say, the fix) starts from it.
 //! A change that can alter which pages exist (a new, deleted or renamed file; an id, alias, hot
@@ -21,11 +26,13 @@ use crate::assemble::{self, Page, Scope};
 use crate::build::{self, Compiled};
 use crate::diagnostic::Diagnostics;
 use crate::lint::customer_data;
-use crate::model::{Article, Site};
+use crate::model::{Article, ArticleId, Site};
 use crate::output::{self, Contents};
 use crate::render::{self, Document, Rendered};
 use crate::source::{SourceFile, SourceId, Sources};
-use crate::{config, load};
+use crate::{config, load, search};
+use search_index::SearchDocument;
+use search_index::tantivy_index::Hit;
 
 /// An output file as the server sends it.
 #[derive(Clone)]
@@ -96,6 +103,13 @@ pub struct State {
     by_path: HashMap<PathBuf, usize>,
     /// Published asset files on disk, by output path.
     asset_files: HashMap<PathBuf, String>,
+    /// What search knows of each article; empty when the site is not indexed.
+    search_documents: Vec<SearchDocument>,
+    /// The output files of the client search index.
+    search_files: HashSet<String>,
+    related: HashMap<String, Vec<Hit>>,
+    /// For each article, the articles that show it among their related answers.
+    related_by: HashMap<usize, Vec<usize>>,
     files: Arc<RwLock<Files>>,
 }
 
@@ -115,6 +129,9 @@ pub fn full(
         rendered,
         listings,
         known_paths,
+        search_documents,
+        search_files,
+        related,
         files: output,
     } = compiled;
     let mut new_files = Files::with_capacity(output.len());
@@ -151,6 +168,14 @@ pub fn full(
         .collect();
     let warnings = (!report.diagnostics.is_empty())
         .then(|| Problems::new(&mut report.diagnostics, &report.sources));
+    let mut related_by: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, article) in site.content.articles.iter().enumerate() {
+        for hit in related.get(article.id.value.as_str()).into_iter().flatten() {
+            if let Some(&j) = site.by_id.get(&ArticleId(hit.id.clone())) {
+                related_by.entry(j).or_default().push(i);
+            }
+        }
+    }
     let state = State {
         options: options.clone(),
         assets: render::asset_set(&site),
@@ -162,6 +187,10 @@ pub fn full(
         known_paths,
         by_path,
         asset_files,
+        search_documents,
+        search_files,
+        related,
+        related_by,
         files: Arc::clone(files),
     };
     Ok((state, changed, warnings))
@@ -318,10 +347,16 @@ impl State {
     /// The pages of the changed answers and the listing pages whose values changed, templated
     /// and put in the output when their bytes differ. Returns the output files that changed.
     fn assemble(&mut self, indices: &[usize]) -> Result<Vec<String>, Problems> {
+        // The changed answers, and the answers that show them as related.
+        let mut affected: BTreeSet<usize> = indices.iter().copied().collect();
+        for i in indices {
+            affected.extend(self.related_by.get(i).into_iter().flatten());
+        }
         let mut pages: Vec<Page> = Vec::new();
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        for &i in indices {
-            let (article_pages, qr) = assemble::article_pages(&self.site, &self.rendered, i);
+        for &i in &affected {
+            let (article_pages, qr) =
+                assemble::article_pages(&self.site, &self.rendered, &self.related, i);
             pages.extend(article_pages);
             files.push(qr);
         }
@@ -345,6 +380,8 @@ impl State {
         for page in changed_listings {
             self.listings.insert(page.path.clone(), page);
         }
+        // Nothing can fail from here on: the search documents may change.
+        let search_files = self.search(indices);
 
         let mut new: Vec<(String, Served)> = Vec::new();
         for file in templated {
@@ -368,6 +405,19 @@ impl State {
         }
         let mut output = self.files.write().expect("not poisoned");
         let mut changed = Vec::new();
+        if let Some(search_files) = search_files {
+            let paths: HashSet<String> = search_files.iter().map(|(p, _)| p.clone()).collect();
+            for stale in self.search_files.difference(&paths) {
+                output.remove(stale);
+                changed.push(stale.clone());
+            }
+            self.search_files = paths;
+            new.extend(
+                search_files
+                    .into_iter()
+                    .map(|(path, bytes)| (path, Served::Bytes(bytes.into()))),
+            );
+        }
         for (path, served) in new {
             if output.get(&path).is_some_and(|old| same(old, &served)) {
                 continue;
@@ -377,6 +427,23 @@ impl State {
         }
         changed.sort();
         Ok(changed)
+    }
+}
+
+impl State {
+    /// The client search index with the changed answers' new search documents; `None` when
+    /// the site is not indexed.
+    fn search(&mut self, indices: &[usize]) -> Option<Vec<(String, Vec<u8>)>> {
+        if self.search_documents.is_empty() {
+            return None;
+        }
+        for &i in indices {
+            self.search_documents[i] = search::document(&self.site, &self.rendered, i);
+        }
+        Some(search::client_files(
+            &self.search_documents,
+            &self.site.synonyms,
+        ))
     }
 }
 

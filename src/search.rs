@@ -1,0 +1,145 @@
+//! Index: the search documents of the site, fed to the `search-index` crate for the client index
+//! the browser queries (written under `/search/`) and for the tantivy index beside the site
+//! (`.qaportal/search/`, never published) that answers `qaportal search` and finds the related
+//! answers shown on every article page.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use search_index::tantivy_index::{Hit, SearchIndex};
+use search_index::{ClientOptions, Config, SearchDocument, Synonyms};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::render::Rendered;
+use crate::source::{SourceFile, Sources, Span};
+
+pub const SYNONYMS_FILE: &str = "synonyms.txt";
+
+/// Related answers shown on an article page.
+pub const RELATED: usize = 5;
+
+/// Where the tantivy index of a site lives: beside the source, like `target/` for cargo.
+pub fn index_dir(root: &Path) -> PathBuf {
+    root.join(".qaportal").join("search")
+}
+
+/// The site's synonyms (`synonyms.txt`), with line-numbered errors.
+pub fn synonyms(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -> Synonyms {
+    let path = root.join(SYNONYMS_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Synonyms::default();
+    };
+    let parsed = Synonyms::parse(&text);
+    let id = sources.add(SourceFile::new(path, SYNONYMS_FILE.into(), text));
+    match parsed {
+        Ok(synonyms) => synonyms,
+        Err(errors) => {
+            let file = sources.get(id);
+            for error in errors {
+                let range = file
+                    .line_range(error.line.saturating_sub(1))
+                    .unwrap_or(0..0);
+                diagnostics.push(
+                    Diagnostic::error("synonyms", error.message)
+                        .at(Span::new(id, range))
+                        .label("this line")
+                        .help("one group of interchangeable terms per line, separated by spaces: 找回密码 重置密码 忘记密码"),
+                );
+            }
+            Synonyms::default()
+        }
+    }
+}
+
+/// One search document per published article: its own words, the phrasings of the front matter
+/// and those of the tickets it answered.
+pub fn documents(site: &Site, rendered: &Rendered) -> Vec<SearchDocument> {
+    (0..site.content.articles.len())
+        .map(|i| document(site, rendered, i))
+        .collect()
+}
+
+/// The search document of the `index`-th article (`serve` redoes it after an edit).
+pub fn document(site: &Site, rendered: &Rendered, index: usize) -> SearchDocument {
+    let article = &site.content.articles[index];
+    let doc = &rendered.articles[index];
+    let mut questions = article.questions.clone();
+    if let Some(phrasings) = site.tickets.phrasings.get(&article.id.value) {
+        questions.extend(
+            phrasings
+                .iter()
+                .filter(|p| !questions.contains(p))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+    }
+    SearchDocument {
+        id: article.id.value.to_string(),
+        title: article.title.clone(),
+        questions,
+        tags: article.tags.clone(),
+        headings: doc.headings.iter().map(|h| h.text.clone()).collect(),
+        body: doc.text.clone(),
+        url: site.url(&article.path()),
+        system: article.system.clone(),
+        system_title: site
+            .system(&article.system)
+            .map_or_else(String::new, |s| s.title.clone()),
+        category: article.category.label().to_string(),
+        summary: crate::assemble::views::summary(article, doc),
+    }
+}
+
+/// The client index files, by path relative to the output folder.
+pub fn client_files(documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<(String, Vec<u8>)> {
+    let options = ClientOptions::default();
+    search_index::build_client_index(documents, synonyms, &Config::default(), &options)
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect()
+}
+
+/// The tantivy index of `documents`, reused when the documents have not changed since it was
+/// written (a weekly republish changes a handful of answers; most builds change none), together
+/// with the related answers of every article (by id), cached alike.
+pub fn index_and_related(
+    root: &Path,
+    documents: &[SearchDocument],
+    synonyms: &Synonyms,
+) -> Result<(SearchIndex, HashMap<String, Vec<Hit>>), String> {
+    let dir = index_dir(root);
+    let fingerprint = fingerprint(documents, synonyms);
+    let fingerprint_file = dir.join("fingerprint");
+    let related_file = dir.join("related.json");
+    if std::fs::read_to_string(&fingerprint_file).is_ok_and(|f| f == fingerprint) {
+        let cached = std::fs::read(&related_file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        if let (Ok(index), Some(related)) = (SearchIndex::open(&dir, &Config::default()), cached) {
+            return Ok((index, related));
+        }
+    }
+    let failed = |e: &dyn std::fmt::Display| {
+        format!("cannot write the search index in {}: {e}", dir.display())
+    };
+    let index =
+        search_index::tantivy_index::write_index(&dir, documents, synonyms, &Config::default())
+            .map_err(|e| failed(&e))?;
+    let related = index
+        .related_all(RELATED)
+        .map_err(|e| format!("cannot compute related answers: {e}"))?;
+    let json = serde_json::to_vec(&related).expect("hits serialize");
+    std::fs::write(&related_file, json)
+        .and_then(|()| std::fs::write(&fingerprint_file, &fingerprint))
+        .map_err(|e| failed(&e))?;
+    Ok((index, related))
+}
+
+fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&serde_json::to_vec(documents).expect("documents serialize"));
+    hasher.update(&serde_json::to_vec(synonyms.groups()).expect("groups serialize"));
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    format!("{:032x}", hasher.digest128())
+}
