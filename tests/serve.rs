@@ -61,7 +61,7 @@ fn an_edit_is_on_the_next_request_and_reloads_open_pages() {
         "content/account/reset-password.md",
         ARTICLE.replace("交易密码忘记了怎么办？", "交易密码忘了怎么重置？"),
     );
-    let reload = events.next("reload");
+    let reload = events.reload_of("account/reset-password/index.html");
     assert_eq!(
         reload["full"], false,
         "an edit of an answer is rebuilt incrementally"
@@ -104,7 +104,7 @@ fn an_edit_is_on_the_next_request_and_reloads_open_pages() {
     )
     .unwrap();
     std::fs::rename(&temporary, site.path("content/account/reset-password.md")).unwrap();
-    events.next("reload");
+    events.reload_of("account/reset-password/index.html");
     assert!(
         server
             .get(PAGE, "")
@@ -155,8 +155,8 @@ fn a_broken_edit_keeps_the_last_good_page_and_shows_the_errors_until_fixed() {
         "content/account/reset-password.md",
         ARTICLE.replace("交易密码忘记了怎么办？", "修好了"),
     );
-    events.next("reload");
-    later.next("reload");
+    events.reload_of("account/reset-password/index.html");
+    later.reload_of("account/reset-password/index.html");
     assert!(server.get(PAGE, "").body_text().contains("<h1>修好了</h1>"));
     server.wait_stderr("still serving the last good site");
 }
@@ -326,6 +326,16 @@ fn incremental_rebuilds_give_what_a_full_build_gives() {
     assert!(output.status.success(), "{}", common::stderr(&output));
     let script = "<script src=\"/__qaportal/reload.js\" data-base=\"/\"></script>";
     let files = tree(&out);
+    // The search index follows the pages' reload.
+    let manifest = &files["search/manifest.json"];
+    let deadline = std::time::Instant::now() + common::PATIENCE;
+    while &server.get("/search/manifest.json", "").body != manifest {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the search index never caught up"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     assert!(files.len() > 300);
     for (path, bytes) in files {
         if path == ".qaportal-output" {

@@ -92,7 +92,17 @@ pub fn run(mut options: Options) -> ExitCode {
         let started = Instant::now();
         let outcome = state.as_mut().and_then(|s| s.update(&pending));
         let succeeded = match outcome {
-            Some(outcome) => report(&options, &shared, outcome, started),
+            Some(outcome) => {
+                let succeeded = report(&options, &shared, outcome, started);
+                // The pages have reloaded; now the search index catches up.
+                if let Some(state) = state.as_mut().filter(|_| succeeded) {
+                    let changed = state.refresh_search();
+                    if !changed.is_empty() {
+                        shared.reload(&changed, false);
+                    }
+                }
+                succeeded
+            }
             None => match full_build(&options, &shared, started) {
                 Some(new) => {
                     state = Some(new);

@@ -10,7 +10,9 @@
 //!
 //! Search: the changed answers' search documents are redone and the client index is built
 //! again from all documents (its BM25 weights are global, so every shard can change; files whose
-//! bytes did not change stay). Related answers are found again only by a full build: between
+//! bytes did not change stay). That takes longer than the rest of an update on a large site, and
+//! no open page shows the index, so it is done by [`State::refresh_search`] after the pages'
+//! reload has been sent. Related answers are found again only by a full build: between
 //! two, each answer keeps the related answers it had, shown with their current titles.
 //!
 //! An update is all or nothing: when it finds an error, everything it replaced is put back, so
@@ -107,6 +109,8 @@ pub struct State {
     search_documents: Vec<SearchDocument>,
     /// The output files of the client search index.
     search_files: HashSet<String>,
+    /// Answers whose search documents are older than their text.
+    search_stale: BTreeSet<usize>,
     related: HashMap<String, Vec<Hit>>,
     /// For each article, the articles that show it among their related answers.
     related_by: HashMap<usize, Vec<usize>>,
@@ -189,6 +193,7 @@ pub fn full(
         asset_files,
         search_documents,
         search_files,
+        search_stale: BTreeSet::new(),
         related,
         related_by,
         files: Arc::clone(files),
@@ -380,8 +385,10 @@ impl State {
         for page in changed_listings {
             self.listings.insert(page.path.clone(), page);
         }
-        // Nothing can fail from here on: the search documents may change.
-        let search_files = self.search(indices);
+        // Nothing can fail from here on.
+        if !self.search_documents.is_empty() {
+            self.search_stale.extend(indices);
+        }
 
         let mut new: Vec<(String, Served)> = Vec::new();
         for file in templated {
@@ -405,19 +412,6 @@ impl State {
         }
         let mut output = self.files.write().expect("not poisoned");
         let mut changed = Vec::new();
-        if let Some(search_files) = search_files {
-            let paths: HashSet<String> = search_files.iter().map(|(p, _)| p.clone()).collect();
-            for stale in self.search_files.difference(&paths) {
-                output.remove(stale);
-                changed.push(stale.clone());
-            }
-            self.search_files = paths;
-            new.extend(
-                search_files
-                    .into_iter()
-                    .map(|(path, bytes)| (path, Served::Bytes(bytes.into()))),
-            );
-        }
         for (path, served) in new {
             if output.get(&path).is_some_and(|old| same(old, &served)) {
                 continue;
@@ -431,19 +425,32 @@ impl State {
 }
 
 impl State {
-    /// The client search index with the changed answers' new search documents; `None` when
-    /// the site is not indexed.
-    fn search(&mut self, indices: &[usize]) -> Option<Vec<(String, Vec<u8>)>> {
-        if self.search_documents.is_empty() {
-            return None;
+    /// Redoes the search documents of the answers changed since the last call and the client
+    /// index; returns the output files that changed.
+    pub fn refresh_search(&mut self) -> Vec<String> {
+        if self.search_stale.is_empty() {
+            return Vec::new();
         }
-        for &i in indices {
+        for i in std::mem::take(&mut self.search_stale) {
             self.search_documents[i] = search::document(&self.site, &self.rendered, i);
         }
-        Some(search::client_files(
-            &self.search_documents,
-            &self.site.synonyms,
-        ))
+        let built = search::client_files(&self.search_documents, &self.site.synonyms);
+        let paths: HashSet<String> = built.iter().map(|(p, _)| p.clone()).collect();
+        let mut output = self.files.write().expect("not poisoned");
+        let mut changed: Vec<String> = self.search_files.difference(&paths).cloned().collect();
+        for stale in &changed {
+            output.remove(stale);
+        }
+        for (path, bytes) in built {
+            let served = Served::Bytes(bytes.into());
+            if !output.get(&path).is_some_and(|old| same(old, &served)) {
+                changed.push(path.clone());
+                output.insert(path, served);
+            }
+        }
+        self.search_files = paths;
+        changed.sort();
+        changed
     }
 }
 

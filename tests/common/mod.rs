@@ -317,6 +317,17 @@ pub struct Events {
 }
 
 impl Events {
+    /// The next `reload` event that names `file` among the changed output files.
+    pub fn reload_of(&self, file: &str) -> serde_json::Value {
+        loop {
+            let reload = self.next("reload");
+            let changed = reload["changed"].as_array().cloned().unwrap_or_default();
+            if reload["full"] == true || changed.iter().any(|f| f == file) {
+                return reload;
+            }
+        }
+    }
+
     /// The next event named `name`, skipping others.
     pub fn next(&self, name: &str) -> serde_json::Value {
         let deadline = std::time::Instant::now() + PATIENCE;
