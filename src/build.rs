@@ -160,8 +160,6 @@ pub struct Compiled {
     pub known_paths: std::collections::HashSet<String>,
     /// What search knows of each article (empty without `search`).
     pub search_documents: Vec<search_index::SearchDocument>,
-    /// The output files of the client search index.
-    pub search_files: std::collections::HashSet<String>,
     /// The related answers of each article, by id.
     pub related: HashMap<String, Vec<search_index::tantivy_index::Hit>>,
     pub files: Vec<OutputFile>,
@@ -267,7 +265,6 @@ pub fn compile(
             contents: Contents::Bytes(bytes),
         });
     }
-    let search_paths = search_files.iter().map(|(p, _)| p.clone()).collect();
     for (path, bytes) in search_files {
         files.push(OutputFile {
             path,
@@ -296,7 +293,6 @@ pub fn compile(
         listings: assembled.listings,
         known_paths,
         search_documents: documents,
-        search_files: search_paths,
         related,
         files,
     })

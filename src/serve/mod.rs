@@ -4,9 +4,11 @@
 //!
 //! - [`http`]: the server, the reload script and the event stream;
 //! - [`watch`]: the debounced file watcher;
+//! - [`indexer`]: the client search index, rebuilt after the pages;
 //! - [`state`]: the site kept in memory and the incremental rebuild.
 
 mod http;
+mod indexer;
 mod state;
 mod watch;
 
@@ -77,8 +79,9 @@ pub fn run(mut options: Options) -> ExitCode {
         Ok(watcher) => watcher,
         Err(message) => return usage(&message),
     };
+    let indexer = indexer::Indexer::start(Arc::clone(&shared), !options.quiet);
     let started = Instant::now();
-    let mut state = full_build(&options, &shared, started);
+    let mut state = full_build(&options, &shared, &indexer, started);
     server.start(&shared);
     println!("serving http://{host}:{port}{base_path} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
@@ -95,15 +98,16 @@ pub fn run(mut options: Options) -> ExitCode {
             Some(outcome) => {
                 let succeeded = report(&options, &shared, outcome, started);
                 // The pages have reloaded; now the search index catches up.
-                if let Some(state) = state.as_mut().filter(|_| succeeded) {
-                    let changed = state.refresh_search();
-                    if !changed.is_empty() {
-                        shared.reload(&changed, false);
-                    }
+                if let Some((documents, synonyms)) = state
+                    .as_ref()
+                    .filter(|_| succeeded)
+                    .and_then(State::search_documents)
+                {
+                    indexer.submit(documents, synonyms);
                 }
                 succeeded
             }
-            None => match full_build(&options, &shared, started) {
+            None => match full_build(&options, &shared, &indexer, started) {
                 Some(new) => {
                     state = Some(new);
                     true
@@ -125,7 +129,15 @@ fn usage(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn full_build(options: &Options, shared: &http::Shared, started: Instant) -> Option<State> {
+fn full_build(
+    options: &Options,
+    shared: &http::Shared,
+    indexer: &indexer::Indexer,
+    started: Instant,
+) -> Option<State> {
+    // Taken before the build writes its own search index: an index of older documents that
+    // the indexer finishes meanwhile must not replace it.
+    indexer.full_build();
     match state::full(&options.build, &shared.files) {
         Ok((state, changed, warnings)) => {
             if let Some(warnings) = warnings {

@@ -8,11 +8,8 @@
 //! listing pages that can show them, each only when its values differ from the last time. Files
 //! whose bytes did not change are left alone.
 //!
-//! Search: the changed answers' search documents are redone and the client index is built
-//! again from all documents (its BM25 weights are global, so every shard can change; files whose
-//! bytes did not change stay). That takes longer than the rest of an update on a large site, and
-//! no open page shows the index, so it is done by [`State::refresh_search`] after the pages'
-//! reload has been sent. Related answers are found again only by a full build: between
+//! Search: the changed answers' search documents are redone; the client index is built again
+//! by the [`super::indexer`] thread once the pages have reloaded. Related answers are found again only by a full build: between
 //! two, each answer keeps the related answers it had, shown with their current titles.
 //!
 //! An update is all or nothing: when it finds an error, everything it replaced is put back, so
@@ -33,7 +30,7 @@ use crate::output::{self, Contents};
 use crate::render::{self, Document, Rendered};
 use crate::source::{SourceFile, SourceId, Sources};
 use crate::{config, load, search};
-use search_index::SearchDocument;
+use search_index::{SearchDocument, Synonyms};
 use search_index::tantivy_index::Hit;
 
 /// An output file as the server sends it.
@@ -106,11 +103,7 @@ pub struct State {
     /// Published asset files on disk, by output path.
     asset_files: HashMap<PathBuf, String>,
     /// What search knows of each article; empty when the site is not indexed.
-    search_documents: Vec<SearchDocument>,
-    /// The output files of the client search index.
-    search_files: HashSet<String>,
-    /// Answers whose search documents are older than their text.
-    search_stale: BTreeSet<usize>,
+    search_documents: Vec<Arc<SearchDocument>>,
     related: HashMap<String, Vec<Hit>>,
     /// For each article, the articles that show it among their related answers.
     related_by: HashMap<usize, Vec<usize>>,
@@ -134,9 +127,9 @@ pub fn full(
         listings,
         known_paths,
         search_documents,
-        search_files,
         related,
         files: output,
+        ..
     } = compiled;
     let mut new_files = Files::with_capacity(output.len());
     let mut asset_files = HashMap::new();
@@ -191,9 +184,7 @@ pub fn full(
         known_paths,
         by_path,
         asset_files,
-        search_documents,
-        search_files,
-        search_stale: BTreeSet::new(),
+        search_documents: search_documents.into_iter().map(Arc::new).collect(),
         related,
         related_by,
         files: Arc::clone(files),
@@ -387,7 +378,10 @@ impl State {
         }
         // Nothing can fail from here on.
         if !self.search_documents.is_empty() {
-            self.search_stale.extend(indices);
+            for &i in indices {
+                self.search_documents[i] =
+                    Arc::new(search::document(&self.site, &self.rendered, i));
+            }
         }
 
         let mut new: Vec<(String, Served)> = Vec::new();
@@ -425,32 +419,10 @@ impl State {
 }
 
 impl State {
-    /// Redoes the search documents of the answers changed since the last call and the client
-    /// index; returns the output files that changed.
-    pub fn refresh_search(&mut self) -> Vec<String> {
-        if self.search_stale.is_empty() {
-            return Vec::new();
-        }
-        for i in std::mem::take(&mut self.search_stale) {
-            self.search_documents[i] = search::document(&self.site, &self.rendered, i);
-        }
-        let built = search::client_files(&self.search_documents, &self.site.synonyms);
-        let paths: HashSet<String> = built.iter().map(|(p, _)| p.clone()).collect();
-        let mut output = self.files.write().expect("not poisoned");
-        let mut changed: Vec<String> = self.search_files.difference(&paths).cloned().collect();
-        for stale in &changed {
-            output.remove(stale);
-        }
-        for (path, bytes) in built {
-            let served = Served::Bytes(bytes.into());
-            if !output.get(&path).is_some_and(|old| same(old, &served)) {
-                changed.push(path.clone());
-                output.insert(path, served);
-            }
-        }
-        self.search_files = paths;
-        changed.sort();
-        changed
+    /// The search documents, for the indexer; `None` when the site is not indexed.
+    pub fn search_documents(&self) -> Option<(Vec<Arc<SearchDocument>>, Synonyms)> {
+        (!self.search_documents.is_empty())
+            .then(|| (self.search_documents.clone(), self.site.synonyms.clone()))
     }
 }
 
