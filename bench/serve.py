@@ -7,7 +7,8 @@ For each size: generates a site (bench/gen_corpus.py), starts `serve --port 0` o
 event stream as a browser tab does, then edits one answer `--edits` times, each time measuring
 from just before the file is written to the arrival of the `reload` event (min/median/max).
 Then it keeps editing up to `--soak` edits and compares the server's resident memory (VmRSS)
-after the first and after the last edit. Each edit waits for its reload before the next, so
+after the first and after the last edit; after the first and every 100th edit it waits for the
+search index (rebuilt when edits pause), so that both figures include it. Each edit waits for its reload before the next, so
 every one is a rebuild of its own. The machine is shared: look at the spread, not one number.
 """
 import argparse
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 
+CHECKPOINTS = {1, 100, 250, 500, 750, 1000}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -91,8 +93,13 @@ def run(binary, site, edits, soak):
                 sys.exit(f"edit {n}: {name} {data}")
             if n <= edits:
                 latencies.append(elapsed * 1000)
+            if n % 100 == 0 or n == 1:
+                # An author's pause: the search index is rebuilt (and its memory counted).
+                events.reload_of("search/manifest.json")
             if n == 1:
                 rss_first = rss_mb(server.pid)
+            if n in CHECKPOINTS:
+                print(f"          RSS after edit {n}: {rss_mb(server.pid):.0f} MB", flush=True)
             # A pause like an author's between two saves, so that edits are not merged.
             time.sleep(0.05)
         rss_last = rss_mb(server.pid)
@@ -123,6 +130,7 @@ def main():
         first, latencies, rss_first, rss_last = run(binary, site, args.edits, args.soak)
         spread = "/".join(f"{x:.0f}" for x in (min(latencies), statistics.median(latencies), max(latencies)))
         print(f"{size:>8}  {first:>13.1f}  {spread:>32}  {rss_first:>11.0f} / {rss_last:<10.0f}", flush=True)
+        print("          each edit, ms: " + " ".join(f"{x:.0f}" for x in latencies), flush=True)
 
 
 if __name__ == "__main__":

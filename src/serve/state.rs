@@ -30,8 +30,8 @@ use crate::output::{self, Contents};
 use crate::render::{self, Document, Rendered};
 use crate::source::{SourceFile, SourceId, Sources};
 use crate::{config, load, search};
-use search_index::{SearchDocument, Synonyms};
 use search_index::tantivy_index::Hit;
+use search_index::{SearchDocument, Synonyms};
 
 /// An output file as the server sends it.
 #[derive(Clone)]
@@ -129,7 +129,6 @@ pub fn full(
         search_documents,
         related,
         files: output,
-        ..
     } = compiled;
     let mut new_files = Files::with_capacity(output.len());
     let mut asset_files = HashMap::new();
