@@ -31,15 +31,26 @@ fn node(args: &[&str], site: &Path) {
         .output()
         .expect("node (v20) is needed for the browser tests");
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "node {}:\n{text}\n{}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "node {}:\n{text}\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
 fn the_sample_site_works_in_headless_chromium() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    require(Path::new(&chromium), "install Debian's chromium (apt-get install chromium fonts-noto-cjk), or run .ci/run");
-    require(&repo.join("node_modules/playwright-core"), "run `npm ci` at the repository root, or .ci/run");
+    require(
+        Path::new(&chromium),
+        "install Debian's chromium (apt-get install chromium fonts-noto-cjk), or run .ci/run",
+    );
+    require(
+        &repo.join("node_modules/playwright-core"),
+        "run `npm ci` at the repository root, or .ci/run",
+    );
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("public");
     build_sample(&site);
