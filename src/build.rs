@@ -272,6 +272,14 @@ pub fn compile(
         });
     }
     for (path, bytes) in std::mem::take(&mut theme.static_files) {
+        // Text assets are precompressed once here, so a server with gzip_static sends the small
+        // file as it is (the search index is precompressed the same way).
+        if output::compressible(&path) {
+            files.push(OutputFile {
+                path: format!("static/{path}.gz"),
+                contents: Contents::Bytes(output::gzip(&bytes)),
+            });
+        }
         files.push(OutputFile {
             path: format!("static/{path}"),
             contents: Contents::Static(bytes),

@@ -444,19 +444,19 @@ fn run_search(
     let (Some(site), Some(rendered)) = (site, rendered) else {
         return ExitCode::from(1);
     };
-    if let Some(key) = system {
-        if site.system(key).is_none() {
-            let keys: Vec<&str> = site
-                .content
-                .systems
-                .iter()
-                .map(|s| s.key.as_str())
-                .collect();
-            return usage_error(&format!(
-                "no system `{key}`; the systems are: {}",
-                keys.join(", ")
-            ));
-        }
+    if let Some(key) = system
+        && site.system(key).is_none()
+    {
+        let keys: Vec<&str> = site
+            .content
+            .systems
+            .iter()
+            .map(|s| s.key.as_str())
+            .collect();
+        return usage_error(&format!(
+            "no system `{key}`; the systems are: {}",
+            keys.join(", ")
+        ));
     }
     let documents = crate::search::documents(&site, &rendered);
     let hits = crate::search::index_and_related(&options.root, &documents, &site.synonyms)

@@ -36,11 +36,22 @@ fn main() {
     let docs: Vec<SearchDocument> =
         serde_json::from_str(&std::fs::read_to_string(docs.unwrap()).unwrap()).unwrap();
     let out = out.expect("--out DIR");
-    let (config, syn, opts) = (
-        Config::default(),
-        Synonyms::default(),
-        ClientOptions::default(),
-    );
+    let (config, syn, opts) = (Config::default(), Synonyms::default(), {
+        // Experiments: QAPORTAL_SHARD_POSTINGS, QAPORTAL_FIRST_TIER, QAPORTAL_META_CHUNK.
+        let env = |k: &str, d: usize| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
+        let d = ClientOptions::default();
+        ClientOptions {
+            postings_per_shard: env("QAPORTAL_SHARD_POSTINGS", d.postings_per_shard),
+            first_tier: env("QAPORTAL_FIRST_TIER", d.first_tier),
+            meta_chunk: env("QAPORTAL_META_CHUNK", d.meta_chunk),
+            ..d
+        }
+    });
     let mut times = Vec::new();
     let mut files = Vec::new();
     for _ in 0..runs {

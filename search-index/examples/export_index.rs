@@ -2,7 +2,7 @@
 //! lunr document's tokens per field, the field boosts and BM25 parameters) so tests can rebuild
 //! the same index with `lunr.Builder`.
 //!
-//! `export_index --docs FILE --out DIR [--shards N] [--synonyms FILE]`
+//! `export_index --docs FILE --out DIR [--shards N] [--first-tier N] [--synonyms FILE]`
 use std::path::PathBuf;
 
 use search_index::client::builder_input;
@@ -11,12 +11,14 @@ use search_index::{ClientOptions, Config, SearchDocument, Synonyms, build_client
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut docs, mut out, mut shards, mut synonyms) = (None, None, None, Synonyms::default());
+    let mut first_tier = ClientOptions::default().first_tier;
     while let Some(a) = args.next() {
         let v = args.next().unwrap_or_else(|| panic!("{a} needs a value"));
         match a.as_str() {
             "--docs" => docs = Some(PathBuf::from(v)),
             "--out" => out = Some(PathBuf::from(v)),
             "--shards" => shards = Some(v.parse().expect("--shards N")),
+            "--first-tier" => first_tier = v.parse().expect("--first-tier N"),
             "--synonyms" => {
                 synonyms = Synonyms::parse(&std::fs::read_to_string(v).unwrap())
                     .unwrap_or_else(|e| panic!("{e:?}"))
@@ -31,6 +33,7 @@ fn main() {
     let config = Config::default();
     let opts = ClientOptions {
         shards,
+        first_tier,
         ..Default::default()
     };
     for f in build_client_index(&docs, &synonyms, &config, &opts) {

@@ -45,6 +45,8 @@ pub struct SearchDocument {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FieldSpec {
     pub name: &'static str,
+    /// The field's name in the lunr index: one letter, as it is repeated in every posting.
+    pub key: &'static str,
     pub boost: f64,
     pub options: Options,
 }
@@ -56,7 +58,8 @@ pub struct Config {
     pub fields: Vec<FieldSpec>,
     pub bm25: Bm25,
     pub weights: QueryWeights,
-    /// Body terms kept per article (the most distinctive ones); 0 keeps all.
+    /// Body terms kept per article in the client index, the ones with the highest scores (the
+    /// body is long and weighs least; the title and phrasings carry most queries); 0 keeps all.
     pub body_terms: usize,
 }
 
@@ -66,26 +69,31 @@ impl Default for Config {
             fields: vec![
                 FieldSpec {
                     name: "title",
+                    key: "t",
                     boost: 10.0,
                     options: Options::PINYIN,
                 },
                 FieldSpec {
                     name: "questions",
+                    key: "q",
                     boost: 6.0,
                     options: Options::PINYIN,
                 },
                 FieldSpec {
                     name: "tags",
+                    key: "k",
                     boost: 4.0,
                     options: Options::PINYIN,
                 },
                 FieldSpec {
                     name: "headings",
+                    key: "h",
                     boost: 2.0,
                     options: Options::PLAIN,
                 },
                 FieldSpec {
                     name: "body",
+                    key: "b",
                     boost: 1.0,
                     options: Options::BODY,
                 },
@@ -98,8 +106,9 @@ impl Default for Config {
 }
 
 impl Config {
+    /// (lunr key, boost) of each field.
     pub fn field_boosts(&self) -> Vec<(&'static str, f64)> {
-        self.fields.iter().map(|f| (f.name, f.boost)).collect()
+        self.fields.iter().map(|f| (f.key, f.boost)).collect()
     }
 }
 

@@ -5,8 +5,8 @@
 //! index loaded with `lunr.Index.load` ranks like one built by `lunr.Builder` from the same tokens;
 //! `tests/js/lunr.test.js` checks that with the real package.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 /// BM25 parameters as in lunr (`builder.k1()`, `builder.b()`); lunr's defaults are 1.2 and 0.75.
@@ -21,6 +21,9 @@ pub struct LunrDoc {
     pub reference: String,
     pub fields: Vec<Vec<String>>,
 }
+
+/// (field number, doc number) of a field vector.
+type FieldRef = (u8, u32);
 
 /// (field number, doc number, score) of one term.
 pub type Posting = (u8, u32, f64);
@@ -65,7 +68,8 @@ impl LunrIndex {
             let mut per_field = Vec::with_capacity(n_fields);
             for (f, tokens) in doc.fields.iter().enumerate() {
                 totals[f] += tokens.len();
-                let mut tf: HashMap<&str, u32> = HashMap::with_capacity(tokens.len());
+                let mut tf: HashMap<&str, u32> =
+                    HashMap::with_capacity_and_hasher(tokens.len(), Default::default());
                 for t in tokens {
                     *tf.entry(t.as_str()).or_default() += 1;
                 }
@@ -75,7 +79,7 @@ impl LunrIndex {
         }
         let avg: Vec<f64> = totals.iter().map(|&t| t as f64 / n_docs as f64).collect();
 
-        let mut postings: HashMap<&str, Vec<(u8, u32, u32)>> = HashMap::new();
+        let mut postings: HashMap<&str, Vec<(u8, u32, u32)>> = HashMap::default();
         for (d, per_field) in tfs.iter().enumerate() {
             for (f, tf) in per_field.iter().enumerate() {
                 for (&term, &count) in tf {
@@ -118,16 +122,30 @@ impl LunrIndex {
         }
     }
 
-    /// Drops all but the `cap` highest-scoring postings of each term (ties: lower field, then doc).
-    /// Scores of the kept postings are unchanged (computed with the full document frequency).
-    pub fn prune(&mut self, cap: usize) {
-        for (_, postings) in &mut self.terms {
+    /// Splits the postings of every term into its `cap` highest-scoring ones (the first tier)
+    /// and the rest (the second). Together the two tiers are exactly this index; a query reads
+    /// the first tier and only a query that needs more (a narrow system filter, "all results")
+    /// reads the second. Terms with no second-tier postings are absent from it.
+    pub fn split_tiers(self, cap: usize) -> (LunrIndex, LunrIndex) {
+        let mut first = Vec::with_capacity(self.terms.len());
+        let mut second = Vec::new();
+        for (term, mut postings) in self.terms {
             if postings.len() > cap {
+                // Highest score first; ties by field, then doc, so the split is deterministic.
                 postings.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-                postings.truncate(cap);
+                let mut rest = postings.split_off(cap);
                 postings.sort_unstable_by_key(|&(f, d, _)| (f, d));
+                rest.sort_unstable_by_key(|&(f, d, _)| (f, d));
+                second.push((term.clone(), rest));
             }
+            first.push((term, postings));
         }
+        let tier = |terms| LunrIndex {
+            fields: self.fields.clone(),
+            refs: self.refs.clone(),
+            terms,
+        };
+        (tier(first), tier(second))
     }
 
     /// Serializes the terms `selected` (indices into `self.terms`, in UTF-16 order) as one
@@ -146,8 +164,8 @@ impl LunrIndex {
         }
         out.push_str("],\"fieldVectors\":[");
         // (field, doc) → [(term index, score)], in (field, doc) order for determinism.
-        let mut vectors: Vec<((u8, u32), Vec<(usize, f64)>)> = Vec::new();
-        let mut slot: HashMap<(u8, u32), usize> = HashMap::new();
+        let mut vectors: Vec<(FieldRef, Vec<(usize, f64)>)> = Vec::new();
+        let mut slot: HashMap<(u8, u32), usize> = HashMap::default();
         for (ti, &t) in selected.iter().enumerate() {
             for &(f, d, score) in &self.terms[t].1 {
                 let i = *slot.entry((f, d)).or_insert_with(|| {

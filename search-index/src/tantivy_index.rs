@@ -172,10 +172,23 @@ pub fn write_index(
     })
 }
 
-/// What "related answers" search for: the article's title, phrasings and tags.
+/// Phrasings that go into the "related answers" query: the first ones (the front matter's,
+/// then the most frequent clients' words); hundreds of ticket phrasings would only add noise and
+/// time.
+const RELATED_PHRASINGS: usize = 3;
+
+/// Terms of a "related answers" query: the article's rarest bigrams and words.
+const RELATED_TERMS: usize = 12;
+
+/// What "related answers" search for: the article's title, first phrasings and tags.
 fn related_query_text(d: &SearchDocument) -> String {
     let mut parts = vec![d.title.as_str()];
-    parts.extend(d.questions.iter().map(String::as_str));
+    parts.extend(
+        d.questions
+            .iter()
+            .take(RELATED_PHRASINGS)
+            .map(String::as_str),
+    );
     parts.extend(d.tags.iter().map(String::as_str));
     parts.join("\n")
 }
@@ -223,9 +236,43 @@ impl SearchIndex {
         let text = doc
             .get_first(self.f.related_query)
             .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
-        self.search_excluding(&text, None, limit, Some(id))
+            .unwrap_or("");
+        // Bigrams and words only, in the fields that say what an answer is about: single
+        // characters and pinyin would make every answer "related", and the body adds little
+        // but time (this runs for every article of every build).
+        let mut terms = tokenize(text, Options::BODY);
+        terms.sort();
+        terms.dedup();
+        let about: Vec<(Field, f32)> = self
+            .config
+            .fields
+            .iter()
+            .zip(&self.text_fields)
+            .filter(|(spec, _)| ["title", "questions", "tags"].contains(&spec.name))
+            .map(|(spec, &field)| (field, spec.boost as f32))
+            .collect();
+        // Only the most distinctive terms (fewest articles): they say what this answer is about,
+        // and their short posting lists keep a build's thousands of these queries fast.
+        let mut rarity = Vec::with_capacity(terms.len());
+        for term in terms {
+            let mut df = 0;
+            for &(field, _) in &about {
+                df += searcher.doc_freq(&Term::from_field_text(field, &term))?;
+            }
+            rarity.push((df, term));
+        }
+        rarity.sort();
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (_, term) in rarity.into_iter().take(RELATED_TERMS) {
+            for &(field, boost) in &about {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            }
+        }
+        self.top_hits(should, None, limit, Some(id))
     }
 
     /// Related answers of every article, computed in parallel: id → hits.
@@ -265,12 +312,11 @@ impl SearchIndex {
                 TermClass::Word => w.word,
                 TermClass::Pinyin => w.pinyin,
             } as f32;
-            if w.pinyin_fallback {
-                if let Some(bigram) = alt.get(&term) {
-                    if self.known(&searcher, bigram)? {
-                        continue;
-                    }
-                }
+            if w.pinyin_fallback
+                && let Some(bigram) = alt.get(&term)
+                && self.known(&searcher, bigram)?
+            {
+                continue;
             }
             match weights.iter_mut().find(|(t, _)| *t == term) {
                 Some(e) => e.1 += weight,
@@ -290,9 +336,22 @@ impl SearchIndex {
                 ));
             }
         }
+        self.top_hits(should, system, limit, exclude)
+    }
+
+    /// The best `limit` documents matching any of `should`, optionally of one system, never
+    /// `exclude`.
+    fn top_hits(
+        &self,
+        should: Vec<(Occur, Box<dyn Query>)>,
+        system: Option<&str>,
+        limit: usize,
+        exclude: Option<&str>,
+    ) -> tantivy::Result<Vec<Hit>> {
         if should.is_empty() {
             return Ok(Vec::new());
         }
+        let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
         if let Some(s) = system {

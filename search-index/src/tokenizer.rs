@@ -201,7 +201,15 @@ pub fn query_terms(query: &str) -> Vec<String> {
     let text = normalize(query);
     for (han, run) in runs(&text) {
         if han {
-            han_tokens(run, Options::PINYIN, &mut out);
+            // No initials for typed Han text: initials are for users who type them (a word).
+            han_tokens(
+                run,
+                Options {
+                    initials: false,
+                    ..Options::PINYIN
+                },
+                &mut out,
+            );
         } else {
             word_tokens(run, &mut out);
             if let Some(syl) = segment_syllables(run) {

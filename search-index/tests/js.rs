@@ -13,10 +13,11 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-fn export(docs: &[SearchDocument], dir: &Path, shards: usize) {
+fn export(docs: &[SearchDocument], dir: &Path, shards: usize, first_tier: usize) {
     let config = Config::default();
     let opts = ClientOptions {
         shards: Some(shards),
+        first_tier,
         ..Default::default()
     };
     for f in build_client_index(docs, &Synonyms::default(), &config, &opts) {
@@ -42,8 +43,9 @@ fn js_tests_pass() {
     let docs: Vec<SearchDocument> =
         serde_json::from_str(include_str!("fixtures/sample-docs.json")).expect("sample docs");
     let tmp = tempfile::tempdir().unwrap();
-    export(&docs, &tmp.path().join("whole"), 1);
-    export(&docs, &tmp.path().join("sharded"), 8);
+    // As lunr.test.js's own exports: whole in one file; 8 shards with a two-posting first tier.
+    export(&docs, &tmp.path().join("whole"), 1, usize::MAX);
+    export(&docs, &tmp.path().join("sharded"), 8, 2);
     let out = Command::new("node")
         .args(["--test", "search-index/tests/js/"])
         .current_dir(&repo)

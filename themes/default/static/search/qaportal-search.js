@@ -5,7 +5,7 @@
  *   qaportal.init({indexBase, fetch})   where the index lives (default "/search/"); optional fetch
  *   qaportal.search(query, {system, limit})
  *     -> Promise<[{id, title, url, system, systemTitle, category, summary, score}]>
- *   qaportal.preload()                  fetch the manifest and pinyin table ahead of the first query
+ *   qaportal.preload()                  fetch the manifest ahead of the first query
  *   qaportal.systems()                  -> Promise<[{key, title}]> for a system filter
  *   qaportal.highlight(text, query)     -> HTML-escaped text with <mark> around query characters
  *   qaportal.tokenize(text, {pinyin, unigrams}), qaportal.queryTerms(query): the contract
@@ -57,7 +57,7 @@
     if (parts.length > 1) for (var i = 0; i < parts.length; i++) out.push(parts[i]);
   }
 
-  function hanTokens(chars, pinyin, unigrams, py, out) {
+  function hanTokens(chars, pinyin, unigrams, py, out, initials) {
     var n = chars.length;
     for (var i = 0; i < n; i++) {
       if ((unigrams || n === 1) && STOP_CHARS.indexOf(chars[i]) < 0) out.push(chars[i]);
@@ -68,7 +68,7 @@
     for (var j = 0; j + 1 < n; j++) {
       if (syl[j] && syl[j + 1]) out.push(syl[j] + "'" + syl[j + 1]);
     }
-    if (n >= 2 && n <= MAX_INITIALS_RUN && syl.every(Boolean)) {
+    if (initials !== false && n >= 2 && n <= MAX_INITIALS_RUN && syl.every(Boolean)) {
       out.push(syl.map(function (s) { return s[0]; }).join(''));
     }
   }
@@ -117,7 +117,7 @@
     var out = [];
     runs(normalize(query)).forEach(function (r) {
       if (r.han) {
-        hanTokens(r.chars, true, true, py, out);
+        hanTokens(r.chars, true, true, py, out, false);
         return;
       }
       var word = r.chars.join('');
@@ -191,6 +191,8 @@
     return state.manifest;
   }
 
+  // The pinyin table is fetched only when a query needs it: for a word typed in pinyin, or for a
+  // Han bigram the index does not know (a homophone typo). Most queries never do.
   function loadPinyin() {
     if (!state.pyPromise) {
       state.pyPromise = get('pinyin.txt', true).then(function (t) { return (state.py = parsePinyin(t)); });
@@ -199,21 +201,22 @@
   }
 
   function preload() {
-    return Promise.all([manifest(), loadPinyin()]).then(function () {});
+    return manifest().then(function () {});
   }
 
-  // A shard, parsed once into term -> {index, postings: [[field, ref]...]} and field vectors.
-  function shard(m, n) {
-    var p = state.shards.get(n);
+  // A shard ('t' first tier, 'x' second tier), parsed once into term -> posting and field vectors.
+  function shard(m, tier, n) {
+    var key = tier + n;
+    var p = state.shards.get(key);
     if (!p) {
-      p = get(m.base + 't/' + n + '.json').then(function (json) {
+      p = get(m.base + tier + '/' + n + '.json').then(function (json) {
         var vectors = new Map();
         json.fieldVectors.forEach(function (v) { vectors.set(v[0], v[1]); });
         var terms = new Map();
         json.invertedIndex.forEach(function (e) { terms.set(e[0], e[1]); });
         return { fields: json.fields, vectors: vectors, terms: terms };
       });
-      state.shards.set(n, p);
+      state.shards.set(key, p);
     }
     return p;
   }
@@ -229,42 +232,48 @@
 
   // ---- ranking: lunr 2.3.9's Index#query scoring, across shards ----
 
-  // Score of each document (number) for weighted terms [{term, boost}], exactly as lunr scores
-  // an index holding all shards: sum over fields of (query . field vector) / |query|.
-  function score(m, clauses, loaded) {
+  // Postings of a term in a loaded shard, as [field, ref, weight] (weight from the field vector).
+  function postingsOf(s, term) {
+    var posting = s.terms.get(term);
+    if (!posting) return [];
+    var out = [];
+    for (var f = 0; f < s.fields.length; f++) {
+      var field = s.fields[f];
+      for (var ref in posting[field]) {
+        var w = elementAt(s.vectors.get(field + '/' + ref), posting._index);
+        if (w) out.push([field, ref, w]);
+      }
+    }
+    return out;
+  }
+
+  // Score of each document (number) for weighted clauses [{term, boost}], exactly as lunr scores
+  // an index holding every loaded shard: sum over fields of (query . field vector) / |query|.
+  // `byTerm` maps a term to the shards (tiers) it was looked up in.
+  function score(clauses, byTerm) {
     var qv = new Map();
-    clauses.forEach(function (c, i) {
-      var s = loaded[i];
-      if (s.terms.has(c.term)) qv.set(c.term, (qv.get(c.term) || 0) + c.boost);
+    clauses.forEach(function (c) {
+      var known = byTerm.get(c.term).some(function (s) { return s.terms.has(c.term); });
+      if (known) qv.set(c.term, (qv.get(c.term) || 0) + c.boost);
     });
     var mag = 0;
     qv.forEach(function (b) { mag += b * b; });
     mag = Math.sqrt(mag);
     var scores = new Map();
-    var seen = new Set();
-    clauses.forEach(function (c, i) {
-      if (seen.has(c.term) || !qv.has(c.term)) return;
-      seen.add(c.term);
-      var s = loaded[i];
-      var posting = s.terms.get(c.term);
-      var idx = posting._index;
-      var boost = qv.get(c.term);
-      for (var f = 0; f < s.fields.length; f++) {
-        var field = s.fields[f];
-        for (var ref in posting[field]) {
-          var vec = s.vectors.get(field + '/' + ref);
-          var w = elementAt(vec, idx);
-          if (!w) continue;
-          var doc = +ref;
-          scores.set(doc, (scores.get(doc) || 0) + boost * w / mag);
-        }
-      }
+    qv.forEach(function (boost, term) {
+      byTerm.get(term).forEach(function (s) {
+        postingsOf(s, term).forEach(function (p) {
+          var doc = +p[1];
+          scores.set(doc, (scores.get(doc) || 0) + boost * p[2] / mag);
+        });
+      });
     });
     return scores;
   }
 
   // Binary search in a lunr vector [index, value, index, value, ...] sorted by index.
   function elementAt(vec, idx) {
+    if (!vec) return 0;
     var lo = 0, hi = vec.length / 2 - 1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
@@ -275,12 +284,12 @@
     return 0;
   }
 
-  // Weighted clauses of a query. A pinyin pair spelled by two Han characters is a fallback for
-  // homophone typos (邦我 for 帮我): `alt` names that Han bigram, and the pair only counts when the
-  // index does not know the bigram, so a correctly typed query does not count twice.
-  function clausesFor(m, query) {
+  // Weighted clauses of a query (see TOKENIZER.md §4). Without the pinyin table: the Han terms
+  // and words. With it: also the syllable pairs of words typed in pinyin, and for each Han
+  // bigram its pinyin pair (`alt` names the bigram): the pair counts only when the index does
+  // not know the bigram, so a correctly typed query does not count twice.
+  function clausesFor(m, query, py) {
     var w = m.weights;
-    var py = state.py || EMPTY_PY;
     var alt = new Map();
     runs(normalize(query)).forEach(function (r) {
       if (!r.han) return;
@@ -289,51 +298,87 @@
         if (a && b) alt.set(a + "'" + b, r.chars[i] + r.chars[i + 1]);
       }
     });
-    return queryTerms(query).map(function (t) {
+    return queryTerms(query, py).map(function (t) {
       return { term: t, boost: w[termClass(t)], alt: alt.get(t) };
     });
   }
 
-  function isKnown(m, loadedByTerm, term) {
-    var s = loadedByTerm.get(term);
-    return !!(s && s.terms.has(term));
+  // Loads the first-tier shard of each term not looked up yet; `byTerm` gets term -> [shard].
+  async function lookUp(m, terms, byTerm) {
+    var todo = terms.filter(function (t) { return !byTerm.has(t); });
+    var shards = await Promise.all(todo.map(function (t) { return shard(m, 't', shardOf(t, m.shards)); }));
+    todo.forEach(function (t, i) { byTerm.set(t, [shards[i]]); });
   }
 
-  // Ranked [{doc, score}] (no metadata): for tests and benches.
+  // Adds the second-tier shards of the terms whose first tier is full (they may have more).
+  async function lookUpRest(m, byTerm) {
+    if (!m.overflowShards) return;
+    var full = [];
+    byTerm.forEach(function (shards, term) {
+      var posting = shards[0].terms.get(term);
+      if (posting && postingsOf(shards[0], term).length >= m.firstTier) full.push(term);
+    });
+    var rest = await Promise.all(full.map(function (t) { return shard(m, 'x', shardOf(t, m.overflowShards)); }));
+    full.forEach(function (t, i) { byTerm.set(t, [byTerm.get(t)[0], rest[i]]); });
+  }
+
+  function needsPinyin(query, byTerm) {
+    var need = false;
+    runs(normalize(query)).forEach(function (r) {
+      if (!r.han) { if (/^[a-z]{2,}$/.test(r.chars.join(''))) need = true; return; }
+      for (var i = 0; i + 1 < r.chars.length; i++) {
+        var bigram = r.chars[i] + r.chars[i + 1];
+        if (!byTerm.get(bigram)[0].terms.has(bigram)) need = true;
+      }
+    });
+    return need;
+  }
+
+  // Ranked [{doc, score}] (no metadata): for tests and benches. {complete: true} also reads the
+  // second tier (exact lunr scores over the whole index); otherwise it is read only when a
+  // system filter leaves fewer results than asked for.
   async function rank(query, opts) {
     opts = opts || {};
+    var limit = opts.limit || 10;
     var m = await manifest();
-    await loadPinyin();
-    var clauses = clausesFor(m, query);
-    var needed = new Set();
-    clauses.forEach(function (c) { needed.add(c.term); if (c.alt) needed.add(c.alt); });
-    var names = Array.from(needed);
-    var shards = await Promise.all(names.map(function (t) { return shard(m, shardOf(t, m.shards)); }));
     var byTerm = new Map();
-    names.forEach(function (t, i) { byTerm.set(t, shards[i]); });
-    if (m.pinyinFallback) {
-      clauses = clauses.filter(function (c) { return !c.alt || !isKnown(m, byTerm, c.alt); });
+    var clauses = clausesFor(m, query, EMPTY_PY);
+    await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
+    if (needsPinyin(query, byTerm)) {
+      var py = await loadPinyin();
+      // Pairs spelled by bigrams the index knows would be dropped anyway: never fetched.
+      clauses = clausesFor(m, query, py).filter(function (c) {
+        return !c.alt || !byTerm.get(c.alt)[0].terms.has(c.alt);
+      });
+      await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
     }
-    state.lastClauses = clauses;
-    var loaded = clauses.map(function (c) { return byTerm.get(c.term); });
-    var scores = score(m, clauses, loaded);
     var range = null;
     if (opts.system) {
       var sys = m.systems.filter(function (s) { return s.key === opts.system; })[0];
       range = sys ? [sys.start, sys.end] : [0, 0];
     }
+    var hits = collect(score(clauses, byTerm), range);
+    if (opts.complete || (range && hits.length < limit)) {
+      await lookUpRest(m, byTerm);
+      hits = collect(score(clauses, byTerm), range);
+    }
+    state.lastClauses = clauses;
+    return hits.slice(0, limit);
+  }
+
+  function collect(scores, range) {
     var hits = [];
     scores.forEach(function (s, doc) {
       if (!range || (doc >= range[0] && doc < range[1])) hits.push({ doc: doc, score: s });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return hits.slice(0, opts.limit || 10);
+    return hits;
   }
 
   async function search(query, opts) {
     opts = opts || {};
     var m = await manifest();
-    var hits = await rank(query, { system: opts.system, limit: opts.limit || 10 });
+    var hits = await rank(query, { system: opts.system, limit: opts.limit || 10, complete: opts.complete });
     var chunks = await Promise.all(hits.map(function (h) { return metaChunk(m, Math.floor(h.doc / m.metaChunk)); }));
     return hits.map(function (h, i) {
       var row = chunks[i][h.doc % m.metaChunk];

@@ -1,0 +1,14 @@
+// Headless Chromium for the tests: Debian's package (/usr/bin/chromium, or $CHROMIUM), never a
+// downloaded browser, with the flags this sandbox needs (no background network requests).
+import { chromium } from 'playwright-core';
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// A phone: 375×667 at 2x, touch, as client managers hold it.
+export const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };

@@ -1,0 +1,85 @@
+// The sample site's search, as a client manager uses it on a phone (375×667): typing a Chinese
+// question into the box on any page shows the expected answer first; the search page answers
+// ?q= and filters by system; a question with nothing to find offers the hot issues.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, PHONE } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+const site = process.env.QAPORTAL_SITE;
+assert.ok(site, 'QAPORTAL_SITE names the built sample site (tests/browser.rs sets it)');
+
+let server, browser;
+test.before(async () => { server = await startServer(site); browser = await launch(); });
+test.after(async () => { await browser?.close(); await server?.close(); });
+
+async function phone() {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { page, errors, close: () => context.close() };
+}
+
+const CASES = [
+  ['银证转账失败', 'KB-0018'],
+  ['风险测评过期了买不了基金', 'KB-0074'],
+  ['新股中签怎么缴款', 'KB-0054'],
+  ['邦我查为什么看不到十档', 'KB-0060'],
+];
+
+test('typing a Chinese question into the search box shows the expected answer first', async () => {
+  const { page, errors, close } = await phone();
+  await page.goto(server.url + '/');
+  for (const [query, expected] of CASES) {
+    await page.fill('#q', '');
+    await page.click('#q');
+    await page.keyboard.type(query, { delay: 30 });
+    const first = page.locator('.instant-results li.result').first();
+    await first.waitFor({ timeout: 15000 });
+    await page.waitForFunction(
+      ([q]) => document.querySelector('.instant-results li.result mark') && document.getElementById('q').value === q,
+      [query]);
+    await page.waitForTimeout(300);
+    assert.equal(await first.getAttribute('data-id'), expected, query);
+  }
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('the search page answers ?q= and filters by system', async () => {
+  const { page, errors, close } = await phone();
+  await page.goto(server.url + '/search/?q=' + encodeURIComponent('密码锁定'));
+  await page.locator('.results li.result').first().waitFor({ timeout: 15000 });
+  const ids = await page.$$eval('.results li.result', (els) => els.map((e) => e.dataset.id));
+  assert.ok(ids.length >= 2, ids.join());
+  await page.selectOption('#search-system', 'app-security');
+  await page.waitForFunction(() => location.search.includes('system=app-security'));
+  await page.waitForTimeout(500);
+  const systems = await page.$$eval('.results li.result .result-meta', (els) => els.map((e) => e.textContent));
+  assert.ok(systems.length > 0 && systems.every((s) => s.startsWith('APP 登录与安全')), systems.join('|'));
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('the documented API answers integrators', async () => {
+  const { page, close } = await phone();
+  await page.goto(server.url + '/search/');
+  await page.waitForFunction(() => window.qaportal && window.qaportal.search);
+  const hits = await page.evaluate(() => window.qaportal.search('银证转账失败', { limit: 3 }));
+  assert.equal(hits.length, 3);
+  assert.deepEqual(Object.keys(hits[0]).sort(), ['category', 'id', 'score', 'summary', 'system', 'systemTitle', 'title', 'url']);
+  const filtered = await page.evaluate(() => window.qaportal.search('密码', { system: 'trading', limit: 5 }));
+  assert.ok(filtered.every((h) => h.system === 'trading'));
+  await close();
+});
+
+test('nothing found offers the hot issues and the feedback link', async () => {
+  const { page, close } = await phone();
+  await page.goto(server.url + '/search/?q=xyzzyqwerty');
+  await page.locator('.nothing-found').waitFor({ state: 'visible', timeout: 15000 });
+  assert.ok(await page.locator('.nothing-found .hot-list li').count() > 0);
+  assert.ok(await page.locator('.nothing-found a[href*="itsm.example.com"]').count() === 1);
+  await close();
+});
