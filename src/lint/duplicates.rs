@@ -126,17 +126,19 @@ pub fn check(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) {
         let size = p.grams.len() as f64;
         let must_share = (THRESHOLD * size / (2.0 - THRESHOLD)).ceil() as usize;
         let prefix = &rare[..(p.grams.len() + 1).saturating_sub(must_share).max(1)];
-        let mut candidates: Vec<usize> = prefix
-            .iter()
-            .flat_map(|g| index.get(g).into_iter().flatten().copied())
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
+        // The first earlier phrasing of another answer that is similar enough; an answer is
+        // reported once.
+        let similar = || {
+            prefix
+                .iter()
+                .flat_map(|g| index.get(g).into_iter().flatten().copied())
+                .find(|&c| {
+                    let q = &phrasings[c];
+                    q.article != p.article && similarity(&p.grams, &q.grams) >= THRESHOLD
+                })
+        };
         if !reported.contains(&p.article)
-            && let Some(other) = candidates.into_iter().find(|&c| {
-                let q = &phrasings[c];
-                q.article != p.article && similarity(&p.grams, &q.grams) >= THRESHOLD
-            })
+            && let Some(other) = similar()
         {
             reported.insert(p.article);
             let (a, b) = (&articles[phrasings[other].article], &articles[p.article]);
