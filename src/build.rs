@@ -259,12 +259,6 @@ pub fn compile(
         }
     };
     let known_paths = assemble::known_paths(&assembled);
-    for (path, bytes) in assembled.files {
-        files.push(OutputFile {
-            path: output::file_for(&path),
-            contents: Contents::Bytes(bytes),
-        });
-    }
     for (path, bytes) in search_files {
         files.push(OutputFile {
             path,

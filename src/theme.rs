@@ -77,6 +77,15 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     let mut tera = tera::Tera::new();
+    // QR codes are drawn where a template asks for one, so `check` (which templates nothing)
+    // and themes that show none do not pay for them: `{{ url | qr_svg(label="…") }}`.
+    tera.register_filter(
+        "qr_svg",
+        |url: &str, kwargs: tera::Kwargs, _: &tera::State| {
+            let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
+            Ok::<_, tera::Error>(tera::Value::safe_string(&crate::qr::svg(url, label)))
+        },
+    );
     tera.autoescape_on([".html", ".xml"]);
     if let Err(error) =
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_ref())))

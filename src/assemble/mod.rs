@@ -1,7 +1,8 @@
 //! Assemble: decide the pages of the site and what each one shows.
 //!
 //! The result is a list of [`Page`]s (a site path, a template and the values it shows) and a few
-//! generated files (QR codes); applying the templates and writing files is the next stage's job.
+//! QR codes are drawn by the templates (the `qr_svg` filter); applying the templates and writing
+//! files is the next stage's job.
 
 mod articles;
 mod feed;
@@ -36,16 +37,24 @@ pub struct Assembled {
     pub site: SiteView,
     /// Pages that list or show several answers: home, systems, weeks, sessions, feed, sitemap.
     pub listings: Vec<Page>,
-    /// The pages of each answer: the answer, its redirects and its presentation view.
+    /// The pages of each answer: the answer, its redirects, its presentation view and QR code.
     pub articles: Vec<Page>,
-    /// Files produced without a template (QR codes), by site path.
-    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Assembled {
     pub fn pages(&self) -> impl Iterator<Item = &Page> {
         self.listings.iter().chain(&self.articles)
     }
+}
+
+/// The QR code of `url` as a file (`…/qr.svg`), drawn by the `qr.svg` template.
+fn qr_page(path: String, url: &str, label: &str) -> Page {
+    page(
+        path,
+        "qr.svg",
+        "qr",
+        &serde_json::json!({ "url": url, "label": label }),
+    )
 }
 
 /// A page whose template sees `value` under `name`.
@@ -67,10 +76,10 @@ pub fn assemble(
     diagnostics: &mut Diagnostics,
 ) -> Assembled {
     let site_view = site_view(site, asset_urls);
-    let (listings, mut files) = listing_pages(site, rendered, Scope::All);
+    let listings = listing_pages(site, rendered, Scope::All);
 
     let by_article = sessions::sessions_by_article(site);
-    let article_outputs: Vec<articles::ArticleOutput> = site
+    let article_outputs: Vec<Vec<Page>> = site
         .content
         .articles
         .par_iter()
@@ -83,28 +92,26 @@ pub fn assemble(
         .collect();
     let mut pages = Vec::with_capacity(site.content.articles.len() * 3);
     for output in article_outputs {
-        pages.extend(output.pages);
-        files.push(output.qr);
+        pages.extend(output);
     }
 
     let assembled = Assembled {
         site: site_view,
         listings,
         articles: pages,
-        files,
     };
     let known = known_paths(&assembled);
     check_site_links(site, rendered, rendered.all(), &known, diagnostics);
     assembled
 }
 
-/// The pages and files of one answer, for `serve` to redo after an edit.
+/// The pages of one answer, for `serve` to redo after an edit.
 pub fn article_pages(
     site: &Site,
     rendered: &Rendered,
     related: &HashMap<String, Vec<Hit>>,
     index: usize,
-) -> (Vec<Page>, (String, Vec<u8>)) {
+) -> Vec<Page> {
     let article = &site.content.articles[index];
     let covered_by = sessions::sessions_covering(site, index);
     let related = related_links(site, rendered, related.get(article.id.value.as_str()));
@@ -115,7 +122,7 @@ pub fn article_pages(
         &covered_by,
         related,
     );
-    (output.pages, output.qr)
+    output
 }
 
 /// Which listing pages to assemble.
@@ -133,14 +140,9 @@ impl Scope<'_> {
     }
 }
 
-/// The pages that list answers, and the files they come with (QR codes of sessions).
-pub fn listing_pages(
-    site: &Site,
-    rendered: &Rendered,
-    scope: Scope,
-) -> (Vec<Page>, Vec<(String, Vec<u8>)>) {
+/// The pages that list answers.
+pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page> {
     let mut pages = Vec::new();
-    let mut files = Vec::new();
     let changed = |article: usize| match scope {
         Scope::All => true,
         Scope::Articles(changed) => changed.contains(&article),
@@ -193,7 +195,7 @@ pub fn listing_pages(
     }
 
     weekly_pages(site, rendered, &weeks, &mut pages);
-    session_pages(site, rendered, scope, &changed, &mut pages, &mut files);
+    session_pages(site, rendered, scope, &changed, &mut pages);
 
     if scope.all() {
         pages.push(Page {
@@ -219,16 +221,12 @@ pub fn listing_pages(
         "feed",
         &feed::feed(site, rendered, &weeks),
     ));
-    (pages, files)
+    pages
 }
 
 /// Every site path the site has, for checking links to site paths.
 pub fn known_paths(assembled: &Assembled) -> HashSet<String> {
-    assembled
-        .pages()
-        .map(|p| p.path.clone())
-        .chain(assembled.files.iter().map(|f| f.0.clone()))
-        .collect()
+    assembled.pages().map(|p| p.path.clone()).collect()
 }
 
 /// The related answers found by the search index, as links.
@@ -273,7 +271,6 @@ fn session_pages(
     scope: Scope,
     changed: &dyn Fn(usize) -> bool,
     pages: &mut Vec<Page>,
-    files: &mut Vec<(String, Vec<u8>)>,
 ) {
     let mut links = Vec::with_capacity(site.content.sessions.len());
     for (session, doc) in site.content.sessions.iter().zip(&rendered.sessions) {
@@ -286,9 +283,10 @@ fn session_pages(
             continue;
         }
         let view = sessions::session_view(site, rendered, session, doc);
-        files.push((
+        pages.push(qr_page(
             format!("{}qr.svg", session.path()),
-            view.qr.clone().into_bytes(),
+            &view.absolute_url,
+            &format!("“{}”的二维码", session.title),
         ));
         pages.push(page(session.path(), "session.html", "session", &view));
         let present = sessions::session_presentation(site, rendered, session);

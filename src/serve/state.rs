@@ -348,16 +348,16 @@ impl State {
             affected.extend(self.related_by.get(i).into_iter().flatten());
         }
         let mut pages: Vec<Page> = Vec::new();
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for &i in &affected {
-            let (article_pages, qr) =
-                assemble::article_pages(&self.site, &self.rendered, &self.related, i);
-            pages.extend(article_pages);
-            files.push(qr);
+            pages.extend(assemble::article_pages(
+                &self.site,
+                &self.rendered,
+                &self.related,
+                i,
+            ));
         }
-        let (listings, listing_files) =
+        let listings =
             assemble::listing_pages(&self.site, &self.rendered, Scope::Articles(indices));
-        files.extend(listing_files);
         let mut changed_listings = Vec::new();
         for page in listings {
             let cached = self.listings.get(&page.path);
@@ -388,9 +388,6 @@ impl State {
             if let Contents::Bytes(bytes) = file.contents {
                 new.push((file.path, Served::Bytes(bytes.into())));
             }
-        }
-        for (path, bytes) in files {
-            new.push((output::file_for(&path), Served::Bytes(bytes.into())));
         }
         // An answer may show an image no page showed before.
         let content_dir = self.options.root.join("content");
