@@ -115,14 +115,14 @@ pub fn article_pages(
     let article = &site.content.articles[index];
     let covered_by = sessions::sessions_covering(site, index);
     let related = related_links(site, rendered, related.get(article.id.value.as_str()));
-    let output = articles::assemble(
+
+    articles::assemble(
         site,
         article,
         &rendered.articles[index],
         &covered_by,
         related,
-    );
-    output
+    )
 }
 
 /// Which listing pages to assemble.
