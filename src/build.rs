@@ -163,6 +163,8 @@ pub struct Compiled {
     /// The related answers of each article, by id.
     pub related: HashMap<String, Vec<search_index::tantivy_index::Hit>>,
     pub files: Vec<OutputFile>,
+    /// The QR codes the templates drew, kept for the next build.
+    pub qr_codes: std::sync::Arc<crate::qr::Cache>,
 }
 
 fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
@@ -175,7 +177,10 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
             last: Instant::now(),
         };
         match output::write_atomically(out, &compiled.files) {
-            Ok(()) => report.written = true,
+            Ok(()) => {
+                report.written = true;
+                crate::theme::save_qr_codes(&compiled.qr_codes, &options.root);
+            }
             Err(message) => report
                 .diagnostics
                 .push(Diagnostic::error("output", message)),
@@ -291,6 +296,7 @@ pub fn compile(
     Some(Compiled {
         site,
         tera: theme.tera,
+        qr_codes: theme.qr_codes,
         rendered,
         listings: assembled.listings,
         known_paths,

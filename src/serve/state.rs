@@ -129,7 +129,10 @@ pub fn full(
         search_documents,
         related,
         files: output,
+        qr_codes,
     } = compiled;
+    // The codes drawn now make the next full rebuild (or build) faster.
+    crate::theme::save_qr_codes(&qr_codes, &options.root);
     let mut new_files = Files::with_capacity(output.len());
     let mut asset_files = HashMap::new();
     for file in output {
