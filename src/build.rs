@@ -25,8 +25,9 @@ pub struct Options {
     pub drafts: bool,
     /// Which lints run: what stops a publication, or all of them (`check`).
     pub lints: lint::Set,
-    /// Whether to index the site for search (`build` and `serve`; `check` does not).
-    pub search: bool,
+    /// Whether to produce the site (search index, templated pages): `build` and `serve` do;
+    /// `check` only validates, which at 10,000 answers saves most of the time.
+    pub produce: bool,
 }
 
 /// What a build did, for the summary line and the error report.
@@ -189,7 +190,8 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     }
 }
 
-/// Every stage but writing. `None` when there are errors (they are in the report).
+/// Every stage but writing. `None` when there are errors (they are in the report), or when
+/// nothing is to be produced (`check`).
 pub fn compile(
     options: &Options,
     progress: &dyn Progress,
@@ -224,7 +226,7 @@ pub fn compile(
     let mut search_files = Vec::new();
     let mut related = HashMap::new();
     let mut documents = Vec::new();
-    if options.search && !diagnostics.has_errors() {
+    if options.produce && !diagnostics.has_errors() {
         progress.stage("indexing", 0);
         documents = search::documents(&site, &rendered);
         let (client, tantivy) = rayon::join(
@@ -251,7 +253,7 @@ pub fn compile(
     );
     report.pages = assembled.pages().count();
     clock.lap("assemble");
-    if diagnostics.has_errors() {
+    if diagnostics.has_errors() || !options.produce {
         return None;
     }
 

@@ -262,8 +262,8 @@ fn site_options(
             Purpose::Check => lint::Set::All,
             Purpose::Publish | Purpose::Read => lint::Set::Publish,
         },
-        // Only a site that is written or previewed needs a search index.
-        search: purpose == Purpose::Publish,
+        // Only a site that is written or previewed is produced.
+        produce: purpose == Purpose::Publish,
     })
 }
 

@@ -230,7 +230,7 @@ fn ticket_questions_become_search_phrasings() {
         as_of: jiff::civil::date(2026, 11, 22),
         drafts: false,
         lints: qaportal::lint::Set::Publish,
-        search: false,
+        produce: false,
     };
     let built = qaportal::build::prepare(&options, &mut sources, &mut diagnostics).unwrap();
     let id = qaportal::model::ArticleId("KB-0002".into());
