@@ -232,6 +232,10 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
             contents: Contents::Copy(content_dir.join(asset)),
         });
     }
+    match crate::offline::worker(&theme.tera, &assembled.site, &files) {
+        Ok(worker) => files.push(worker),
+        Err(problem) => return diagnostics.push(*problem),
+    }
     report.files = files.len();
     clock.lap("templates");
 

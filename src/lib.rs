@@ -10,7 +10,8 @@
 //! - [`validate`]: rules across files (unique ids, aliases, systems) and what gets published;
 //! - [`render`]: markdown to HTML, links and images checked;
 //! - [`assemble`]: the pages of the site and what each shows;
-//! - [`output`]: templates applied, files written to a fresh folder and swapped in.
+//! - [`output`]: templates applied, files written to a fresh folder and swapped in; the
+//!   [`offline`] service worker is written last, versioned by a hash of all the rest.
 //!
 //! [`build`] runs the stages. Every stage reports problems as [`diagnostic::Diagnostic`]s
 //! instead of stopping, so one build shows every problem.
@@ -23,6 +24,7 @@ pub mod diagnostic;
 pub mod hot;
 pub mod load;
 pub mod model;
+pub mod offline;
 pub mod output;
 pub mod qr;
 pub mod render;

@@ -118,11 +118,20 @@ pub fn assemble(
     weekly_pages(site, rendered, &weeks, &mut pages);
     session_pages(site, rendered, &mut pages, &mut files);
 
-    pages.push(Page {
-        path: "/404.html".into(),
-        template: "404.html",
-        context: tera::Context::new(),
-    });
+    // Offline support: the page shown for a page not saved on the phone, and the web app
+    // manifest. The service worker is written last, by `crate::offline`: its cache version is a
+    // hash of everything else.
+    for (path, template) in [
+        ("/404.html", "404.html"),
+        ("/offline/", "offline.html"),
+        ("/manifest.webmanifest", "manifest.webmanifest"),
+    ] {
+        pages.push(Page {
+            path: path.into(),
+            template,
+            context: tera::Context::new(),
+        });
+    }
     pages.push(page(
         "/sitemap.xml".into(),
         "sitemap.xml",
