@@ -1,9 +1,11 @@
 // A static file server for the browser tests, like a production one: serves the built site,
-// sends a file's precompressed `.gz` sibling when the browser accepts gzip, and the right MIME
-// types. `startServer(dir)` resolves to { url, close }.
+// sends a file's precompressed `.gz` sibling when the browser accepts gzip (text without one is
+// gzipped on the fly, like nginx's `gzip on`), and the right MIME types. `startServer(dir)`
+// resolves to { url, close }.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -23,10 +25,17 @@ export function startServer(root) {
     const headers = { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' };
     try {
       let body;
-      if (/\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+      const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '');
+      if (gzip) {
         try { body = await readFile(file + '.gz'); headers['Content-Encoding'] = 'gzip'; } catch { /* no sibling */ }
       }
-      body = body || await readFile(file);
+      if (!body) {
+        body = await readFile(file);
+        if (gzip && /^(text\/|application\/(json|xml|manifest)|image\/svg)/.test(headers['Content-Type'])) {
+          body = gzipSync(body);
+          headers['Content-Encoding'] = 'gzip';
+        }
+      }
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404, { 'Content-Type': TYPES['.html'] }).end(await readFile(join(root, '404.html')).catch(() => ''));

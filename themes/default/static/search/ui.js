@@ -66,6 +66,8 @@
       search(query, { limit: 6 }).then(function (hits) {
         list.innerHTML = '';
         hits.forEach(function (hit) { list.appendChild(resultItem(hit, query)); });
+        // Which query the list answers: a test (or an integrator) waits for it, not for time.
+        list.setAttribute('data-query', query);
         if (!hits.length) {
           var li = document.createElement('li');
           li.className = 'result-none';
@@ -120,6 +122,7 @@
       search(query, { system: system || undefined, limit: 20 }).then(function (hits) {
         results.innerHTML = '';
         hits.forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
+        results.setAttribute('data-query', query);
         nothing.hidden = hits.length > 0;
         status.textContent = hits.length ? '找到 ' + hits.length + ' 个相关问题' : '';
       }, function (error) {
