@@ -220,6 +220,14 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         });
     }
     for (path, bytes) in std::mem::take(&mut theme.static_files) {
+        // Text assets are precompressed once here, so a server with gzip_static sends the small
+        // file as it is (the search index is precompressed the same way).
+        if output::compressible(&path) {
+            files.push(OutputFile {
+                path: format!("static/{path}.gz"),
+                contents: Contents::Bytes(output::gzip(&bytes)),
+            });
+        }
         files.push(OutputFile {
             path: format!("static/{path}"),
             contents: Contents::Static(bytes),

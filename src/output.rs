@@ -31,6 +31,29 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
+/// Files worth a precompressed `.gz` sibling: text that browsers fetch.
+pub fn compressible(path: &str) -> bool {
+    [
+        ".css",
+        ".js",
+        ".svg",
+        ".json",
+        ".txt",
+        ".xml",
+        ".webmanifest",
+    ]
+    .iter()
+    .any(|ext| path.ends_with(ext))
+}
+
+/// Gzip with a fixed header (no name, no time), so the same input gives the same bytes.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
 /// `/trading/locked/` → `trading/locked/index.html`; `/sitemap.xml` → `sitemap.xml`.
 pub fn file_for(site_path: &str) -> String {
     let relative = site_path.trim_start_matches('/');

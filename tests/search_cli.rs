@@ -84,3 +84,48 @@ fn the_index_follows_the_content() {
         stdout(&second)
     );
 }
+
+#[test]
+fn synonyms_are_expanded_at_index_time() {
+    let site = site();
+    let before = site.run(&[
+        "search",
+        "资金划拨",
+        "--limit",
+        "1",
+        "--as-of",
+        "2026-11-22",
+    ]);
+    assert!(
+        stdout(&before).contains("no answers found"),
+        "{}",
+        stdout(&before)
+    );
+    site.write("synonyms.txt", "# 银证转账的说法\n银证转账 资金划拨\n");
+    let after = site.run(&[
+        "search",
+        "资金划拨",
+        "--limit",
+        "1",
+        "--as-of",
+        "2026-11-22",
+    ]);
+    assert!(
+        stdout(&after).starts_with(" 1. KB-0002"),
+        "{}",
+        stdout(&after)
+    );
+}
+
+#[test]
+fn a_bad_synonyms_line_is_reported_with_its_line() {
+    let site = site();
+    site.write("synonyms.txt", "找回密码 重置密码\n孤零零\n");
+    let output = site.build();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("synonyms.txt:2:1"),
+        "{}",
+        stderr(&output)
+    );
+}

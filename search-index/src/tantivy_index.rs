@@ -177,6 +177,9 @@ pub fn write_index(
 /// time.
 const RELATED_PHRASINGS: usize = 3;
 
+/// Terms of a "related answers" query: the article's rarest bigrams and words.
+const RELATED_TERMS: usize = 12;
+
 /// What "related answers" search for: the article's title, first phrasings and tags.
 fn related_query_text(d: &SearchDocument) -> String {
     let mut parts = vec![d.title.as_str()];
@@ -240,20 +243,33 @@ impl SearchIndex {
         let mut terms = tokenize(text, Options::BODY);
         terms.sort();
         terms.dedup();
-        let about = ["title", "questions", "tags"];
+        let about: Vec<(Field, f32)> = self
+            .config
+            .fields
+            .iter()
+            .zip(&self.text_fields)
+            .filter(|(spec, _)| ["title", "questions", "tags"].contains(&spec.name))
+            .map(|(spec, &field)| (field, spec.boost as f32))
+            .collect();
+        // Only the most distinctive terms (fewest articles): they say what this answer is about,
+        // and their short posting lists keep a build's thousands of these queries fast.
+        let mut rarity = Vec::with_capacity(terms.len());
+        for term in terms {
+            let mut df = 0;
+            for &(field, _) in &about {
+                df += searcher.doc_freq(&Term::from_field_text(field, &term))?;
+            }
+            rarity.push((df, term));
+        }
+        rarity.sort();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for term in &terms {
-            for (spec, &field) in self.config.fields.iter().zip(&self.text_fields) {
-                if about.contains(&spec.name) {
-                    let q = TermQuery::new(
-                        Term::from_field_text(field, term),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    should.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), spec.boost as f32)),
-                    ));
-                }
+        for (_, term) in rarity.into_iter().take(RELATED_TERMS) {
+            for &(field, boost) in &about {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
             }
         }
         self.top_hits(should, None, limit, Some(id))

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{ArticleId, Category, Content, IsoWeek};
@@ -50,10 +51,11 @@ pub struct TicketData {
     pub rows: usize,
 }
 
-/// What a ticket may refer to, from the loaded content.
+/// What a ticket may refer to, from the loaded content. Rows refer to articles by their index
+/// in `content.articles`: a million rows must not mean a million id strings.
 struct Known<'a> {
-    articles: HashMap<&'a [u8], (&'a ArticleId, Category)>,
-    systems: HashMap<&'a [u8], ()>,
+    articles: FxHashMap<&'a [u8], (u32, Category)>,
+    systems: FxHashSet<&'a [u8]>,
 }
 
 pub fn load(
@@ -75,19 +77,20 @@ pub fn load(
     paths.sort();
 
     let mut known = Known {
-        articles: HashMap::new(),
-        systems: HashMap::new(),
+        articles: FxHashMap::default(),
+        systems: FxHashSet::default(),
     };
-    for article in &content.articles {
+    for (i, article) in content.articles.iter().enumerate() {
         known.articles.insert(
             article.id.value.as_str().as_bytes(),
-            (&article.id.value, article.category),
+            (i as u32, article.category),
         );
     }
     for system in &content.systems {
-        known.systems.insert(system.key.as_bytes(), ());
-        known.systems.insert(system.title.as_bytes(), ());
+        known.systems.insert(system.key.as_bytes());
+        known.systems.insert(system.title.as_bytes());
     }
+    let id_of = |i: u32| content.articles[i as usize].id.value.clone();
 
     let first_id = sources.len();
     let parsed: Vec<(SourceFile, FileTickets)> = paths
@@ -110,7 +113,7 @@ pub fn load(
         .collect();
 
     let mut data = TicketData::default();
-    let mut phrasings: HashMap<ArticleId, HashMap<String, u32>> = HashMap::new();
+    let mut phrasings: HashMap<ArticleId, FxHashMap<String, u32>> = HashMap::new();
     for (source, file) in parsed {
         sources.add(source);
         diagnostics.extend(file.problems);
@@ -122,11 +125,11 @@ pub fn load(
                 total.by_category[i] += n;
             }
             for (article, n) in tickets.by_article {
-                *total.by_article.entry(article).or_default() += n;
+                *total.by_article.entry(id_of(article)).or_default() += n;
             }
         }
         for (article, texts) in file.phrasings {
-            let merged = phrasings.entry(article).or_default();
+            let merged = phrasings.entry(id_of(article)).or_default();
             for (text, n) in texts {
                 *merged.entry(text).or_default() += n;
             }
@@ -144,10 +147,18 @@ pub fn load(
     data
 }
 
+/// The tickets of one week in one file, articles by index.
+#[derive(Default)]
+struct FileWeek {
+    by_article: FxHashMap<u32, u32>,
+    by_category: [u32; 4],
+    total: u32,
+}
+
 #[derive(Default)]
 struct FileTickets {
-    weeks: HashMap<IsoWeek, WeekTickets>,
-    phrasings: HashMap<ArticleId, HashMap<String, u32>>,
+    weeks: FxHashMap<IsoWeek, FileWeek>,
+    phrasings: FxHashMap<u32, FxHashMap<String, u32>>,
     rows: usize,
     problems: Vec<Diagnostic>,
 }
@@ -238,7 +249,8 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
     };
 
     let mut record = csv::ByteRecord::new();
-    let mut week_of_day: HashMap<[u8; 10], IsoWeek> = HashMap::new();
+    let mut categories: FxHashMap<Vec<u8>, Option<Category>> = FxHashMap::default();
+    let mut week_of_day: FxHashMap<[u8; 10], IsoWeek> = FxHashMap::default();
     let mut unknown_articles: BTreeMap<Vec<u8>, Unknown> = BTreeMap::new();
     let mut unknown_systems: BTreeMap<Vec<u8>, Unknown> = BTreeMap::new();
     let mut row_problems = 0usize;
@@ -313,7 +325,7 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
         };
         if let Some(system) = columns.system.and_then(|c| record.get(c)).map(trim)
             && !system.is_empty()
-            && !known.systems.contains_key(system)
+            && !known.systems.contains(system)
         {
             let entry = unknown_systems.entry(system.to_vec()).or_insert(Unknown {
                 first_offset: offset,
@@ -322,17 +334,19 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
             });
             entry.count += 1;
         }
-        let category = columns
+        let cell = columns
             .category
             .and_then(|c| record.get(c))
-            .and_then(|c| std::str::from_utf8(trim(c)).ok())
-            .and_then(|c| {
-                if c.is_empty() {
-                    None
-                } else {
-                    Category::parse(c)
-                }
-            })
+            .map(trim)
+            .unwrap_or_default();
+        // An export has a handful of distinct category cells: parse each once.
+        let parsed = *categories.entry(cell.to_vec()).or_insert_with(|| {
+            std::str::from_utf8(cell)
+                .ok()
+                .filter(|c| !c.is_empty())
+                .and_then(Category::parse)
+        });
+        let category = parsed
             .or(article.map(|(_, c)| c))
             .unwrap_or(Category::Other);
 
@@ -344,10 +358,10 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
             .position(|c| *c == category)
             .expect("known category");
         tickets.by_category[category_index] += 1;
-        if let Some((id, _)) = article {
-            *tickets.by_article.entry(id.clone()).or_default() += 1;
+        if let Some((index, _)) = article {
+            *tickets.by_article.entry(index).or_default() += 1;
             if let Some(question) = columns.question.and_then(|c| record.get(c)).map(trim) {
-                add_phrasing(out.phrasings.entry(id.clone()).or_default(), question);
+                add_phrasing(out.phrasings.entry(index).or_default(), question);
             }
         }
     }
@@ -401,7 +415,7 @@ fn trim(bytes: &[u8]) -> &[u8] {
 
 /// The ISO week of a ticket time `YYYY-MM-DD…` (or `YYYY/MM/DD…`); days are cached, as a big
 /// export has a million rows over a few hundred days.
-fn week_of(time: &[u8], cache: &mut HashMap<[u8; 10], IsoWeek>) -> Option<IsoWeek> {
+fn week_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], IsoWeek>) -> Option<IsoWeek> {
     let time = trim(time);
     let day: [u8; 10] = time.get(..10)?.try_into().ok()?;
     if time.len() > 10 && !matches!(time[10], b' ' | b'T') {
@@ -422,14 +436,23 @@ fn week_of(time: &[u8], cache: &mut HashMap<[u8; 10], IsoWeek>) -> Option<IsoWee
     Some(week)
 }
 
-fn add_phrasing(texts: &mut HashMap<String, u32>, question: &[u8]) {
+fn add_phrasing(texts: &mut FxHashMap<String, u32>, question: &[u8]) {
     let Ok(question) = std::str::from_utf8(question) else {
         return;
     };
-    // Whitespace and the trailing question mark do not make another phrasing.
-    let normalized: String = question.split_whitespace().collect::<Vec<_>>().join(" ");
-    let normalized = normalized.trim_end_matches(['?', '？']);
-    if normalized.chars().count() < 2 {
+    // Whitespace and the trailing question mark do not make another phrasing. Most questions
+    // need no change: those are looked up without building a new string.
+    let question = question.trim_end_matches(['?', '？']).trim_end();
+    let tidy =
+        !question.contains(|c: char| c.is_whitespace() && c != ' ') && !question.contains("  ");
+    let rebuilt;
+    let normalized = if tidy {
+        question
+    } else {
+        rebuilt = question.split_whitespace().collect::<Vec<_>>().join(" ");
+        rebuilt.as_str()
+    };
+    if normalized.chars().nth(1).is_none() {
         return;
     }
     match texts.get_mut(normalized) {
@@ -446,7 +469,7 @@ mod tests {
 
     #[test]
     fn ticket_times_map_to_iso_weeks() {
-        let mut cache = HashMap::new();
+        let mut cache = FxHashMap::default();
         assert_eq!(
             week_of(b"2017-12-31 23:59", &mut cache)
                 .unwrap()

@@ -1,7 +1,7 @@
-// A static file server for the browser tests, like a production one: serves the built site,
-// sends a file's precompressed `.gz` sibling when the browser accepts gzip (text without one is
-// gzipped on the fly, like nginx's `gzip on`), and the right MIME types. `startServer(dir)`
-// resolves to { url, close }.
+// A static file server for the browser tests, configured like a production nginx
+// (`gzip_static on; gzip on;`): serves the built site, sends a file's precompressed `.gz` sibling
+// when the browser accepts gzip, compresses other text on the fly, and sets MIME types.
+// `startServer(dir)` resolves to { url, close }.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';

@@ -103,6 +103,7 @@
     var status = document.querySelector('.search-status');
     var results = document.querySelector('.results');
     var nothing = document.querySelector('.nothing-found');
+    var more = document.querySelector('.more-results');
     var params = new URLSearchParams(location.search);
     input.value = params.get('q') || '';
     select.value = params.get('system') || '';
@@ -116,19 +117,27 @@
         results.innerHTML = '';
         status.textContent = '';
         nothing.hidden = true;
+        more.hidden = true;
         return;
       }
       status.textContent = '正在搜索…';
-      search(query, { system: system || undefined, limit: 20 }).then(function (hits) {
-        results.innerHTML = '';
-        hits.forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
-        results.setAttribute('data-query', query);
-        nothing.hidden = hits.length > 0;
-        status.textContent = hits.length ? '找到 ' + hits.length + ' 个相关问题' : '';
-      }, function (error) {
-        var message = failure(error);
-        if (message) status.textContent = message;
-      });
+      // Ten results first (each costs its metadata on a slow network); more on request.
+      var shown = 10;
+      function show() {
+        return search(query, { system: system || undefined, limit: shown + 1 }).then(function (hits) {
+          results.innerHTML = '';
+          hits.slice(0, shown).forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
+          results.setAttribute('data-query', query);
+          nothing.hidden = hits.length > 0;
+          more.hidden = hits.length <= shown;
+          status.textContent = hits.length ? (hits.length > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题') : '';
+        }, function (error) {
+          var message = failure(error);
+          if (message) status.textContent = message;
+        });
+      }
+      more.onclick = function () { shown += 20; show(); };
+      show();
     }
     var later = debounce(run, 150);
     input.addEventListener('input', later);

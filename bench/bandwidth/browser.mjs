@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// What a phone downloads for its first search, measured in headless Chromium on generated sites
+// built by qaportal: from opening the search page (/search/?q=…) to the first results, every
+// response's transferred size as Chromium counts it (encodedDataLength: compressed bodies and
+// headers), with an empty cache. Also the time per keystroke of the instant search box after
+// the first query (the index parts already fetched).
+//
+//   node bench/bandwidth/browser.mjs [--articles 1000,10000] [--queries 30]
+//
+// Sites are generated from real Chinese customer-service sentences (corpus.js), served by the
+// test server (gzip siblings, like nginx's gzip_static), viewport 375×667.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launch, PHONE } from '../../tests/browser/browser.mjs';
+import { startServer } from '../../tests/browser/server.mjs';
+
+const require = createRequire(import.meta.url);
+const corpus = require('./corpus.js');
+const repo = resolve(import.meta.dirname, '..', '..');
+
+const opt = { articles: [1000, 10000], queries: 30 };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === '--articles') opt.articles = argv[++i].split(',').map(Number);
+  else if (argv[i] === '--queries') opt.queries = +argv[++i];
+  else throw new Error('unknown argument ' + argv[i]);
+}
+
+const stats = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const at = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { min: s[0], median: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+};
+const fmt = (o, unit, scale = 1, digits = 1) =>
+  ['min', 'median', 'p95', 'max'].map((k) => `${k} ${(o[k] / scale).toFixed(digits)}`).join(', ') + ' ' + unit;
+
+execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: repo, stdio: 'inherit' });
+const binary = join(repo, 'target/release/qaportal');
+const pool = corpus.sentences();
+const queries = corpus.queries(opt.queries);
+const browser = await launch();
+
+for (const n of opt.articles) {
+  const dir = mkdtempSync(join(tmpdir(), 'qaportal-browser-bw-'));
+  corpus.writeSite(dir, corpus.generate(n, pool));
+  execFileSync(binary, ['build', '--quiet', '--as-of', '2026-11-22'], { cwd: dir, stdio: 'inherit' });
+  const server = await startServer(join(dir, 'public'));
+  const bytes = [];
+  const keystrokes = [];
+  for (const q of queries) {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    let transferred = 0;
+    cdp.on('Network.loadingFinished', (e) => { transferred += e.encodedDataLength; });
+    await page.goto(`${server.url}/search/?q=${encodeURIComponent(q)}`);
+    await page.waitForFunction(() => document.querySelector('.results li.result') || !document.querySelector('.nothing-found').hidden,
+      null, { timeout: 30000 });
+    await page.waitForLoadState('networkidle');
+    bytes.push(transferred);
+    // Instant search: type the query again, one character at a time, timing each update.
+    const input = page.locator('#search-q');
+    await input.fill('');
+    for (const ch of Array.from(q)) {
+      const t = await page.evaluate(async (c) => {
+        const el = document.getElementById('search-q');
+        el.value += c;
+        const start = performance.now();
+        await window.qaportal.search(el.value, { limit: 20 });
+        return performance.now() - start;
+      }, ch);
+      keystrokes.push(t);
+    }
+    await context.close();
+  }
+  await server.close();
+  console.log(`== ${n} articles, ${queries.length} queries`);
+  console.log(`first query, bytes transferred: ${fmt(stats(bytes), 'kB', 1000)}`);
+  console.log(`per keystroke (search API in the page): ${fmt(stats(keystrokes), 'ms', 1, 2)}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+await browser.close();
