@@ -9,9 +9,11 @@ use jiff::civil::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::output::{Contents, OutputFile};
+use crate::render::Rendered;
 use crate::source::Sources;
-use crate::{assemble, config, load, output, render, search, theme, validate};
+use crate::{assemble, config, lint, load, output, render, search, theme, validate};
 
+#[derive(Clone)]
 pub struct Options {
     /// The site source folder (with `qaportal.toml`).
     pub root: PathBuf,
@@ -21,9 +23,15 @@ pub struct Options {
     pub base_url: Option<String>,
     pub as_of: Date,
     pub drafts: bool,
+    /// Which lints run: what stops a publication, or all of them (`check`).
+    pub lints: lint::Set,
+    /// Whether to produce the site (search index, templated pages): `build` and `serve` do;
+    /// `check` only validates, which at 10,000 answers saves most of the time.
+    pub produce: bool,
 }
 
 /// What a build did, for the summary line and the error report.
+#[derive(Default)]
 pub struct Report {
     pub sources: Sources,
     pub diagnostics: Diagnostics,
@@ -53,15 +61,7 @@ impl Progress for Silent {}
 
 pub fn build(options: &Options, progress: &dyn Progress) -> Report {
     let started = Instant::now();
-    let mut report = Report {
-        sources: Sources::default(),
-        diagnostics: Diagnostics::default(),
-        pages: 0,
-        files: 0,
-        elapsed: Duration::ZERO,
-        written: false,
-        timings: Vec::new(),
-    };
+    let mut report = Report::default();
     run(options, progress, &mut report);
     report.diagnostics.sort(&report.sources);
     report.elapsed = started.elapsed();
@@ -149,7 +149,54 @@ impl Clock<'_> {
     }
 }
 
+/// The site in memory: what `build` writes, with what `serve` keeps to rebuild parts of it.
+pub struct Compiled {
+    pub site: Site,
+    /// The templates, with the site-wide values (`site`) in their global context.
+    pub tera: tera::Tera,
+    pub rendered: Rendered,
+    /// The pages that list answers, with the values they were made from.
+    pub listings: Vec<assemble::Page>,
+    /// Every site path, for links to site paths.
+    pub known_paths: std::collections::HashSet<String>,
+    /// What search knows of each article (empty without `search`).
+    pub search_documents: Vec<search_index::SearchDocument>,
+    /// The related answers of each article, by id.
+    pub related: HashMap<String, Vec<search_index::tantivy_index::Hit>>,
+    pub files: Vec<OutputFile>,
+    /// The QR codes the templates drew, kept for the next build.
+    pub qr_codes: std::sync::Arc<crate::qr::Cache>,
+}
+
 fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
+    let Some(compiled) = compile(options, progress, report) else {
+        return;
+    };
+    if let Some(out) = &options.out {
+        let mut clock = Clock {
+            timings: &mut report.timings,
+            last: Instant::now(),
+        };
+        match output::write_atomically(out, &compiled.files) {
+            Ok(()) => {
+                report.written = true;
+                crate::theme::save_qr_codes(&compiled.qr_codes, &options.root);
+            }
+            Err(message) => report
+                .diagnostics
+                .push(Diagnostic::error("output", message)),
+        }
+        clock.lap("write");
+    }
+}
+
+/// Every stage but writing. `None` when there are errors (they are in the report), or when
+/// nothing is to be produced (`check`).
+pub fn compile(
+    options: &Options,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> Option<Compiled> {
     let sources = &mut report.sources;
     let diagnostics = &mut report.diagnostics;
     let mut clock = Clock {
@@ -158,25 +205,30 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     };
 
     progress.stage("loading", 0);
-    let Some(site) = load_site(options, sources, diagnostics, &mut clock) else {
-        return;
-    };
+    let site = load_site(options, sources, diagnostics, &mut clock)?;
 
     let mut theme = match theme::load(&options.root, &site.config) {
         Ok(theme) => theme,
-        Err(problems) => return diagnostics.extend(problems),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return None;
+        }
     };
 
     progress.stage("rendering", site.content.articles.len());
     let rendered = render::render(&site, sources, diagnostics);
     clock.lap("render");
 
-    // The search indexes only matter for a site that will be written.
+    lint::run(options.lints, &site, &rendered, sources, diagnostics);
+    clock.lap("lint");
+
+    // The search indexes only matter for a site that will be published or previewed.
     let mut search_files = Vec::new();
     let mut related = HashMap::new();
-    if options.out.is_some() && !diagnostics.has_errors() {
+    let mut documents = Vec::new();
+    if options.produce && !diagnostics.has_errors() {
         progress.stage("indexing", 0);
-        let documents = search::documents(&site, &rendered);
+        documents = search::documents(&site, &rendered);
         let (client, tantivy) = rayon::join(
             || search::client_files(&documents, &site.synonyms),
             || search::index_and_related(&options.root, &documents, &site.synonyms),
@@ -184,7 +236,10 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         search_files = client;
         match tantivy {
             Ok((_, found)) => related = found,
-            Err(message) => return diagnostics.push(Diagnostic::error("search-index", message)),
+            Err(message) => {
+                diagnostics.push(Diagnostic::error("search-index", message));
+                return None;
+            }
         }
         clock.lap("index");
     }
@@ -196,23 +251,21 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         theme.asset_urls(&site.config.base_path()),
         diagnostics,
     );
-    report.pages = assembled.pages.len();
+    report.pages = assembled.pages().count();
     clock.lap("assemble");
-    if diagnostics.has_errors() {
-        return;
+    if diagnostics.has_errors() || !options.produce {
+        return None;
     }
 
-    progress.stage("writing", assembled.pages.len());
+    progress.stage("writing", report.pages);
     let mut files = match output::render_pages(&mut theme.tera, &assembled, &|| progress.tick()) {
         Ok(files) => files,
-        Err(problems) => return diagnostics.extend(problems),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return None;
+        }
     };
-    for (path, bytes) in assembled.files {
-        files.push(OutputFile {
-            path: output::file_for(&path),
-            contents: Contents::Bytes(bytes),
-        });
-    }
+    let known_paths = assemble::known_paths(&assembled);
     for (path, bytes) in search_files {
         files.push(OutputFile {
             path,
@@ -242,16 +295,22 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
     }
     match crate::offline::worker(&theme.tera, &assembled.site, &files) {
         Ok(worker) => files.push(worker),
-        Err(problem) => return diagnostics.push(*problem),
+        Err(problem) => {
+            diagnostics.push(*problem);
+            return None;
+        }
     }
     report.files = files.len();
     clock.lap("templates");
-
-    if let Some(out) = &options.out {
-        match output::write_atomically(out, &files) {
-            Ok(()) => report.written = true,
-            Err(message) => diagnostics.push(Diagnostic::error("output", message)),
-        }
-        clock.lap("write");
-    }
+    Some(Compiled {
+        site,
+        tera: theme.tera,
+        qr_codes: theme.qr_codes,
+        rendered,
+        listings: assembled.listings,
+        known_paths,
+        search_documents: documents,
+        related,
+        files,
+    })
 }

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use jiff::civil::Date;
 
 use crate::build::{self, Progress, Report};
-use crate::scaffold;
+use crate::{lint, scaffold};
 
 #[derive(Parser)]
 #[command(
@@ -42,6 +42,17 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the site: build it into memory, serve it, rebuild and reload on every save.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on; 0 picks a free one (the address is printed).
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Address to listen on. Anything but 127.0.0.1 (or ::1) lets other machines read the site.
+        #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+        bind: std::net::IpAddr,
+    },
     /// Check the site source without writing anything.
     Check {
         #[command(flatten)]
@@ -49,6 +60,9 @@ enum Command {
         /// Output format of the problems found.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Only list the answers due for review, by owner.
+        #[arg(long)]
+        review: bool,
     },
     /// Print a week's hot-issue ranking from the ticket data, and optionally start its weekly page.
     Week {
@@ -146,12 +160,29 @@ pub fn main() -> ExitCode {
             } else {
                 cli.root.join(out)
             };
-            match site_options(&cli.root, &site, Some(out)) {
+            match site_options(&cli.root, &site, Some(out), Purpose::Publish) {
                 Ok(options) => run_build(&options, cli.quiet, timings, color),
                 Err(message) => usage_error(&message),
             }
         }
-        Command::Check { site, format } => match site_options(&cli.root, &site, None) {
+        Command::Serve { site, port, bind } => {
+            match site_options(&cli.root, &site, None, Purpose::Publish) {
+                Ok(build) => crate::serve::run(crate::serve::Options {
+                    build,
+                    bind,
+                    port,
+                    quiet: cli.quiet,
+                    color,
+                }),
+                Err(message) => usage_error(&message),
+            }
+        }
+        Command::Check {
+            site,
+            format,
+            review,
+        } => match site_options(&cli.root, &site, None, Purpose::Check) {
+            Ok(options) if review => run_review(&options, format, color),
             Ok(options) => run_check(&options, format, color),
             Err(message) => usage_error(&message),
         },
@@ -160,7 +191,7 @@ pub fn main() -> ExitCode {
             site,
             write,
             force,
-        } => match site_options(&cli.root, &site, None) {
+        } => match site_options(&cli.root, &site, None, Purpose::Read) {
             Ok(options) => run_week(&options, week.as_deref(), write, force, color),
             Err(message) => usage_error(&message),
         },
@@ -170,7 +201,7 @@ pub fn main() -> ExitCode {
             limit,
             json,
             site,
-        } => match site_options(&cli.root, &site, None) {
+        } => match site_options(&cli.root, &site, None, Purpose::Read) {
             Ok(options) => run_search(&options, &query, system.as_deref(), limit, json, color),
             Err(message) => usage_error(&message),
         },
@@ -200,10 +231,22 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// What a command does with the site, which decides the lints and the search index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// `build` and `serve`: the site is published or previewed.
+    Publish,
+    /// `check`: every lint, nothing written.
+    Check,
+    /// `week`, `search`: the site is only read.
+    Read,
+}
+
 fn site_options(
     root: &std::path::Path,
     site: &SiteArgs,
     out: Option<PathBuf>,
+    purpose: Purpose,
 ) -> Result<build::Options, String> {
     let as_of = match site.as_of {
         Some(date) => date,
@@ -215,6 +258,12 @@ fn site_options(
         base_url: site.base_url.clone(),
         as_of,
         drafts: site.drafts,
+        lints: match purpose {
+            Purpose::Check => lint::Set::All,
+            Purpose::Publish | Purpose::Read => lint::Set::Publish,
+        },
+        // Only a site that is written or previewed is produced.
+        produce: purpose == Purpose::Publish,
     })
 }
 
@@ -292,6 +341,32 @@ fn run_check(options: &build::Options, format: Format, color: bool) -> ExitCode 
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `check --review`: the answers due for review, grouped by their system's owner.
+fn run_review(options: &build::Options, format: Format, color: bool) -> ExitCode {
+    let mut sources = crate::source::Sources::default();
+    let mut diagnostics = crate::diagnostic::Diagnostics::default();
+    let site = build::prepare(options, &mut sources, &mut diagnostics);
+    diagnostics.sort(&sources);
+    let Some(site) = site.filter(|_| !diagnostics.has_errors()) else {
+        eprint!("{}", diagnostics.render(&sources, color));
+        eprintln!("error: {}", diagnostics.summary());
+        return ExitCode::from(1);
+    };
+    let lists = lint::review::due_by_owner(&site);
+    let interval = site.config.review.interval_days;
+    match format {
+        Format::Human => print!("{}", lint::review::format(&lists, interval)),
+        Format::Json => {
+            let json = serde_json::json!({ "interval_days": interval, "owners": lists });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("JSON values serialize")
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_week(

@@ -43,6 +43,8 @@ pub struct Config {
     #[serde(default)]
     pub tickets: TicketsConfig,
     #[serde(default)]
+    pub lint: LintConfig,
+    #[serde(default)]
     pub offline: OfflineConfig,
 }
 
@@ -60,6 +62,16 @@ impl Default for OfflineConfig {
     fn default() -> Self {
         OfflineConfig { enabled: true }
     }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintConfig {
+    /// Values that look like customer data but are the team's test accounts: ID, mobile and
+    /// bank card numbers (spaces and dashes ignored), e-mail addresses, or `@domain` for every
+    /// address of a domain.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -143,14 +155,7 @@ fn default_true() -> bool {
 impl Config {
     /// Path part of `base_url`, always ending in `/`: `/` or `/help/`.
     pub fn base_path(&self) -> String {
-        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
-        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-        let path = path.split(['?', '#']).next().unwrap_or("/");
-        if path.ends_with('/') {
-            path.to_string()
-        } else {
-            format!("{path}/")
-        }
+        base_path_of(&self.base_url)
     }
 
     /// `https://qa.example.com` of `https://qa.example.com/help/`: joined with a link as written
@@ -218,6 +223,18 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<(Config, SourceId), Ve
         Ok((config, id))
     } else {
         Err(problems)
+    }
+}
+
+/// Path part of a base URL, always ending in `/`: `/` or `/help/`.
+pub fn base_path_of(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
     }
 }
 

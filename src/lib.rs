@@ -3,12 +3,13 @@
 //! The build is a pipeline of named stages, one module each, through which data flows one way:
 //!
 //! ```text
-//! load → validate → render → assemble → output
+//! load → validate → render → lint → assemble → output
 //! ```
 //!
 //! - [`load`]: walk `content/`, parse front matter into the [`model`];
 //! - [`validate`]: rules across files (unique ids, aliases, systems) and what gets published;
 //! - [`render`]: markdown to HTML, links and images checked;
+//! - [`lint`]: what must not be published (customer data) and, for `check`, editorial warnings;
 //! - [`assemble`]: the pages of the site and what each shows;
 //! - [`output`]: templates applied, files written to a fresh folder and swapped in; the
 //!   [`offline`] service worker is written last, versioned by a hash of all the rest.
@@ -22,6 +23,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod hot;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod offline;
@@ -30,6 +32,7 @@ pub mod qr;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod validate;

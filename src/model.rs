@@ -215,6 +215,8 @@ impl fmt::Display for ArticleId {
 pub struct Review {
     pub by: String,
     pub on: Date,
+    /// Where the date is written, for the warning when it is too old.
+    pub on_span: Span,
 }
 
 /// A value together with where it was written, for errors found after loading.

@@ -71,11 +71,19 @@ pub fn render_pages(
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     tera.global_context().insert("site", &assembled.site);
-    let tera = &*tera;
-    let results: Vec<Result<OutputFile, Box<Diagnostic>>> = assembled
-        .pages
+    let pages: Vec<&Page> = assembled.pages().collect();
+    apply_templates(tera, &pages, on_page)
+}
+
+/// Applies the templates to `pages`, in parallel; the global context (`site`) is already set.
+pub fn apply_templates(
+    tera: &tera::Tera,
+    pages: &[&Page],
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let results: Vec<Result<OutputFile, Box<Diagnostic>>> = pages
         .par_iter()
-        .map(|page: &Page| {
+        .map(|page| {
             let html = tera.render(page.template, &page.context).map_err(|error| {
                 Box::new(Diagnostic::error(
                     "template",

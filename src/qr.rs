@@ -2,6 +2,11 @@
 //! the code on the projector to open the answer (or one step of it) on their phone.
 
 use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap;
 
 /// Quiet zone around the code, in modules (the standard asks for 4; scanners in practice are
 /// fine with 2 on a white page, and the code stays bigger in a corner of the screen).
@@ -10,6 +15,11 @@ const MARGIN: usize = 2;
 /// The SVG of a QR code of `url`, one unit per module, black on white whatever the page's color
 /// scheme (scanners need the contrast). `label` becomes the accessible name.
 pub fn svg(url: &str, label: &str) -> String {
+    draw(&encode(url), label)
+}
+
+/// The code's modules: its size, then one bit per module, row by row.
+fn encode(url: &str) -> Vec<u8> {
     // Error correction M survives a projector's glare and a phone at an angle; URLs here are
     // short, so the code stays at version 3-5.
     let code = fast_qr::QRBuilder::new(url)
@@ -17,28 +27,38 @@ pub fn svg(url: &str, label: &str) -> String {
         .build()
         .expect("a URL of a few dozen bytes always fits in a QR code");
     let size = code.size;
+    let mut modules = vec![0u8; 1 + (size * size).div_ceil(8)];
+    modules[0] = size as u8;
+    for i in 0..size * size {
+        if code.data[(i / size) * size + i % size].value() {
+            modules[1 + i / 8] |= 1 << (i % 8);
+        }
+    }
+    modules
+}
+
+fn draw(modules: &[u8], label: &str) -> String {
+    let size = modules[0] as usize;
+    let dark = |x: usize, y: usize| {
+        let i = y * size + x;
+        modules[1 + i / 8] & (1 << (i % 8)) != 0
+    };
     let full = size + 2 * MARGIN;
     let mut path = String::with_capacity(size * size / 2);
     for y in 0..size {
         let mut x = 0;
         while x < size {
-            if !code.data[y * size + x].value() {
+            if !dark(x, y) {
                 x += 1;
                 continue;
             }
             // One path segment per horizontal run of dark modules keeps the file small.
             let start = x;
-            while x < size && code.data[y * size + x].value() {
+            while x < size && dark(x, y) {
                 x += 1;
             }
-            let _ = write!(
-                path,
-                "M{} {}h{}v1h-{}z",
-                start + MARGIN,
-                y + MARGIN,
-                x - start,
-                x - start
-            );
+            let run = x - start;
+            let _ = write!(path, "M{} {}h{run}v1h-{run}z", start + MARGIN, y + MARGIN);
         }
     }
     let mut svg = String::with_capacity(path.len() + 300);
@@ -52,6 +72,96 @@ pub fn svg(url: &str, label: &str) -> String {
     svg
 }
 
+/// Codes drawn by earlier builds, kept in `.qaportal/qr-cache`: choosing a code's mask is the
+/// expensive part of drawing it (tens of microseconds, times a code per step of every answer),
+/// and a site's URLs rarely change between builds.
+#[derive(Default)]
+pub struct Cache {
+    entries: RwLock<FxHashMap<String, Entry>>,
+}
+
+struct Entry {
+    modules: Arc<[u8]>,
+    /// Drawn by this build: only those are saved, so the cache follows the site.
+    used: AtomicBool,
+}
+
+impl Cache {
+    /// The cache saved at `path`; empty if there is none or it cannot be read.
+    pub fn load(path: &Path) -> Cache {
+        let mut entries = FxHashMap::default();
+        if let Ok(bytes) = std::fs::read(path) {
+            let mut rest = &bytes[..];
+            while let Some((url, modules, tail)) = read_entry(rest) {
+                entries.insert(
+                    url,
+                    Entry {
+                        modules: modules.into(),
+                        used: AtomicBool::new(false),
+                    },
+                );
+                rest = tail;
+            }
+        }
+        Cache {
+            entries: RwLock::new(entries),
+        }
+    }
+
+    pub fn svg(&self, url: &str, label: &str) -> String {
+        if let Some(entry) = self.entries.read().expect("not poisoned").get(url) {
+            entry.used.store(true, Ordering::Relaxed);
+            return draw(&entry.modules, label);
+        }
+        let modules: Arc<[u8]> = encode(url).into();
+        let svg = draw(&modules, label);
+        let entry = Entry {
+            modules,
+            used: AtomicBool::new(true),
+        };
+        self.entries
+            .write()
+            .expect("not poisoned")
+            .insert(url.to_string(), entry);
+        svg
+    }
+
+    /// Writes the codes this build drew; a failure only costs the next build time.
+    pub fn save(&self, path: &Path) {
+        let entries = self.entries.read().expect("not poisoned");
+        let mut used: Vec<(&String, &Entry)> = entries
+            .iter()
+            .filter(|(_, e)| e.used.load(Ordering::Relaxed))
+            .collect();
+        used.sort_by(|a, b| a.0.cmp(b.0));
+        let mut bytes = Vec::new();
+        for (url, entry) in used {
+            bytes.extend_from_slice(&(url.len() as u16).to_le_bytes());
+            bytes.extend_from_slice(url.as_bytes());
+            bytes.extend_from_slice(&(entry.modules.len() as u16).to_le_bytes());
+            bytes.extend_from_slice(&entry.modules);
+        }
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(path, bytes);
+    }
+}
+
+/// One `(url, modules)` record and what follows it; `None` at the end or on damage.
+fn read_entry(bytes: &[u8]) -> Option<(String, Vec<u8>, &[u8])> {
+    fn take(b: &[u8]) -> Option<(usize, &[u8])> {
+        let (len, rest) = b.split_first_chunk::<2>()?;
+        Some((u16::from_le_bytes(*len) as usize, rest))
+    }
+    let (url_len, rest) = take(bytes)?;
+    let url = std::str::from_utf8(rest.get(..url_len)?).ok()?.to_string();
+    let (modules_len, rest) = take(&rest[url_len..])?;
+    let modules = rest.get(..modules_len)?.to_vec();
+    let size = *modules.first()? as usize;
+    (modules.len() == 1 + (size * size).div_ceil(8)).then_some((url, modules, &rest[modules_len..]))
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
@@ -62,6 +172,34 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_draws_the_same_codes_and_keeps_only_used_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("qr-cache");
+        let cache = Cache::load(&path);
+        let a = cache.svg("https://qa.example.com/a/KB-0001/", "甲");
+        cache.svg("https://qa.example.com/a/KB-0002/", "乙");
+        assert_eq!(a, svg("https://qa.example.com/a/KB-0001/", "甲"));
+        cache.save(&path);
+
+        let again = Cache::load(&path);
+        assert_eq!(again.entries.read().unwrap().len(), 2);
+        assert_eq!(again.svg("https://qa.example.com/a/KB-0001/", "甲"), a);
+        again.save(&path);
+        assert_eq!(
+            Cache::load(&path).entries.read().unwrap().len(),
+            1,
+            "unused codes are dropped"
+        );
+
+        std::fs::write(&path, b"\x05\x00ab").unwrap();
+        assert_eq!(
+            Cache::load(&path).entries.read().unwrap().len(),
+            0,
+            "damage means an empty cache"
+        );
+    }
 
     #[test]
     fn produces_a_compact_standalone_svg() {

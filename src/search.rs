@@ -55,38 +55,40 @@ pub fn synonyms(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostic
 /// One search document per published article: its own words, the phrasings of the front matter
 /// and those of the tickets it answered.
 pub fn documents(site: &Site, rendered: &Rendered) -> Vec<SearchDocument> {
-    site.content
-        .articles
-        .iter()
-        .zip(&rendered.articles)
-        .map(|(article, doc)| {
-            let mut questions = article.questions.clone();
-            if let Some(phrasings) = site.tickets.phrasings.get(&article.id.value) {
-                questions.extend(
-                    phrasings
-                        .iter()
-                        .filter(|p| !questions.contains(p))
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                );
-            }
-            SearchDocument {
-                id: article.id.value.to_string(),
-                title: article.title.clone(),
-                questions,
-                tags: article.tags.clone(),
-                headings: doc.headings.iter().map(|h| h.text.clone()).collect(),
-                body: doc.text.clone(),
-                url: site.url(&article.path()),
-                system: article.system.clone(),
-                system_title: site
-                    .system(&article.system)
-                    .map_or_else(String::new, |s| s.title.clone()),
-                category: article.category.label().to_string(),
-                summary: crate::assemble::views::summary(article, doc),
-            }
-        })
+    (0..site.content.articles.len())
+        .map(|i| document(site, rendered, i))
         .collect()
+}
+
+/// The search document of the `index`-th article (`serve` redoes it after an edit).
+pub fn document(site: &Site, rendered: &Rendered, index: usize) -> SearchDocument {
+    let article = &site.content.articles[index];
+    let doc = &rendered.articles[index];
+    let mut questions = article.questions.clone();
+    if let Some(phrasings) = site.tickets.phrasings.get(&article.id.value) {
+        questions.extend(
+            phrasings
+                .iter()
+                .filter(|p| !questions.contains(p))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+    }
+    SearchDocument {
+        id: article.id.value.to_string(),
+        title: article.title.clone(),
+        questions,
+        tags: article.tags.clone(),
+        headings: doc.headings.iter().map(|h| h.text.clone()).collect(),
+        body: doc.text.clone(),
+        url: site.url(&article.path()),
+        system: article.system.clone(),
+        system_title: site
+            .system(&article.system)
+            .map_or_else(String::new, |s| s.title.clone()),
+        category: article.category.label().to_string(),
+        summary: crate::assemble::views::summary(article, doc),
+    }
 }
 
 /// The client index files, by path relative to the output folder.

@@ -162,6 +162,12 @@ impl Sources {
         SourceId(self.files.len() as u32 - 1)
     }
 
+    /// Puts a new version of a file (re-read after an edit) in place of the old one, which is
+    /// returned, so that every span of the file keeps its id.
+    pub fn replace(&mut self, id: SourceId, file: SourceFile) -> SourceFile {
+        std::mem::replace(&mut self.files[id.0 as usize], file)
+    }
+
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

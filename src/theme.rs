@@ -8,17 +8,32 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use std::sync::Arc;
+
 use include_dir::{Dir, include_dir};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::qr;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 pub struct Theme {
     pub tera: tera::Tera,
+    /// The QR codes the templates draw, to keep for the next build ([`save_qr_codes`]).
+    pub qr_codes: Arc<qr::Cache>,
     /// Files served under `/static/`, by path relative to the theme's `static/`.
     pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
+}
+
+/// Where the QR codes of earlier builds are kept, beside the site source like the search index.
+fn qr_cache_path(root: &Path) -> std::path::PathBuf {
+    root.join(".qaportal").join("qr-cache")
+}
+
+/// Keeps the codes a build drew for the next one.
+pub fn save_qr_codes(codes: &qr::Cache, root: &Path) {
+    codes.save(&qr_cache_path(root));
 }
 
 impl Theme {
@@ -77,6 +92,17 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     let mut tera = tera::Tera::new();
+    // QR codes are drawn where a template asks for one, so `check` (which templates nothing)
+    // and themes that show none do not pay for them: `{{ url | qr_svg(label="…") }}`.
+    let qr_codes = Arc::new(qr::Cache::load(&qr_cache_path(root)));
+    let codes = Arc::clone(&qr_codes);
+    tera.register_filter(
+        "qr_svg",
+        move |url: &str, kwargs: tera::Kwargs, _: &tera::State| {
+            let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
+            Ok::<_, tera::Error>(tera::Value::safe_string(&codes.svg(url, label)))
+        },
+    );
     tera.autoescape_on([".html", ".xml"]);
     tera.register_filter("json", json_string);
     if let Err(error) =
@@ -88,7 +114,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         );
     }
     if problems.is_empty() {
-        Ok(Theme { tera, static_files })
+        Ok(Theme {
+            tera,
+            static_files,
+            qr_codes,
+        })
     } else {
         Err(problems)
     }

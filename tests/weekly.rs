@@ -229,6 +229,8 @@ fn ticket_questions_become_search_phrasings() {
         base_url: None,
         as_of: jiff::civil::date(2026, 11, 22),
         drafts: false,
+        lints: qaportal::lint::Set::Publish,
+        produce: false,
     };
     let built = qaportal::build::prepare(&options, &mut sources, &mut diagnostics).unwrap();
     let id = qaportal::model::ArticleId("KB-0002".into());

@@ -251,7 +251,7 @@ impl SearchIndex {
             .filter(|(spec, _)| ["title", "questions", "tags"].contains(&spec.name))
             .map(|(spec, &field)| (field, spec.boost as f32))
             .collect();
-        // Only the most distinctive terms (fewest articles): they say what this answer is about,
+        // Only the most distinctive shared terms (fewest articles): they say what this answer is about,
         // and their short posting lists keep a build's thousands of these queries fast.
         let mut rarity = Vec::with_capacity(terms.len());
         for term in terms {
@@ -261,6 +261,8 @@ impl SearchIndex {
             }
             rarity.push((df, term));
         }
+        // A term only this article has relates it to nothing.
+        rarity.retain(|(df, _)| *df >= 2);
         rarity.sort();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (_, term) in rarity.into_iter().take(RELATED_TERMS) {

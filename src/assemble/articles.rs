@@ -13,19 +13,13 @@ pub fn permalink(article: &Article) -> String {
     format!("/a/{}/", article.id.value)
 }
 
-pub struct ArticleOutput {
-    pub pages: Vec<Page>,
-    /// `/a/<id>/qr.svg`.
-    pub qr: (String, Vec<u8>),
-}
-
 pub fn assemble(
     site: &Site,
     article: &Article,
     doc: &Document,
     covered_by: &[usize],
     related: Vec<ArticleLink>,
-) -> ArticleOutput {
+) -> Vec<Page> {
     let mut pages = Vec::with_capacity(3 + article.aliases.len());
     pages.push(page(
         article.path(),
@@ -46,17 +40,18 @@ pub fn assemble(
         &redirect,
     ));
     let present = article_presentation(site, article, doc);
-    let qr = (
+    pages.push(super::qr_page(
         format!("{}qr.svg", permalink(article)),
-        present.slides[0].qr.clone().into_bytes(),
-    );
+        &present.slides[0].short_url,
+        &format!("{} 的二维码", article.id.value),
+    ));
     pages.push(page(
         format!("{}present/", permalink(article)),
         "present.html",
         "present",
         &present,
     ));
-    ArticleOutput { pages, qr }
+    pages
 }
 
 fn article_view(

@@ -1,7 +1,8 @@
 //! Assemble: decide the pages of the site and what each one shows.
 //!
 //! The result is a list of [`Page`]s (a site path, a template and the values it shows) and a few
-//! generated files (QR codes); applying the templates and writing files is the next stage's job.
+//! QR codes are drawn by the templates (the `qr_svg` filter); applying the templates and writing
+//! files is the next stage's job.
 
 mod articles;
 mod feed;
@@ -18,7 +19,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::hot;
 use crate::model::Site;
-use crate::render::Rendered;
+use crate::render::{Document, Rendered};
 use views::*;
 
 pub use articles::permalink;
@@ -34,9 +35,26 @@ pub struct Page {
 pub struct Assembled {
     /// Values every template sees as `site`.
     pub site: SiteView,
-    pub pages: Vec<Page>,
-    /// Files produced without a template (QR codes), by site path.
-    pub files: Vec<(String, Vec<u8>)>,
+    /// Pages that list or show several answers: home, systems, weeks, sessions, feed, sitemap.
+    pub listings: Vec<Page>,
+    /// The pages of each answer: the answer, its redirects, its presentation view and QR code.
+    pub articles: Vec<Page>,
+}
+
+impl Assembled {
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        self.listings.iter().chain(&self.articles)
+    }
+}
+
+/// The QR code of `url` as a file (`…/qr.svg`), drawn by the `qr.svg` template.
+fn qr_page(path: String, url: &str, label: &str) -> Page {
+    page(
+        path,
+        "qr.svg",
+        "qr",
+        &serde_json::json!({ "url": url, "label": label }),
+    )
 }
 
 /// A page whose template sees `value` under `name`.
@@ -58,8 +76,77 @@ pub fn assemble(
     diagnostics: &mut Diagnostics,
 ) -> Assembled {
     let site_view = site_view(site, asset_urls);
-    let mut pages = Vec::with_capacity(site.content.articles.len() * 3 + 64);
-    let mut files = Vec::new();
+    let listings = listing_pages(site, rendered, Scope::All);
+
+    let by_article = sessions::sessions_by_article(site);
+    let article_outputs: Vec<Vec<Page>> = site
+        .content
+        .articles
+        .par_iter()
+        .zip(&rendered.articles)
+        .zip(&by_article)
+        .map(|((article, doc), covered_by)| {
+            let related = related_links(site, rendered, related.get(article.id.value.as_str()));
+            articles::assemble(site, article, doc, covered_by, related)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(site.content.articles.len() * 3);
+    for output in article_outputs {
+        pages.extend(output);
+    }
+
+    let assembled = Assembled {
+        site: site_view,
+        listings,
+        articles: pages,
+    };
+    let known = known_paths(&assembled);
+    check_site_links(site, rendered, rendered.all(), &known, diagnostics);
+    assembled
+}
+
+/// The pages of one answer, for `serve` to redo after an edit.
+pub fn article_pages(
+    site: &Site,
+    rendered: &Rendered,
+    related: &HashMap<String, Vec<Hit>>,
+    index: usize,
+) -> Vec<Page> {
+    let article = &site.content.articles[index];
+    let covered_by = sessions::sessions_covering(site, index);
+    let related = related_links(site, rendered, related.get(article.id.value.as_str()));
+
+    articles::assemble(
+        site,
+        article,
+        &rendered.articles[index],
+        &covered_by,
+        related,
+    )
+}
+
+/// Which listing pages to assemble.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    /// Those that can show these answers (by index), after an edit that changed what the
+    /// answers say but not which pages the site has.
+    Articles(&'a [usize]),
+}
+
+impl Scope<'_> {
+    fn all(self) -> bool {
+        matches!(self, Scope::All)
+    }
+}
+
+/// The pages that list answers.
+pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let changed = |article: usize| match scope {
+        Scope::All => true,
+        Scope::Articles(changed) => changed.contains(&article),
+    };
 
     // The weeks with hot issues, newest first, and the one the home page shows.
     let weeks = hot::weeks(site, &site.tickets);
@@ -86,6 +173,15 @@ pub fn assemble(
     });
 
     for (system, intro) in site.content.systems.iter().zip(&rendered.systems) {
+        let lists_changed = match scope {
+            Scope::All => true,
+            Scope::Articles(changed) => changed
+                .iter()
+                .any(|&i| site.content.articles[i].system == system.key),
+        };
+        if !lists_changed {
+            continue;
+        }
         let mut view = system_view(site, rendered, system, intro);
         if let Some(report) = &current {
             let mut hot = weekly::summary(site, rendered, report, usize::MAX);
@@ -98,39 +194,25 @@ pub fn assemble(
         pages.push(page(system.path(), "system.html", "system", &view));
     }
 
-    let by_article = sessions::sessions_by_article(site);
-    let article_outputs: Vec<articles::ArticleOutput> = site
-        .content
-        .articles
-        .par_iter()
-        .zip(&rendered.articles)
-        .zip(&by_article)
-        .map(|((article, doc), covered_by)| {
-            let related = related_links(site, rendered, related.get(article.id.value.as_str()));
-            articles::assemble(site, article, doc, covered_by, related)
-        })
-        .collect();
-    for output in article_outputs {
-        pages.extend(output.pages);
-        files.push(output.qr);
-    }
-
     weekly_pages(site, rendered, &weeks, &mut pages);
-    session_pages(site, rendered, &mut pages, &mut files);
+    session_pages(site, rendered, scope, &changed, &mut pages);
 
-    // Offline support: the page shown for a page not saved on the phone, and the web app
-    // manifest. The service worker is written last, by `crate::offline`: its cache version is a
-    // hash of everything else.
-    for (path, template) in [
-        ("/404.html", "404.html"),
-        ("/offline/", "offline.html"),
-        ("/manifest.webmanifest", "manifest.webmanifest"),
-    ] {
-        pages.push(Page {
-            path: path.into(),
-            template,
-            context: tera::Context::new(),
-        });
+    if scope.all() {
+        // Offline support: the page shown for a page not saved on the phone, and the web app
+        // manifest. The service worker is written last, by `crate::offline`: its cache version
+        // is a hash of everything else.
+        for (path, template) in [
+            ("/404.html", "404.html"),
+            ("/robots.txt", "robots.txt"),
+            ("/offline/", "offline.html"),
+            ("/manifest.webmanifest", "manifest.webmanifest"),
+        ] {
+            pages.push(Page {
+                path: path.into(),
+                template,
+                context: tera::Context::new(),
+            });
+        }
     }
     pages.push(page(
         "/sitemap.xml".into(),
@@ -144,18 +226,12 @@ pub fn assemble(
         "feed",
         &feed::feed(site, rendered, &weeks),
     ));
-    pages.push(Page {
-        path: "/robots.txt".into(),
-        template: "robots.txt",
-        context: tera::Context::new(),
-    });
+    pages
+}
 
-    check_site_links(site, rendered, &pages, &files, diagnostics);
-    Assembled {
-        site: site_view,
-        pages,
-        files,
-    }
+/// Every site path the site has, for checking links to site paths.
+pub fn known_paths(assembled: &Assembled) -> HashSet<String> {
+    assembled.pages().map(|p| p.path.clone()).collect()
 }
 
 /// The related answers found by the search index, as links.
@@ -197,15 +273,25 @@ fn weekly_pages(
 fn session_pages(
     site: &Site,
     rendered: &Rendered,
+    scope: Scope,
+    changed: &dyn Fn(usize) -> bool,
     pages: &mut Vec<Page>,
-    files: &mut Vec<(String, Vec<u8>)>,
 ) {
     let mut links = Vec::with_capacity(site.content.sessions.len());
     for (session, doc) in site.content.sessions.iter().zip(&rendered.sessions) {
+        links.push(sessions::session_link(site, session));
+        let covers_changed = session
+            .articles
+            .iter()
+            .any(|id| site.by_id.get(&id.value).is_some_and(|&i| changed(i)));
+        if !covers_changed {
+            continue;
+        }
         let view = sessions::session_view(site, rendered, session, doc);
-        files.push((
+        pages.push(qr_page(
             format!("{}qr.svg", session.path()),
-            view.qr.clone().into_bytes(),
+            &view.absolute_url,
+            &format!("“{}”的二维码", session.title),
         ));
         pages.push(page(session.path(), "session.html", "session", &view));
         let present = sessions::session_presentation(site, rendered, session);
@@ -215,14 +301,16 @@ fn session_pages(
             "present",
             &present,
         ));
-        links.push(sessions::session_link(site, session));
     }
-    pages.push(page(
-        "/sessions/".into(),
-        "sessions.html",
-        "sessions",
-        &links,
-    ));
+    // The list shows only the sessions' own titles and dates.
+    if scope.all() {
+        pages.push(page(
+            "/sessions/".into(),
+            "sessions.html",
+            "sessions",
+            &links,
+        ));
+    }
 }
 
 fn sitemap(site: &Site, weeks: &[crate::model::IsoWeek]) -> Vec<SitemapEntry> {
@@ -254,24 +342,13 @@ fn sitemap(site: &Site, weeks: &[crate::model::IsoWeek]) -> Vec<SitemapEntry> {
 }
 
 /// Links to site paths (`[热点](/hot/)`) must name a page or file the site has.
-fn check_site_links(
+pub fn check_site_links<'a>(
     site: &Site,
     rendered: &Rendered,
-    pages: &[Page],
-    files: &[(String, Vec<u8>)],
+    docs: impl Iterator<Item = &'a Document>,
+    known: &HashSet<String>,
     diagnostics: &mut Diagnostics,
 ) {
-    let known: HashSet<&str> = pages
-        .iter()
-        .map(|p| p.path.as_str())
-        .chain(files.iter().map(|f| f.0.as_str()))
-        .collect();
-    let docs = rendered
-        .articles
-        .iter()
-        .chain(&rendered.systems)
-        .chain(&rendered.sessions)
-        .chain(&rendered.weekly);
     for doc in docs {
         for (path, span) in &doc.site_links {
             let bare = path.split(['#', '?']).next().unwrap_or(path);

@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::articles::permalink;
 use super::views::{ArticleLink, article_link};
 use crate::model::{Article, Session, Site};
-use crate::qr;
 use crate::render::{Document, Rendered};
 
 #[derive(Serialize, Clone)]
@@ -28,7 +27,6 @@ pub struct SessionView {
     pub url: String,
     pub absolute_url: String,
     pub present_url: String,
-    pub qr: String,
     pub html: String,
     pub articles: Vec<ArticleLink>,
 }
@@ -40,9 +38,8 @@ pub struct Slide {
     pub title: String,
     pub summary: String,
     pub system_title: String,
-    /// The answer's short link, shown under its QR code.
+    /// The answer's short link, shown as a QR code and under it.
     pub short_url: String,
-    pub qr: String,
     pub steps: Vec<SlideStep>,
 }
 
@@ -50,8 +47,8 @@ pub struct Slide {
 pub struct SlideStep {
     pub number: u64,
     pub html: String,
+    /// The step's short link (the redirect keeps the anchor), shown as a QR code.
     pub short_url: String,
-    pub qr: String,
 }
 
 /// A presentation: `present` in `present.html`.
@@ -93,7 +90,6 @@ pub fn session_view(
         replay: session.replay.clone(),
         url: site.url(&session.path()),
         present_url: site.url(&format!("{}present/", session.path())),
-        qr: qr::svg(&absolute_url, &format!("“{}”的二维码", session.title)),
         absolute_url,
         html: doc.html.clone(),
         articles: covered(site, session)
@@ -115,6 +111,17 @@ pub fn sessions_by_article(site: &Site) -> Vec<Vec<usize>> {
     by_article
 }
 
+/// The sessions that covered one article, newest first.
+pub fn sessions_covering(site: &Site, article: usize) -> Vec<usize> {
+    site.content
+        .sessions
+        .iter()
+        .enumerate()
+        .filter(|(_, session)| covered(site, session).any(|i| i == article))
+        .map(|(s, _)| s)
+        .collect()
+}
+
 pub fn slide(site: &Site, article: &Article, doc: &Document) -> Slide {
     let short = site.absolute_url(&permalink(article));
     Slide {
@@ -124,7 +131,6 @@ pub fn slide(site: &Site, article: &Article, doc: &Document) -> Slide {
         system_title: site
             .system(&article.system)
             .map_or_else(String::new, |s| s.title.clone()),
-        qr: qr::svg(&short, &format!("{} 的二维码", article.id.value)),
         steps: doc
             .steps
             .iter()
@@ -134,10 +140,6 @@ pub fn slide(site: &Site, article: &Article, doc: &Document) -> Slide {
                 SlideStep {
                     number: step.number,
                     html: step.html.clone(),
-                    qr: qr::svg(
-                        &url,
-                        &format!("{} 第 {} 步的二维码", article.id.value, step.number),
-                    ),
                     short_url: url,
                 }
             })

@@ -319,9 +319,11 @@ fn review(f: &mut Fields) -> Option<Review> {
     let by = table.required_text("by", "reviewed: { by: 王敏, on: 2024-03-20 }");
     let on = table.required_date("on");
     table.finish();
+    let on = on?;
     Some(Review {
         by: by?.value,
-        on: on?.value,
+        on: on.value,
+        on_span: on.span,
     })
 }
 

@@ -100,6 +100,28 @@ pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -
     content
 }
 
+/// Reads one article again after an edit, under the source id it had (for `serve`). `None`
+/// when it no longer reads as an article; `problems` says why.
+pub fn reload_article(
+    root: &Path,
+    path: &Path,
+    id: SourceId,
+    problems: &mut Vec<Diagnostic>,
+) -> (SourceFile, Option<Article>) {
+    let content_dir = root.join("content");
+    let system = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let role = Role::Article { system };
+    let display = display_path(root, path);
+    match read_and_parse(path, display, &role, id, &content_dir, problems) {
+        (file, Parsed::Article(article)) => (file, Some(*article)),
+        (file, _) => (file, None),
+    }
+}
+
 enum Parsed {
     System(System),
     Article(Box<Article>),

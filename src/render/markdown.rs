@@ -483,6 +483,11 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn raw_html(&mut self, html: CowStr<'a>, _range: Range<usize>) {
+        // Markers for qaportal itself (`<!-- qaportal:allow customer-data -->`) are never
+        // published, whatever the raw HTML policy: escaped, they would show as text.
+        if is_qaportal_comment(&html) {
+            return;
+        }
         match self.settings.raw_html {
             RawHtml::Escape => self.out.push(Event::Text(html)),
             RawHtml::Allow => self.out.push(Event::Html(html)),
@@ -568,6 +573,13 @@ impl<'a> Renderer<'a, '_> {
         self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
         self.doc
     }
+}
+
+fn is_qaportal_comment(html: &str) -> bool {
+    let html = html.trim();
+    html.starts_with("<!--")
+        && html.ends_with("-->")
+        && html[4..].trim_start().starts_with("qaportal:")
 }
 
 /// Byte offset of a 1-based line and column (in characters) of `text`, clamped to the text.

@@ -26,9 +26,17 @@ pub struct Rendered {
     pub assets: BTreeSet<String>,
 }
 
-pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> Rendered {
-    let assets: HashSet<String> = site
-        .content
+/// What rendering one document needs besides its text: the site's lookups for links and the
+/// settings. Built once per site; `serve` keeps it to re-render single articles.
+pub struct Context<'a> {
+    site: &'a Site,
+    /// Files under `content/` that are not markdown, relative to `content/`.
+    assets: &'a HashSet<String>,
+}
+
+/// The files under `content/` a link or image may point at, relative to `content/`, with `/`.
+pub fn asset_set(site: &Site) -> HashSet<String> {
+    site.content
         .assets
         .iter()
         .map(|p| {
@@ -37,47 +45,69 @@ pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> 
                 .collect::<Vec<_>>()
                 .join("/")
         })
-        .collect();
-    let resolver = links::Resolver {
-        site,
-        assets: &assets,
-    };
-    let settings = markdown::Settings {
-        raw_html: site.config.markdown.raw_html,
-        steps_headings: &site.config.markdown.steps_headings,
-    };
-    let render_one =
-        |source: SourceId, body_start: usize, dir: &str, steps: bool, id_prefix: &str| {
-            let input = markdown::Input {
-                text: &sources.get(source).text,
-                body_start,
-                source,
-                dir,
-                steps,
-                id_prefix,
-            };
-            markdown::render(&input, &settings, &resolver)
-        };
+        .collect()
+}
 
+impl<'a> Context<'a> {
+    pub fn new(site: &'a Site, assets: &'a HashSet<String>) -> Context<'a> {
+        Context { site, assets }
+    }
+
+    fn document(
+        &self,
+        sources: &Sources,
+        source: SourceId,
+        body_start: usize,
+        dir: &str,
+        steps: bool,
+        id_prefix: &str,
+    ) -> Document {
+        let resolver = links::Resolver {
+            site: self.site,
+            assets: self.assets,
+        };
+        let settings = markdown::Settings {
+            raw_html: self.site.config.markdown.raw_html,
+            steps_headings: &self.site.config.markdown.steps_headings,
+        };
+        let input = markdown::Input {
+            text: &sources.get(source).text,
+            body_start,
+            source,
+            dir,
+            steps,
+            id_prefix,
+        };
+        markdown::render(&input, &settings, &resolver)
+    }
+
+    /// The `index`-th article of the site; its diagnostics stay in the document.
+    pub fn article(&self, sources: &Sources, index: usize) -> Document {
+        let a = &self.site.content.articles[index];
+        self.document(
+            sources,
+            a.source,
+            a.body_start,
+            &a.system,
+            true,
+            &a.id.value.as_str().to_ascii_lowercase(),
+        )
+    }
+}
+
+pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> Rendered {
+    let assets = asset_set(site);
+    let context = Context::new(site, &assets);
     let content = &site.content;
-    let articles: Vec<Document> = content
-        .articles
-        .par_iter()
-        .map(|a| {
-            render_one(
-                a.source,
-                a.body_start,
-                &a.system,
-                true,
-                &a.id.value.as_str().to_ascii_lowercase(),
-            )
-        })
+    let articles: Vec<Document> = (0..content.articles.len())
+        .into_par_iter()
+        .map(|i| context.article(sources, i))
         .collect();
     let systems: Vec<Document> = content
         .systems
         .iter()
         .map(|s| match s.source {
-            Some(source) => render_one(source, s.body_start, &s.key, false, &s.key),
+            Some(source) => context.document(sources, source, s.body_start, &s.key, false, &s.key),
             None => Document::default(),
         })
         .collect();
@@ -85,7 +115,8 @@ pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> 
         .sessions
         .iter()
         .map(|s| {
-            render_one(
+            context.document(
+                sources,
                 s.source,
                 s.body_start,
                 crate::load::SESSIONS_DIR,
@@ -98,7 +129,8 @@ pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> 
         .weekly
         .iter()
         .map(|w| {
-            render_one(
+            context.document(
+                sources,
                 w.source,
                 w.body_start,
                 crate::load::WEEKLY_DIR,
@@ -127,7 +159,7 @@ pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> 
 }
 
 impl Rendered {
-    fn all(&self) -> impl Iterator<Item = &Document> {
+    pub fn all(&self) -> impl Iterator<Item = &Document> {
         self.articles
             .iter()
             .chain(&self.systems)
@@ -145,7 +177,7 @@ impl Rendered {
 }
 
 /// Every `#anchor` used, in the same document or in a linked answer, must exist there.
-fn check_anchors(site: &Site, rendered: &Rendered, diagnostics: &mut Diagnostics) {
+pub fn check_anchors(site: &Site, rendered: &Rendered, diagnostics: &mut Diagnostics) {
     for doc in rendered.all() {
         for used in &doc.anchor_uses {
             let (target, name) = match &used.article {

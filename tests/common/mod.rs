@@ -125,3 +125,219 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// A running `qaportal serve` on a free port, stopped when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub port: u16,
+    /// What the server printed on stderr, collected by a thread.
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+/// Long enough for a loaded 2-core machine; every wait polls and returns as soon as it can.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Server {
+    pub fn start(root: &Path, extra: &[&str]) -> Server {
+        use std::io::{BufRead, Read};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qaportal"))
+            .current_dir(root)
+            .args(["serve", "--port", "0", "--as-of", "2026-11-22"])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("qaportal serve starts");
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let collected = std::sync::Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0; 4096];
+            while let Ok(n) = err.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                collected
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                let _ = sender.send(line);
+            }
+        });
+        let line = receiver.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+            panic!(
+                "serve printed no address; stderr:\n{}",
+                stderr.lock().unwrap()
+            )
+        });
+        let port = line
+            .split("127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        Server {
+            child,
+            port,
+            stderr,
+        }
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until the server has printed `needle` on stderr.
+    pub fn wait_stderr(&self, needle: &str) {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        while !self.stderr().contains(needle) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {needle:?} in:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// `GET path` with the given extra header lines; (status, headers in lower case, body).
+    pub fn get(&self, path: &str, headers: &str) -> Response {
+        request(
+            self.port,
+            &format!(
+                "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Connection: close\r\n\r\n"
+            ),
+        )
+    }
+
+    /// Opens the event stream, as an open page does.
+    pub fn events(&self) -> Events {
+        use std::io::{BufRead, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .write_all(b"GET /__qaportal/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        // The server registers the stream before it answers: once the head is here, no event
+        // can be missed.
+        let mut reader = std::io::BufReader::new(stream);
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 0 && line != "\r\n" {
+            line.clear();
+        }
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut event = String::new();
+            let mut data = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(value) = line.strip_prefix("data: ") {
+                    data = value.to_string();
+                } else if line.is_empty() && !event.is_empty() {
+                    let parsed = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+                    if sender.send((std::mem::take(&mut event), parsed)).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        Events { receiver }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `raw` as is (so that paths are not normalised as a client library would) and reads
+/// the response until the server closes the connection.
+pub fn request(port: u16, raw: &str) -> Response {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("server listens");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(&bytes)));
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: bytes[end + 4..].to_vec(),
+    }
+}
+
+/// The events a page receives.
+pub struct Events {
+    receiver: std::sync::mpsc::Receiver<(String, serde_json::Value)>,
+}
+
+impl Events {
+    /// The next `reload` event that names `file` among the changed output files.
+    pub fn reload_of(&self, file: &str) -> serde_json::Value {
+        loop {
+            let reload = self.next("reload");
+            let changed = reload["changed"].as_array().cloned().unwrap_or_default();
+            if reload["full"] == true || changed.iter().any(|f| f == file) {
+                return reload;
+            }
+        }
+    }
+
+    /// The next event named `name`, skipping others.
+    pub fn next(&self, name: &str) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.receiver.recv_timeout(left) {
+                Ok((event, data)) if event == name => return data,
+                Ok(_) => continue,
+                Err(_) => panic!("no `{name}` event"),
+            }
+        }
+    }
+}

@@ -31,8 +31,10 @@ self.addEventListener('activate', function (event) {
 self.addEventListener('fetch', function (event) {
   var request = event.request;
   var url = new URL(request.url);
+  // Event streams (the live reload of `qaportal serve`) never end: they are not for a cache.
   if (request.method !== 'GET' || url.origin !== self.location.origin ||
-      url.pathname.indexOf(CONFIG.scope) !== 0) return;
+      url.pathname.indexOf(CONFIG.scope) !== 0 ||
+      (request.headers.get('Accept') || '').indexOf('text/event-stream') >= 0) return;
   if (isImmutable(url.pathname)) {
     event.respondWith(cacheFirst(event, request));
     return;
