@@ -5,6 +5,9 @@
 //! it on the next visit, fills a fresh cache and deletes the old one (keeping the pages the
 //! reader had saved, see the worker's `carryOver`). The strategy itself is the theme's `sw.js`
 //! template; this module gives it the URLs, all under the site's base path.
+//!
+//! `qaportal serve` keeps the worker of its last full build between incremental rebuilds: its
+//! pages come from the network first anyway, and the preview's files change on every save.
 
 use serde::Serialize;
 
