@@ -3,12 +3,16 @@
 
     python3 bench/build.py [--runs 5] [--sizes 1000,10000]
 
-Builds the release binary, generates each corpus once (bench/gen_corpus.py), then runs a full
-build `--runs` times per size and reports min/median/max of wall time and peak resident memory
-(from /usr/bin/time). The machine is shared, so look at the spread, not one number.
+Builds the release binary, generates each corpus once (bench/gen_corpus.py), then per size:
+- cold: `--runs` builds from nothing (no previous output, no .qaportal caches);
+- warm: `--runs` rebuilds of the unchanged site (the weekly republish: the search index, QR codes
+  and unchanged output files are reused).
+Reports min/median/max of wall time and peak resident memory (from /usr/bin/time), and the
+median time of each stage (`build --timings`). The machine is shared: look at the spread.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,22 +30,32 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     binary = os.path.join(ROOT, "target", "release", "qaportal")
     work = tempfile.mkdtemp(prefix="qaportal-bench-")
-    print(f"{'articles':>8} {'runs':>4}  {'wall s (min/median/max)':>26}  {'peak MB (min/median/max)':>26}")
+    print(f"{'articles':>8} {'build':>5} {'runs':>4}  {'wall s (min/median/max)':>24}  {'peak MB (min/median/max)':>24}  stages (median ms)")
     for size in [int(s) for s in args.sizes.split(",")]:
         site = os.path.join(work, f"site-{size}")
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_corpus.py"), str(size), site], check=True)
-        walls, peaks = [], []
-        for _ in range(args.runs):
-            result = subprocess.run(
-                ["/usr/bin/time", "-f", "%e %M", binary, "build", "--quiet", "--as-of", "2026-11-22"],
-                cwd=site, capture_output=True, text=True)
-            if result.returncode != 0:
-                sys.exit(f"build failed:\n{result.stderr}")
-            wall, peak_kb = result.stderr.strip().splitlines()[-1].split()
-            walls.append(float(wall))
-            peaks.append(int(peak_kb) / 1024)
-        fmt = lambda xs, p: "/".join(f"{x:.{p}f}" for x in (min(xs), statistics.median(xs), max(xs)))
-        print(f"{size:>8} {args.runs:>4}  {fmt(walls, 2):>26}  {fmt(peaks, 0):>26}")
+        for mode in ("cold", "warm"):
+            walls, peaks, stages = [], [], {}
+            for _ in range(args.runs):
+                if mode == "cold":
+                    for leftover in ("public", ".qaportal"):
+                        shutil.rmtree(os.path.join(site, leftover), ignore_errors=True)
+                result = subprocess.run(
+                    ["/usr/bin/time", "-f", "%e %M", binary, "build", "--timings", "--as-of", "2026-11-22"],
+                    cwd=site, capture_output=True, text=True)
+                if result.returncode != 0:
+                    sys.exit(f"build failed:\n{result.stderr}")
+                lines = result.stderr.strip().splitlines()
+                wall, peak_kb = lines[-1].split()
+                walls.append(float(wall))
+                peaks.append(int(peak_kb) / 1024)
+                for line in lines[:-1]:
+                    parts = line.split()
+                    if len(parts) == 3 and parts[2] == "ms":
+                        stages.setdefault(parts[0], []).append(float(parts[1]))
+            fmt = lambda xs, p: "/".join(f"{x:.{p}f}" for x in (min(xs), statistics.median(xs), max(xs)))
+            detail = " ".join(f"{k} {statistics.median(v):.0f}" for k, v in stages.items())
+            print(f"{size:>8} {mode:>5} {args.runs:>4}  {fmt(walls, 2):>24}  {fmt(peaks, 0):>24}  {detail}")
 
 
 if __name__ == "__main__":

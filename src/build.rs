@@ -230,7 +230,7 @@ pub fn compile(
         progress.stage("indexing", 0);
         documents = search::documents(&site, &rendered);
         let (client, tantivy) = rayon::join(
-            || search::client_files(&documents, &site.synonyms),
+            || search::client_files_cached(&options.root, &documents, &site.synonyms),
             || search::index_and_related(&options.root, &documents, &site.synonyms),
         );
         search_files = client;

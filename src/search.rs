@@ -100,6 +100,63 @@ pub fn client_files(documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<(S
         .collect()
 }
 
+/// [`client_files`], reused from the last build when the documents have not changed: kept in
+/// one file (`.qaportal/client-index`), as writing thousands of small cache files would cost
+/// what it saves.
+pub fn client_files_cached(
+    root: &Path,
+    documents: &[SearchDocument],
+    synonyms: &Synonyms,
+) -> Vec<(String, Vec<u8>)> {
+    let path = root.join(".qaportal").join("client-index");
+    let fingerprint = fingerprint(documents, synonyms);
+    if let Some(files) = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| read_client_cache(&bytes, &fingerprint))
+    {
+        return files;
+    }
+    let files = client_files(documents, synonyms);
+    let mut bytes = Vec::with_capacity(
+        files
+            .iter()
+            .map(|f| f.0.len() + f.1.len() + 16)
+            .sum::<usize>()
+            + 64,
+    );
+    for part in [fingerprint.as_bytes()]
+        .into_iter()
+        .chain(files.iter().flat_map(|(p, b)| [p.as_bytes(), b.as_slice()]))
+    {
+        bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(part);
+    }
+    // A cache that cannot be written only costs the next build time.
+    let _ = std::fs::create_dir_all(path.parent().expect("has a parent"))
+        .and_then(|()| std::fs::write(&path, bytes));
+    files
+}
+
+/// The files of a client index cache, if it was made for `fingerprint` and is whole.
+fn read_client_cache(bytes: &[u8], fingerprint: &str) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut rest = bytes;
+    let mut next = || -> Option<&[u8]> {
+        let (len, tail) = rest.split_first_chunk::<8>()?;
+        let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+        let part = tail.get(..len)?;
+        rest = &tail[len..];
+        Some(part)
+    };
+    if next()? != fingerprint.as_bytes() {
+        return None;
+    }
+    let mut files = Vec::new();
+    while let Some(path) = next() {
+        files.push((String::from_utf8(path.to_vec()).ok()?, next()?.to_vec()));
+    }
+    Some(files)
+}
+
 /// The tantivy index of `documents`, reused when the documents have not changed since it was
 /// written (a weekly republish changes a handful of answers; most builds change none), together
 /// with the related answers of every article (by id), cached alike.
@@ -142,4 +199,42 @@ fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> String {
     hasher.update(&serde_json::to_vec(synonyms.groups()).expect("groups serialize"));
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     format!("{:032x}", hasher.digest128())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_index_cache_is_reused_only_for_the_same_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let doc = |title: &str| SearchDocument {
+            id: "KB-0001".into(),
+            title: title.into(),
+            url: "/a/".into(),
+            system: "account".into(),
+            ..Default::default()
+        };
+        let synonyms = Synonyms::default();
+        let first = client_files_cached(dir.path(), &[doc("转账失败")], &synonyms);
+        let path = dir.path().join(".qaportal/client-index");
+        let cached = std::fs::read(&path).unwrap();
+        assert_eq!(
+            read_client_cache(&cached, &fingerprint(&[doc("转账失败")], &synonyms)),
+            Some(first.clone())
+        );
+        assert_eq!(
+            read_client_cache(&cached, &fingerprint(&[doc("密码锁定")], &synonyms)),
+            None
+        );
+        assert_eq!(
+            read_client_cache(
+                &cached[..cached.len() - 1],
+                &fingerprint(&[doc("转账失败")], &synonyms)
+            ),
+            None
+        );
+        let second = client_files_cached(dir.path(), &[doc("密码锁定")], &synonyms);
+        assert_ne!(first, second, "changed documents are indexed again");
+    }
 }

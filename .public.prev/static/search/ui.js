@@ -1,0 +1,129 @@
+/*! qaportal search UI: the instant results under the search box on every page, and the search
+ * page (/search/?q=…&system=…). Uses the API of qaportal-search.js (window.qaportal). ES2017. */
+(function () {
+  'use strict';
+  var qp = window.qaportal;
+  var config = window.qaportalSearchConfig || {};
+  qp.init({ indexBase: config.index });
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  // One result: title with the query's characters marked, system · category, a marked snippet.
+  function resultItem(hit, query) {
+    var li = document.createElement('li');
+    li.className = 'result';
+    li.setAttribute('data-id', hit.id);
+    li.innerHTML =
+      '<a href="' + hit.url + '">' +
+      '<span class="result-title">' + qp.highlight(hit.title, query) + '</span>' +
+      '<span class="result-meta">' + qp.highlight(hit.systemTitle, '') + ' · ' + qp.highlight(hit.category, '') + '</span>' +
+      (hit.summary ? '<span class="result-snippet">' + qp.highlight(hit.summary, query) + '</span>' : '') +
+      '</a>';
+    return li;
+  }
+
+  // Drops answers of a query that a newer keystroke made stale.
+  function latest(fn) {
+    var generation = 0;
+    return function (query, opts) {
+      var mine = ++generation;
+      return fn(query, opts).then(function (hits) {
+        if (mine !== generation) throw new Error('stale');
+        return hits;
+      });
+    };
+  }
+  var search = latest(qp.search);
+
+  function setUpBox(form) {
+    var input = form.querySelector('input[name=q]');
+    var list = document.createElement('ol');
+    list.className = 'instant-results';
+    list.id = 'instant-results';
+    list.setAttribute('aria-label', '搜索建议');
+    list.hidden = true;
+    form.appendChild(list);
+    input.setAttribute('aria-controls', list.id);
+    var run = debounce(function () {
+      var query = input.value.trim();
+      if (!query) { list.hidden = true; list.innerHTML = ''; return; }
+      search(query, { limit: 6 }).then(function (hits) {
+        list.innerHTML = '';
+        hits.forEach(function (hit) { list.appendChild(resultItem(hit, query)); });
+        if (!hits.length) {
+          var li = document.createElement('li');
+          li.className = 'result-none';
+          li.textContent = '没有找到，按回车查看更多';
+          list.appendChild(li);
+        }
+        list.hidden = false;
+      }, function () {});
+    }, 120);
+    input.addEventListener('input', run);
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') list.hidden = true;
+    });
+    document.addEventListener('click', function (e) {
+      if (!form.contains(e.target)) list.hidden = true;
+    });
+    qp.preload();
+    if (input.value.trim()) run();
+  }
+
+  function setUpPage(form) {
+    var input = form.querySelector('input[name=q]');
+    var select = form.querySelector('select[name=system]');
+    var status = document.querySelector('.search-status');
+    var results = document.querySelector('.results');
+    var nothing = document.querySelector('.nothing-found');
+    var more = document.querySelector('.more-results');
+    var params = new URLSearchParams(location.search);
+    input.value = params.get('q') || '';
+    select.value = params.get('system') || '';
+
+    function run() {
+      var query = input.value.trim();
+      var system = select.value;
+      var url = location.pathname + (query ? '?q=' + encodeURIComponent(query) + (system ? '&system=' + encodeURIComponent(system) : '') : '');
+      history.replaceState(null, '', url);
+      if (!query) {
+        results.innerHTML = '';
+        status.textContent = '';
+        nothing.hidden = true;
+        more.hidden = true;
+        return;
+      }
+      status.textContent = '正在搜索…';
+      // Ten results first (each costs its metadata on a slow network); more on request.
+      var shown = 10;
+      function show() {
+        return search(query, { system: system || undefined, limit: shown + 1 }).then(function (hits) {
+          results.innerHTML = '';
+          hits.slice(0, shown).forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
+          nothing.hidden = hits.length > 0;
+          more.hidden = hits.length <= shown;
+          status.textContent = hits.length ? (hits.length > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题') : '';
+        }, function () {});
+      }
+      more.onclick = function () { shown += 20; show(); };
+      show();
+    }
+    var later = debounce(run, 150);
+    input.addEventListener('input', later);
+    select.addEventListener('change', run);
+    form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
+    run();
+  }
+
+  var page = document.querySelector('[data-qaportal-search="page"]');
+  if (page) setUpPage(page);
+  var box = document.querySelector('[data-qaportal-search="box"]');
+  if (box && !page) setUpBox(box);
+})();

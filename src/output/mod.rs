@@ -1,0 +1,123 @@
+//! Output: templates applied to the assembled pages, and the files written so that a failed
+//! build never leaves a half-written site (`write`).
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+mod write;
+
+use crate::assemble::{Assembled, Page};
+use crate::diagnostic::Diagnostic;
+
+/// Marks a folder as written by qaportal, so that it may be replaced by the next build.
+pub const MARKER: &str = ".qaportal-output";
+
+pub enum Contents {
+    Bytes(Vec<u8>),
+    Static(Cow<'static, [u8]>),
+    /// A file copied from the site source.
+    Copy(PathBuf),
+}
+
+pub struct OutputFile {
+    /// Relative to the output folder, with `/`.
+    pub path: String,
+    pub contents: Contents,
+}
+
+/// Files worth a precompressed `.gz` sibling: text that browsers fetch.
+pub fn compressible(path: &str) -> bool {
+    [
+        ".css",
+        ".js",
+        ".svg",
+        ".json",
+        ".txt",
+        ".xml",
+        ".webmanifest",
+    ]
+    .iter()
+    .any(|ext| path.ends_with(ext))
+}
+
+/// Gzip with a fixed header (no name, no time), so the same input gives the same bytes.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+/// `/trading/locked/` → `trading/locked/index.html`; `/sitemap.xml` → `sitemap.xml`.
+pub fn file_for(site_path: &str) -> String {
+    let relative = site_path.trim_start_matches('/');
+    if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.to_string()
+    }
+}
+
+/// Applies the templates to every page, in parallel.
+pub fn render_pages(
+    tera: &mut tera::Tera,
+    assembled: &Assembled,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    tera.global_context().insert("site", &assembled.site);
+    let pages: Vec<&Page> = assembled.pages().collect();
+    apply_templates(tera, &pages, on_page)
+}
+
+/// Applies the templates to `pages`, in parallel; the global context (`site`) is already set.
+pub fn apply_templates(
+    tera: &tera::Tera,
+    pages: &[&Page],
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let results: Vec<Result<OutputFile, Box<Diagnostic>>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = tera.render(page.template, &page.context).map_err(|error| {
+                Box::new(Diagnostic::error(
+                    "template",
+                    format!("template {} failed for {}: {error}", page.template, page.path),
+                )
+                .help("fix the theme's template; see themes/default/templates for the values available"))
+            })?;
+            on_page();
+            Ok(OutputFile { path: file_for(&page.path), contents: Contents::Bytes(html.into_bytes()) })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(error) if errors.len() < 20 => errors.push(*error),
+            Err(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+pub use write::write_atomically;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_paths_map_to_files() {
+        assert_eq!(file_for("/"), "index.html");
+        assert_eq!(file_for("/trading/locked/"), "trading/locked/index.html");
+        assert_eq!(file_for("/sitemap.xml"), "sitemap.xml");
+        assert_eq!(file_for("/faq/123.html"), "faq/123.html");
+    }
+}
