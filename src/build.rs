@@ -293,6 +293,13 @@ pub fn compile(
             contents: Contents::Copy(content_dir.join(asset)),
         });
     }
+    match crate::offline::worker(&theme.tera, &assembled.site, &files) {
+        Ok(worker) => files.push(worker),
+        Err(problem) => {
+            diagnostics.push(*problem);
+            return None;
+        }
+    }
     report.files = files.len();
     clock.lap("templates");
     Some(Compiled {

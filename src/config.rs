@@ -44,6 +44,24 @@ pub struct Config {
     pub tickets: TicketsConfig,
     #[serde(default)]
     pub lint: LintConfig,
+    #[serde(default)]
+    pub offline: OfflineConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineConfig {
+    /// Pages register a service worker that keeps the site usable without a network. Turned
+    /// off, `/sw.js` becomes a worker that removes itself and its caches from phones that
+    /// installed an earlier one.
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+impl Default for OfflineConfig {
+    fn default() -> Self {
+        OfflineConfig { enabled: true }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -129,6 +147,9 @@ fn default_steps_headings() -> Vec<String> {
 }
 fn default_review_interval() -> u32 {
     180
+}
+fn default_true() -> bool {
+    true
 }
 
 impl Config {
@@ -267,6 +288,19 @@ mod tests {
             config("http://localhost:8000").origin(),
             "http://localhost:8000"
         );
+    }
+
+    #[test]
+    fn offline_is_on_unless_turned_off() {
+        assert!(config("https://qa.example.com/").offline.enabled);
+        let off: Config =
+            toml::from_str("base_url = \"https://qa.example.com/\"\n[offline]\nenabled = false")
+                .unwrap();
+        assert!(!off.offline.enabled);
+        let typo = toml::from_str::<Config>(
+            "base_url = \"https://qa.example.com/\"\n[offline]\nenable = false",
+        );
+        assert!(typo.is_err(), "unknown keys are rejected");
     }
 
     #[test]

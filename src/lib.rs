@@ -11,7 +11,8 @@
 //! - [`render`]: markdown to HTML, links and images checked;
 //! - [`lint`]: what must not be published (customer data) and, for `check`, editorial warnings;
 //! - [`assemble`]: the pages of the site and what each shows;
-//! - [`output`]: templates applied, files written to a fresh folder and swapped in.
+//! - [`output`]: templates applied, files written to a fresh folder and swapped in; the
+//!   [`offline`] service worker is written last, versioned by a hash of all the rest.
 //!
 //! [`build`] runs the stages. Every stage reports problems as [`diagnostic::Diagnostic`]s
 //! instead of stopping, so one build shows every problem.
@@ -25,6 +26,7 @@ pub mod hot;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod offline;
 pub mod output;
 pub mod qr;
 pub mod render;

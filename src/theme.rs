@@ -104,6 +104,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         },
     );
     tera.autoescape_on([".html", ".xml"]);
+    tera.register_filter("json", json_string);
     if let Err(error) =
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_ref())))
     {
@@ -121,6 +122,16 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     } else {
         Err(problems)
     }
+}
+
+/// `{{ site.title | json }}`: a string as a JSON (and JavaScript) string literal, for the web
+/// app manifest and the service worker. Only strings: tera's maps have no stable key order, and
+/// the output must be byte-identical between builds. `</` is escaped so that the literal may
+/// also stand in an inline `<script>`.
+fn json_string(value: std::borrow::Cow<'_, str>, _: tera::Kwargs, _: &tera::State) -> String {
+    serde_json::to_string(value.as_ref())
+        .expect("a string serializes")
+        .replace("</", "<\\/")
 }
 
 fn collect_built_in(

@@ -11,8 +11,23 @@ use crate::model::{ArticleId, Content, Site};
 use crate::source::{SourceId, Sources, Span};
 
 /// Site paths the generator writes itself; an alias may not take them over.
-pub const RESERVED_PREFIXES: &[&str] = &["/a/", "/static/", "/search/", "/hot/", "/sessions/"];
-pub const RESERVED_FILES: &[&str] = &["/", "/404.html", "/sitemap.xml", "/robots.txt", "/feed.xml"];
+pub const RESERVED_PREFIXES: &[&str] = &[
+    "/a/",
+    "/static/",
+    "/search/",
+    "/hot/",
+    "/sessions/",
+    "/offline/",
+];
+pub const RESERVED_FILES: &[&str] = &[
+    "/",
+    "/404.html",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/feed.xml",
+    "/sw.js",
+    "/manifest.webmanifest",
+];
 
 pub struct Options {
     pub drafts: bool,

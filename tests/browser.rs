@@ -12,9 +12,9 @@ fn require(path: &Path, how: &str) {
     assert!(path.exists(), "{} is missing: {how}", path.display());
 }
 
-fn build_sample(out: &Path) {
+fn build_sample(root: &Path, out: &Path) {
     let output = common::qaportal()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(root)
         .args(["build", "--quiet", "--as-of", "2026-11-22", "--out"])
         .arg(out)
         .output()
@@ -22,12 +22,30 @@ fn build_sample(out: &Path) {
     assert!(output.status.success(), "{}", common::stderr(&output));
 }
 
-fn node(args: &[&str], site: &Path) {
+/// The sample knowledge base with `[offline] enabled = false`, for the test that turns the
+/// service worker off: the same content (linked), another `qaportal.toml`.
+fn sample_without_offline(repo: &Path, dir: &Path) -> std::path::PathBuf {
+    let root = dir.join("no-offline");
+    std::fs::create_dir_all(&root).unwrap();
+    for linked in ["content", "data"] {
+        std::os::unix::fs::symlink(repo.join(linked), root.join(linked)).unwrap();
+    }
+    let config = std::fs::read_to_string(repo.join("qaportal.toml")).unwrap();
+    std::fs::write(
+        root.join("qaportal.toml"),
+        format!("{config}\n[offline]\nenabled = false\n"),
+    )
+    .unwrap();
+    root
+}
+
+fn node(args: &[&str], site: &Path, site_without_offline: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new("node")
         .args(args)
         .current_dir(repo)
         .env("QAPORTAL_SITE", site)
+        .env("QAPORTAL_SITE_NO_OFFLINE", site_without_offline)
         .output()
         .expect("node (v20) is needed for the browser tests");
     let text = String::from_utf8_lossy(&output.stdout);
@@ -53,6 +71,12 @@ fn the_sample_site_works_in_headless_chromium() {
     );
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("public");
-    build_sample(&site);
-    node(&["--test", "--test-concurrency=1", "tests/browser/"], &site);
+    build_sample(repo, &site);
+    let without_offline = dir.path().join("public-no-offline");
+    build_sample(&sample_without_offline(repo, dir.path()), &without_offline);
+    node(
+        &["--test", "--test-concurrency=1", "tests/browser/"],
+        &site,
+        &without_offline,
+    );
 }

@@ -70,7 +70,9 @@ fn output_is_static_accessible_svg() {
     )
     .unwrap();
     let h = &d.html;
-    assert!(h.starts_with("<div class=\"dg\" id=\"kb-0042-d1\"><svg "));
+    assert!(h.starts_with(
+        "<div class=\"dg\" id=\"kb-0042-d1\" tabindex=\"0\" role=\"group\" aria-labelledby=\"kb-0042-d1-title\"><svg "
+    ));
     assert!(h.contains("role=\"img\" aria-labelledby=\"kb-0042-d1-title kb-0042-d1-desc\""));
     assert!(h.contains("<title id=\"kb-0042-d1-title\">理财产品适当性校验</title>"));
     assert_eq!(d.title, "理财产品适当性校验");

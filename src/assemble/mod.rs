@@ -198,16 +198,21 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
     session_pages(site, rendered, scope, &changed, &mut pages);
 
     if scope.all() {
-        pages.push(Page {
-            path: "/404.html".into(),
-            template: "404.html",
-            context: tera::Context::new(),
-        });
-        pages.push(Page {
-            path: "/robots.txt".into(),
-            template: "robots.txt",
-            context: tera::Context::new(),
-        });
+        // Offline support: the page shown for a page not saved on the phone, and the web app
+        // manifest. The service worker is written last, by `crate::offline`: its cache version
+        // is a hash of everything else.
+        for (path, template) in [
+            ("/404.html", "404.html"),
+            ("/robots.txt", "robots.txt"),
+            ("/offline/", "offline.html"),
+            ("/manifest.webmanifest", "manifest.webmanifest"),
+        ] {
+            pages.push(Page {
+                path: path.into(),
+                template,
+                context: tera::Context::new(),
+            });
+        }
     }
     pages.push(page(
         "/sitemap.xml".into(),

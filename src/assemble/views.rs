@@ -29,6 +29,15 @@ pub struct SiteView {
     pub sessions_url: String,
     pub feed_url: String,
     pub sitemap_url: String,
+    /// The web app manifest (`/manifest.webmanifest`): name, colours, icon for "add to home
+    /// screen".
+    pub webmanifest_url: String,
+    /// Whether pages register the service worker (`[offline] enabled`).
+    pub offline: bool,
+    /// The service worker, `/sw.js`; its scope is `home_url`.
+    pub worker_url: String,
+    /// The page the service worker shows for a page not saved on the phone.
+    pub offline_url: String,
     pub feedback_url: Option<String>,
     /// Static file URLs with cache-busting hashes: `site.assets["style.css"]`.
     pub assets: std::collections::BTreeMap<String, String>,
@@ -204,6 +213,10 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
         sessions_url: site.url("/sessions/"),
         feed_url: site.url("/feed.xml"),
         sitemap_url: site.absolute_url("/sitemap.xml"),
+        webmanifest_url: site.url("/manifest.webmanifest"),
+        offline: config.offline.enabled,
+        worker_url: site.url("/sw.js"),
+        offline_url: site.url("/offline/"),
         feedback_url: config
             .feedback_url
             .as_ref()

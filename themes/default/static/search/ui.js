@@ -42,6 +42,15 @@
   }
   var search = latest(qp.search);
 
+  // Why a search found nothing to show: offline, only words searched before (their index files
+  // are saved on the phone) can be searched. Undefined for a search a newer one replaced.
+  function failure(error) {
+    if (error && error.message === 'stale') return undefined;
+    return navigator.onLine === false
+      ? '没有网络：离线时只能搜索之前搜过的词，打开过的问题仍可查看'
+      : '搜索暂时不可用，请稍后再试';
+  }
+
   function setUpBox(form) {
     var input = form.querySelector('input[name=q]');
     var list = document.createElement('ol');
@@ -57,6 +66,8 @@
       search(query, { limit: 6 }).then(function (hits) {
         list.innerHTML = '';
         hits.forEach(function (hit) { list.appendChild(resultItem(hit, query)); });
+        // Which query the list answers: a test (or an integrator) waits for it, not for time.
+        list.setAttribute('data-query', query);
         if (!hits.length) {
           var li = document.createElement('li');
           li.className = 'result-none';
@@ -64,7 +75,16 @@
           list.appendChild(li);
         }
         list.hidden = false;
-      }, function () {});
+      }, function (error) {
+        var message = failure(error);
+        if (!message) return;
+        list.innerHTML = '';
+        var li = document.createElement('li');
+        li.className = 'result-none';
+        li.textContent = message;
+        list.appendChild(li);
+        list.hidden = false;
+      });
     }, 120);
     input.addEventListener('input', run);
     input.addEventListener('keydown', function (e) {
@@ -107,10 +127,14 @@
         return search(query, { system: system || undefined, limit: shown + 1 }).then(function (hits) {
           results.innerHTML = '';
           hits.slice(0, shown).forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
+          results.setAttribute('data-query', query);
           nothing.hidden = hits.length > 0;
           more.hidden = hits.length <= shown;
           status.textContent = hits.length ? (hits.length > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题') : '';
-        }, function () {});
+        }, function (error) {
+          var message = failure(error);
+          if (message) status.textContent = message;
+        });
       }
       more.onclick = function () { shown += 20; show(); };
       show();
