@@ -240,6 +240,64 @@ fn ticket_questions_become_search_phrasings() {
     );
 }
 
+/// The relevance bench's "phrasings via tickets" setting rests on this: clients' questions that
+/// arrive as a ticket export make the same search index as the same questions written in the
+/// front matter.
+#[test]
+fn ticket_phrasings_index_like_front_matter_questions() {
+    let phrasings = [
+        ("KB-0002", "客户说余额对不上"),
+        ("KB-0002", "钱少了"),
+        ("KB-0003", "转账,一直失败"),
+    ];
+    let by_front_matter = site_with_articles();
+    let by_tickets = site_with_articles();
+    let mut csv = String::from("time,article,question\n");
+    for (id, question) in phrasings {
+        csv.push_str(&format!("2026-11-17,{id},\"{question}\"\n"));
+    }
+    by_tickets.write("data/tickets/t.csv", csv);
+    for n in [2, 3] {
+        let questions: Vec<String> = phrasings
+            .iter()
+            .filter(|(id, _)| *id == format!("KB-000{n}"))
+            .map(|(_, q)| format!("\"{q}\""))
+            .collect();
+        let category = if n == 2 { "数据类" } else { "程序类" };
+        by_front_matter.write(
+            &format!("content/account/a{n}.md"),
+            format!("---\nid: KB-000{n}\ntitle: 问题 {n}\ncategory: {category}\nquestions: [{}]\n---\n\n## 处理步骤\n\n1. 第一步\n2. 第二步\n", questions.join(", ")),
+        );
+    }
+    by_front_matter.build_ok();
+    by_tickets.build_ok();
+    // The index, not the search page (its "nothing found" state lists the week's hot issues,
+    // which the tickets change).
+    let index = |site: &TestSite| {
+        let mut files = common::tree(&site.path("public/search"));
+        files.retain(|path, _| !path.ends_with(".html"));
+        files
+    };
+    let (a, b) = (index(&by_front_matter), index(&by_tickets));
+    assert!(a.keys().any(|p| p.ends_with(".json")));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(
+            *bytes == b[path],
+            "{path} differs:\n{}\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&b[path])
+        );
+    }
+    // And the phrasings are searchable: the index knows a bigram only a ticket question has.
+    let shards: String = b
+        .iter()
+        .filter(|(p, _)| p.contains("/t/") && p.ends_with(".json"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    assert!(shards.contains("\"钱少\""));
+}
+
 #[test]
 fn hot_field_and_current_week_on_home_and_system_pages() {
     let site = site_with_articles();
