@@ -29,6 +29,8 @@ fn main() {
         "level2 l2",
         "yzzz",
         "帐户被锁",
+        "请问一下这个为什么怎么办",
+        "可以",
     ];
     println!("{{\n  \"tokenize\": [");
     for (i, (opts, text)) in texts.iter().enumerate() {

@@ -22,6 +22,15 @@ pub const MAX_INITIALS_RUN: usize = 4;
 pub const STOP_CHARS: &str =
     "的了吗呢啊吧呀嘛哦哈嗯呃着得地我你他她它们这那个是么请问一下就都也还又把被给和与及或在";
 
+/// Bigrams of a query that say how a user asks, not what about: interrogatives, greetings,
+/// demonstratives ("请问一下，这个为什么…"). They are in most titles and most queries, so a match on
+/// them outranks a match on the one content word two texts share. Not query terms (nor their
+/// pinyin pairs); indexed text keeps them, and their characters stay query terms.
+pub const QUERY_FILLER_BIGRAMS: [&str; 15] = [
+    "怎么", "么办", "为什", "什么", "如何", "怎样", "是否", "请问", "你好", "一下", "这个", "那个",
+    "我想", "想问", "可以",
+];
+
 /// Which extra terms a field gets besides characters, bigrams and words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -201,15 +210,7 @@ pub fn query_terms(query: &str) -> Vec<String> {
     let text = normalize(query);
     for (han, run) in runs(&text) {
         if han {
-            // No initials for typed Han text: initials are for users who type them (a word).
-            han_tokens(
-                run,
-                Options {
-                    initials: false,
-                    ..Options::PINYIN
-                },
-                &mut out,
-            );
+            han_query_tokens(run, &mut out);
         } else {
             word_tokens(run, &mut out);
             if let Some(syl) = segment_syllables(run) {
@@ -220,6 +221,28 @@ pub fn query_terms(query: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// [`han_tokens`] of a query's Han run: with pinyin pairs, without initials (initials are for
+/// users who type them, as a word), and without [`QUERY_FILLER_BIGRAMS`].
+fn han_query_tokens(run: &str, out: &mut Vec<String>) {
+    let chars: Vec<char> = run.chars().collect();
+    let n = chars.len();
+    let bigram = |i: usize| -> String { [chars[i], chars[i + 1]].iter().collect() };
+    let filler = |i: usize| QUERY_FILLER_BIGRAMS.contains(&bigram(i).as_str());
+    for i in 0..n {
+        if !STOP_CHARS.contains(chars[i]) {
+            out.push(chars[i].to_string());
+        }
+        if i + 1 < n && !filler(i) {
+            out.push(bigram(i));
+        }
+    }
+    for i in 0..n.saturating_sub(1) {
+        if let (Some(a), Some(b), false) = (syllable_of(chars[i]), syllable_of(chars[i + 1]), filler(i)) {
+            out.push(format!("{a}'{b}"));
+        }
+    }
 }
 
 /// Per-class query-side boosts (lunr clause boosts).

@@ -16,6 +16,10 @@
   var MAX_INITIALS_RUN = 4;
   // Function characters that are not terms on their own (tokenizer.rs STOP_CHARS).
   var STOP_CHARS = '的了吗呢啊吧呀嘛哦哈嗯呃着得地我你他她它们这那个是么请问一下就都也还又把被给和与及或在';
+  // Bigrams that say how a user asks, not what about: never query terms (tokenizer.rs
+  // QUERY_FILLER_BIGRAMS).
+  var QUERY_FILLER_BIGRAMS = ['怎么', '么办', '为什', '什么', '如何', '怎样', '是否', '请问', '你好', '一下', '这个', '那个',
+    '我想', '想问', '可以'];
 
   // ---- tokenizer contract (mirror of search-index/src/tokenizer.rs) ----
 
@@ -57,7 +61,7 @@
     if (parts.length > 1) for (var i = 0; i < parts.length; i++) out.push(parts[i]);
   }
 
-  function hanTokens(chars, pinyin, unigrams, py, out, initials) {
+  function hanTokens(chars, pinyin, unigrams, py, out) {
     var n = chars.length;
     for (var i = 0; i < n; i++) {
       if ((unigrams || n === 1) && STOP_CHARS.indexOf(chars[i]) < 0) out.push(chars[i]);
@@ -68,7 +72,7 @@
     for (var j = 0; j + 1 < n; j++) {
       if (syl[j] && syl[j + 1]) out.push(syl[j] + "'" + syl[j + 1]);
     }
-    if (initials !== false && n >= 2 && n <= MAX_INITIALS_RUN && syl.every(Boolean)) {
+    if (n >= 2 && n <= MAX_INITIALS_RUN && syl.every(Boolean)) {
       out.push(syl.map(function (s) { return s[0]; }).join(''));
     }
   }
@@ -112,12 +116,26 @@
     return out;
   }
 
+  // hanTokens of a query's Han run: pinyin pairs, no initials, no filler bigrams.
+  function hanQueryTokens(chars, py, out) {
+    var n = chars.length;
+    var filler = function (i) { return QUERY_FILLER_BIGRAMS.indexOf(chars[i] + chars[i + 1]) >= 0; };
+    for (var i = 0; i < n; i++) {
+      if (STOP_CHARS.indexOf(chars[i]) < 0) out.push(chars[i]);
+      if (i + 1 < n && !filler(i)) out.push(chars[i] + chars[i + 1]);
+    }
+    for (var j = 0; j + 1 < n; j++) {
+      var a = py.byChar.get(chars[j]), b = py.byChar.get(chars[j + 1]);
+      if (a && b && !filler(j)) out.push(a + "'" + b);
+    }
+  }
+
   function queryTerms(query, py) {
     py = py || state.py || EMPTY_PY;
     var out = [];
     runs(normalize(query)).forEach(function (r) {
       if (r.han) {
-        hanTokens(r.chars, true, true, py, out, false);
+        hanQueryTokens(r.chars, py, out);
         return;
       }
       var word = r.chars.join('');
@@ -328,7 +346,7 @@
       if (!r.han) { if (/^[a-z]{2,}$/.test(r.chars.join(''))) need = true; return; }
       for (var i = 0; i + 1 < r.chars.length; i++) {
         var bigram = r.chars[i] + r.chars[i + 1];
-        if (!byTerm.get(bigram)[0].terms.has(bigram)) need = true;
+        if (byTerm.has(bigram) && !byTerm.get(bigram)[0].terms.has(bigram)) need = true;
       }
     });
     return need;
@@ -348,7 +366,7 @@
       var py = await loadPinyin();
       // Pairs spelled by bigrams the index knows would be dropped anyway: never fetched.
       clauses = clausesFor(m, query, py).filter(function (c) {
-        return !c.alt || !byTerm.get(c.alt)[0].terms.has(c.alt);
+        return !c.alt || !byTerm.has(c.alt) || !byTerm.get(c.alt)[0].terms.has(c.alt);
       });
       await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
     }
