@@ -7,7 +7,7 @@
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::term::{self, termcolor};
 
-use crate::source::{Sources, Span};
+use crate::source::{SourceId, Sources, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -28,6 +28,9 @@ pub struct Diagnostic {
     pub label: String,
     /// How to fix it.
     pub help: Option<String>,
+    /// What the quoted source shows in place of the span's text (same length in bytes): customer
+    /// data is never printed in full, not even in the snippet of its own error.
+    pub shown_as: Option<String>,
 }
 
 impl Diagnostic {
@@ -39,6 +42,7 @@ impl Diagnostic {
             span: None,
             label: String::new(),
             help: None,
+            shown_as: None,
         }
     }
 
@@ -61,6 +65,13 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Quotes `text` instead of the span's own text (which must have the same length in bytes).
+    pub fn shown_as(mut self, text: String) -> Diagnostic {
+        debug_assert_eq!(self.span.map(|s| s.range().len()), Some(text.len()));
+        self.shown_as = Some(text);
         self
     }
 
@@ -133,10 +144,11 @@ impl Diagnostics {
         let config = term::Config::default();
         let styles = term::Styles::default();
         let mut writer = term::StylesWriter::new(&mut buffer, &styles);
+        let quoted = Quoted::new(sources, &self.items);
         for diagnostic in &self.items {
             // Rendering only fails when a span points outside its file, which is a bug; fall back
             // to the message alone rather than losing the diagnostic.
-            if term::emit_to_write_style(&mut writer, &config, sources, &to_report(diagnostic))
+            if term::emit_to_write_style(&mut writer, &config, &quoted, &to_report(diagnostic))
                 .is_err()
             {
                 use std::io::Write;
@@ -221,6 +233,63 @@ impl IntoIterator for Diagnostics {
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter()
+    }
+}
+
+/// The sources as diagnostics quote them: every span with a [`Diagnostic::shown_as`] text is
+/// replaced by it (same byte length, so lines and columns stay), in every snippet of the file.
+struct Quoted<'a> {
+    sources: &'a Sources,
+    patched: std::collections::HashMap<SourceId, String>,
+}
+
+impl<'a> Quoted<'a> {
+    fn new(sources: &'a Sources, items: &[Diagnostic]) -> Quoted<'a> {
+        let mut patched = std::collections::HashMap::new();
+        for d in items {
+            if let (Some(span), Some(shown)) = (d.span, &d.shown_as) {
+                let text: &mut String = patched
+                    .entry(span.source)
+                    .or_insert_with(|| sources.get(span.source).text.clone());
+                if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) {
+                    text.replace_range(span.range(), shown);
+                }
+            }
+        }
+        Quoted { sources, patched }
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Quoted<'_> {
+    type FileId = SourceId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: SourceId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.sources.name(id)
+    }
+
+    fn source(&'a self, id: SourceId) -> Result<&'a str, codespan_reporting::files::Error> {
+        match self.patched.get(&id) {
+            Some(text) => Ok(text),
+            None => self.sources.source(id),
+        }
+    }
+
+    fn line_index(
+        &'a self,
+        id: SourceId,
+        at: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        self.sources.line_index(id, at)
+    }
+
+    fn line_range(
+        &'a self,
+        id: SourceId,
+        line: usize,
+    ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
+        self.sources.line_range(id, line)
     }
 }
 

@@ -239,7 +239,9 @@ fn han_query_tokens(run: &str, out: &mut Vec<String>) {
         }
     }
     for i in 0..n.saturating_sub(1) {
-        if let (Some(a), Some(b), false) = (syllable_of(chars[i]), syllable_of(chars[i + 1]), filler(i)) {
+        if let (Some(a), Some(b), false) =
+            (syllable_of(chars[i]), syllable_of(chars[i + 1]), filler(i))
+        {
             out.push(format!("{a}'{b}"));
         }
     }

@@ -74,6 +74,40 @@ impl Finding {
             }
         }
     }
+
+    /// `original` (the finding's text, separators included) with the same characters hidden
+    /// as in [`Finding::masked`], every other byte kept: what an error's source snippet shows.
+    pub fn masked_in_place(&self, original: &str) -> String {
+        let (head, tail) = match self.kind {
+            Kind::IdNumber | Kind::OldIdNumber | Kind::BankCard => (6, 4),
+            Kind::Mobile => (3, 4),
+            // The first character of the local part; the domain is kept below.
+            Kind::Email => (1, 0),
+        };
+        let at = match self.kind {
+            Kind::Email => original.find('@').unwrap_or(original.len()),
+            _ => original.len(),
+        };
+        let hidden = original[..at]
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .count();
+        let mut seen = 0;
+        let mut out = String::with_capacity(original.len());
+        for (i, c) in original.char_indices() {
+            if i < at && c.is_ascii_alphanumeric() {
+                seen += 1;
+                let keep = seen <= head || seen > hidden.saturating_sub(tail);
+                out.push(if keep { c } else { '*' });
+            } else if i < at && self.kind == Kind::Email && seen >= 1 {
+                // Dots and other characters of the local part say something too.
+                out.push('*');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
 }
 
 /// The site's allow-list: test accounts the team may show.
@@ -132,6 +166,7 @@ pub fn check(file: &SourceFile, source: SourceId, allowed: &Allowed) -> Vec<Diag
                 format!("{what} is in the text: {}", f.masked()),
             )
             .at(Span::new(source, f.range.clone()))
+            .shown_as(f.masked_in_place(&file.text[f.range.clone()]))
             .label(format!("{what}: do not publish customer data"))
             .help(format!(
                 "replace it with the team's test data; if it is a test account, add \
@@ -535,6 +570,17 @@ mod tests {
         assert_eq!(masked("13812345678"), "138****5678");
         assert_eq!(masked("6222021234567890128"), "622202*********0128");
         assert_eq!(masked("zhang.san@example.com"), "z***@example.com");
+    }
+
+    #[test]
+    fn masks_in_place_keep_separators_and_length() {
+        let in_place = |text: &str| {
+            let f = &find(text)[0];
+            f.masked_in_place(&text[f.range.clone()])
+        };
+        assert_eq!(in_place("110105 19491231 002X"), "110105 ******** 002X");
+        assert_eq!(in_place("138-1234-5678"), "138-****-5678");
+        assert_eq!(in_place("zhang.san@example.com"), "z********@example.com");
     }
 
     #[test]
