@@ -230,9 +230,9 @@ fn han_query_tokens(run: &str, out: &mut Vec<String>) {
     let n = chars.len();
     let bigram = |i: usize| -> String { [chars[i], chars[i + 1]].iter().collect() };
     let filler = |i: usize| QUERY_FILLER_BIGRAMS.contains(&bigram(i).as_str());
-    for i in 0..n {
-        if !STOP_CHARS.contains(chars[i]) {
-            out.push(chars[i].to_string());
+    for (i, &c) in chars.iter().enumerate() {
+        if !STOP_CHARS.contains(c) {
+            out.push(c.to_string());
         }
         if i + 1 < n && !filler(i) {
             out.push(bigram(i));
