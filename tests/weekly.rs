@@ -299,6 +299,28 @@ fn ticket_phrasings_index_like_front_matter_questions() {
 }
 
 #[test]
+fn ticket_questions_with_customer_data_are_not_published() {
+    let site = site_with_articles();
+    site.write(
+        "data/tickets/t.csv",
+        "time,article,question\n2026-11-17,KB-0002,手机13812345678收不到验证码\n2026-11-17,KB-0002,验证码一直收不到\n",
+    );
+    let output = site.build_ok();
+    let log = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(log.contains("1 client question(s)"), "{log}");
+    let index: String = common::tree(&site.path("public/search"))
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".json"))
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert!(
+        index.contains("\"验证\""),
+        "the clean question is a phrasing"
+    );
+    assert!(!index.contains("13812345678") && !index.contains("5678"));
+}
+
+#[test]
 fn hot_field_and_current_week_on_home_and_system_pages() {
     let site = site_with_articles();
     site.write(
