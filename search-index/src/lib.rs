@@ -59,10 +59,10 @@ pub struct FieldSpec {
 /// Why, measured (bench/relevance, "phrasings" setting, 5-fold cross-validation on the first
 /// 5,000 tonghuashun-faq queries): in one index with the other fields (k1 1.2, b 0.75, boost 6)
 /// hit@1 was 0.754 and hit@5 0.943; as its own part with k1 3, b 1 and boost 30, 0.784 and
-/// 0.953. Phrasings are many short paraphrases piled into one field, unlike the answer fields:
-/// full length normalization (b 1) keeps an article with dozens of them from winning on length,
-/// and the higher k1 lets a word asked in many of them keep adding. A sweep of k1 2–4, b 0.9–1,
-/// boost 15–45 around these values is in search-index/README.md.
+/// 0.953. Likely because phrasings are many short paraphrases piled into one field, unlike the
+/// answer fields: full length normalization (b 1) keeps an article with dozens of them from
+/// winning on length, and the higher k1 lets a word asked in many of them keep adding. A sweep
+/// around these values (k1 2–4, b 0.9–1, boost 15–45) is flat; see search-index/README.md.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Phrasings {
     /// Name of the field in [`Config::fields`] that forms the part.
