@@ -3,11 +3,14 @@
 //!
 //! ```text
 //! corpus_index --corpus DIR --out DIR [--questions FILE] [--synonyms FILE]
-//!              [--boost FIELD=X]... [--k1 X] [--b X] [--weight CLASS=X]...
-//!              [--no-pinyin] [--no-unigrams] [--no-initials]
+//!              [--boost FIELD=X]... [--k1 X] [--b X] [--phrasings-k1 X] [--phrasings-b X]
+//!              [--weight CLASS=X]... [--no-pinyin] [--no-unigrams] [--no-initials]
 //! ```
 //! Articles are the corpus' 300 standard questions (id = the corpus id). `--questions FILE` gives
-//! each article its recorded phrasings: lines `gold_id<TAB>phrasing`.
+//! each article its recorded phrasings: lines `gold_id<TAB>phrasing`. `--k1`/`--b` are the BM25
+//! of the answers part, `--phrasings-k1`/`--phrasings-b` that of the phrasings part, and
+//! `--boost questions=X` is the phrasings part's boost (the client index weighs the phrasings
+//! field there, not with the answer fields).
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -26,9 +29,15 @@ fn main() {
             "--synonyms" => synonyms = Some(PathBuf::from(val())),
             "--k1" => config.bm25.k1 = val().parse().unwrap(),
             "--b" => config.bm25.b = val().parse().unwrap(),
+            "--phrasings-k1" => config.phrasings.bm25.k1 = val().parse().unwrap(),
+            "--phrasings-b" => config.phrasings.bm25.b = val().parse().unwrap(),
             "--boost" => {
                 let v = val();
                 let (name, x) = v.split_once('=').expect("--boost FIELD=X");
+                if name == config.phrasings.field {
+                    config.phrasings.boost = x.parse().unwrap();
+                    continue;
+                }
                 let f = config
                     .fields
                     .iter_mut()

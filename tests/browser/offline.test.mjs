@@ -110,7 +110,8 @@ test('an opened answer and a new search in its system work offline', async () =>
     const tail = await page.evaluate(async () => {
       const m = await (await fetch('/search/manifest.json')).json();
       const response = await fetch('/search/' + m.base + 'x/0.json');
-      return response.ok && (await response.json()).invertedIndex.length;
+      // An empty shard holds no part (the engine reads a missing part as an empty index).
+      return response.ok && Object.keys(await response.json()).length;
     });
     assert.equal(tail, 0);
 

@@ -1,8 +1,11 @@
-// The emitted client index against the real lunr 2.3.9 from npm:
-// - every shard (and its .gz/.br sibling) loads with lunr.Index.load;
-// - lunr ranks the emitted whole index exactly like an index lunr.Builder builds from the same
-//   documents with the same tokens (exported by search-index's export_index example);
-// - qaportal's own engine over the term shards ranks and scores exactly like lunr over the whole.
+// The emitted client index against the real lunr 2.3.9 from npm. The index has parts (answers
+// "a", phrasings "p"), each a lunr index over all documents with its own fields and BM25:
+// - each part of every shard (and its .gz/.br sibling) loads with lunr.Index.load;
+// - lunr ranks each part of the emitted whole index exactly like an index lunr.Builder builds
+//   from the same documents with the same tokens, fields, boosts, k1 and b (exported by
+//   search-index's export_index example);
+// - qaportal's own engine over the term shards scores every document exactly as the sum of
+//   lunr's scores in the whole parts.
 //
 // The indexes are built by `cargo run --release -p search-index --example export_index` unless
 // QAPORTAL_SAMPLE_INDEX names a folder with `whole/` and `sharded/` exports (tests/js.rs sets it).
@@ -67,21 +70,34 @@ function shardFiles(dir) {
   return listJson(path.join(dir, 'search')).filter((p) => /\/[tx]\/\d+\.json$/.test(p));
 }
 
+function manifestOf(dir) {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'search/manifest.json'), 'utf8'));
+}
+
+// Part key -> lunr.Index of the whole export.
 function loadWhole(dir) {
   const files = shardFiles(dir);
   assert.strictEqual(files.length, 1, 'the whole export has one shard');
-  return lunr.Index.load(JSON.parse(fs.readFileSync(files[0], 'utf8')));
+  const json = JSON.parse(fs.readFileSync(files[0], 'utf8'));
+  const out = {};
+  for (const part of manifestOf(dir).parts) out[part.key] = lunr.Index.load(json[part.key]);
+  return out;
 }
 
-function builderIndex(dir) {
+// Part key -> the index lunr.Builder builds from the part's documents, fields, boosts, k1 and b.
+function builderIndexes(dir) {
   const dump = JSON.parse(fs.readFileSync(path.join(dir, 'lunr-docs.json'), 'utf8'));
-  const b = new lunr.Builder();
-  b.ref('ref');
-  dump.fields.forEach((f) => b.field(f.name, { boost: f.boost }));
-  b.k1(dump.k1);
-  b.b(dump.b);
-  dump.docs.forEach((d) => b.add(d));
-  return b.build();
+  const out = {};
+  for (const part of dump.parts) {
+    const b = new lunr.Builder();
+    b.ref('ref');
+    part.fields.forEach((f) => b.field(f.name, { boost: f.boost }));
+    b.k1(part.k1);
+    b.b(part.b);
+    part.docs.forEach((d) => b.add(d));
+    out[part.key] = b.build();
+  }
+  return out;
 }
 
 function pinyin() {
@@ -97,6 +113,15 @@ function lunrRank(index, cl) {
     .map((r) => ({ ref: r.ref, score: r.score }));
 }
 
+// Sum over the parts of lunr's score of each ref, as [{ref, score}].
+function lunrSum(parts, cl) {
+  const sum = new Map();
+  for (const key of Object.keys(parts)) {
+    for (const r of lunrRank(parts[key], cl)) sum.set(r.ref, (sum.get(r.ref) || 0) + r.score);
+  }
+  return Array.from(sum, ([ref, score]) => ({ ref, score }));
+}
+
 // Ranking with ties broken by ref, so equal scores (to 1e-9) compare equal.
 function canonical(results) {
   return results.slice().sort((a, b) => (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : +a.ref - +b.ref));
@@ -108,14 +133,22 @@ function assertSameRanking(actual, expected, what) {
   a.forEach((r, i) => assert.ok(Math.abs(r.score - e[i].score) < 1e-9, `${what}: score of ${r.ref}`));
 }
 
-test('every emitted shard loads with lunr.Index.load, and .gz (and .br if written) hold the same bytes', () => {
+test('each part of every emitted shard loads with lunr.Index.load, and .gz (and .br if written) hold the same bytes', () => {
   for (const dir of [dirs.whole, dirs.sharded]) {
+    const manifest = manifestOf(dir);
+    assert.strictEqual(manifest.format, 2);
+    assert.deepStrictEqual(manifest.parts.map((p) => p.key), ['a', 'p']);
     const files = shardFiles(dir);
     assert.ok(files.length >= 1);
     for (const f of files) {
       const raw = fs.readFileSync(f);
-      const idx = lunr.Index.load(JSON.parse(raw.toString('utf8')));
-      assert.ok(idx instanceof lunr.Index, f);
+      const json = JSON.parse(raw.toString('utf8'));
+      assert.deepStrictEqual(Object.keys(json), ['a', 'p'], f);
+      for (const part of manifest.parts) {
+        const idx = lunr.Index.load(json[part.key]);
+        assert.ok(idx instanceof lunr.Index, f + ' ' + part.key);
+        assert.deepStrictEqual(idx.fields, part.fields, f + ' ' + part.key);
+      }
       assert.deepStrictEqual(zlib.gunzipSync(fs.readFileSync(f + '.gz')), raw, f + '.gz');
       if (fs.existsSync(f + '.br')) {
         assert.deepStrictEqual(zlib.brotliDecompressSync(fs.readFileSync(f + '.br')), raw, f + '.br');
@@ -125,23 +158,32 @@ test('every emitted shard loads with lunr.Index.load, and .gz (and .br if writte
   const sharded = shardFiles(dirs.sharded);
   assert.strictEqual(sharded.filter((f) => /\/t\//.test(f)).length, 8);
   assert.ok(sharded.some((f) => /\/x\//.test(f)), 'second-tier shards');
-});
-
-test('lunr ranks the emitted index exactly like lunr.Builder over the same tokens', () => {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dirs.whole, 'search/manifest.json'), 'utf8'));
-  const emitted = loadWhole(dirs.whole);
-  const built = builderIndex(dirs.whole);
-  let nonEmpty = 0;
-  for (const q of QUERIES) {
-    const cl = clauses(q, manifest.weights);
-    const expected = lunrRank(built, cl);
-    if (expected.length) nonEmpty++;
-    assertSameRanking(lunrRank(emitted, cl), expected, q);
+  for (const key of ['a', 'p']) {
+    const inTier2 = sharded.filter((f) => /\/x\//.test(f))
+      .some((f) => JSON.parse(fs.readFileSync(f, 'utf8'))[key].invertedIndex.length > 0);
+    assert.ok(inTier2, `part ${key} has second-tier postings`);
   }
-  assert.ok(nonEmpty >= QUERIES.length - 2, 'the queries find something');
 });
 
-test("qaportal's engine over term shards and both tiers scores exactly like lunr over the whole index", async () => {
+test('lunr ranks each part of the emitted index exactly like lunr.Builder over the same tokens', () => {
+  const manifest = manifestOf(dirs.whole);
+  const emitted = loadWhole(dirs.whole);
+  const built = builderIndexes(dirs.whole);
+  assert.deepStrictEqual(Object.keys(built), Object.keys(emitted));
+  for (const part of manifest.parts) {
+    let nonEmpty = 0;
+    for (const q of QUERIES) {
+      const cl = clauses(q, manifest.weights);
+      const expected = lunrRank(built[part.key], cl);
+      if (expected.length) nonEmpty++;
+      assertSameRanking(lunrRank(emitted[part.key], cl), expected, part.key + ': ' + q);
+    }
+    // Both parts answer most queries (the sample's articles have phrasings).
+    assert.ok(nonEmpty >= QUERIES.length - 4, part.key + ': the queries find something');
+  }
+});
+
+test("qaportal's engine over term shards and both tiers scores exactly like the sum of lunr's scores in the whole parts", async () => {
   const emitted = loadWhole(dirs.whole);
   const fsFetch = (url) => Promise.resolve({
     ok: true, status: 200,
@@ -152,7 +194,7 @@ test("qaportal's engine over term shards and both tiers scores exactly like lunr
   for (const q of QUERIES) {
     const hits = await qp.rank(q, { limit: 1000, complete: true });
     const used = qp._state.lastClauses;
-    const expected = lunrRank(emitted, used);
+    const expected = lunrSum(emitted, used);
     assertSameRanking(hits.map((h) => ({ ref: String(h.doc), score: h.score })), expected, q);
   }
 });

@@ -171,7 +171,8 @@ async function warmSearch(cache, url) {
 // gives each term's best answers.
 function emptyOverflowShard(url) {
   if (!CONFIG.searchBase || url.indexOf(self.location.origin + CONFIG.searchBase + 'x/') !== 0) return null;
-  var body = JSON.stringify({ fields: [], fieldVectors: [], invertedIndex: [] });
+  // No part at all: the search engine reads each missing part of a shard as an empty index.
+  var body = JSON.stringify({});
   return new Response(body, { headers: { 'Content-Type': 'application/json' } });
 }
 {% else %}/* qaportal: offline support is turned off ([offline] enabled = false). A phone that installed the

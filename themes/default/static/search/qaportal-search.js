@@ -1,6 +1,10 @@
 /*! qaportal search: query side of the tokenizer contract (search-index/TOKENIZER.md) and a query
  * engine over qaportal's sharded lunr.js 2.3.9 index. ES2017, no dependencies, no external requests.
  *
+ * The index has two parts, each a lunr index over all documents: "a" (answers: title, tags,
+ * headings, body) and "p" (phrasings: the recorded ways users ask, with their own BM25). A
+ * document's score is the sum of lunr's scores in the two parts; every shard file holds both.
+ *
  * API (also on window.qaportal in a browser, module.exports under node):
  *   qaportal.init({indexBase, fetch})   where the index lives (default "/search/"); optional fetch
  *   qaportal.search(query, {system, limit})
@@ -222,17 +226,27 @@
     return manifest().then(function () {});
   }
 
-  // A shard ('t' first tier, 'x' second tier), parsed once into term -> posting and field vectors.
+  // A serialized lunr index, parsed into term -> posting and field vectors. A missing part (the
+  // service worker answers an overflow shard it never saved with an empty one) is empty.
+  function parseLunr(json) {
+    var vectors = new Map();
+    var terms = new Map();
+    if (json) {
+      json.fieldVectors.forEach(function (v) { vectors.set(v[0], v[1]); });
+      json.invertedIndex.forEach(function (e) { terms.set(e[0], e[1]); });
+    }
+    return { fields: json ? json.fields : [], vectors: vectors, terms: terms };
+  }
+
+  // A shard ('t' first tier, 'x' second tier), parsed once: part key -> parsed lunr index.
   function shard(m, tier, n) {
     var key = tier + n;
     var p = state.shards.get(key);
     if (!p) {
       p = get(m.base + tier + '/' + n + '.json').then(function (json) {
-        var vectors = new Map();
-        json.fieldVectors.forEach(function (v) { vectors.set(v[0], v[1]); });
-        var terms = new Map();
-        json.invertedIndex.forEach(function (e) { terms.set(e[0], e[1]); });
-        return { fields: json.fields, vectors: vectors, terms: terms };
+        var parts = {};
+        m.parts.forEach(function (part) { parts[part.key] = parseLunr(json[part.key]); });
+        return parts;
       });
       state.shards.set(key, p);
     }
@@ -248,9 +262,10 @@
     return p;
   }
 
-  // ---- ranking: lunr 2.3.9's Index#query scoring, across shards ----
+  // ---- ranking: lunr 2.3.9's Index#query scoring, across shards, summed over the parts ----
 
-  // Postings of a term in a loaded shard, as [field, ref, weight] (weight from the field vector).
+  // Postings of a term in a part of a loaded shard, as [field, ref, weight] (weight from the
+  // field vector).
   function postingsOf(s, term) {
     var posting = s.terms.get(term);
     if (!posting) return [];
@@ -265,28 +280,48 @@
     return out;
   }
 
-  // Score of each document (number) for weighted clauses [{term, boost}], exactly as lunr scores
-  // an index holding every loaded shard: sum over fields of (query . field vector) / |query|.
+  // Number of postings of a term in a part of a loaded shard.
+  function postingCount(s, term) {
+    var posting = s.terms.get(term);
+    var n = 0;
+    if (posting) s.fields.forEach(function (f) { n += Object.keys(posting[f]).length; });
+    return n;
+  }
+
+  // Score of each document (number) for weighted clauses [{term, boost}]: the sum over the parts
+  // of the score lunr gives in that part, each exactly as lunr scores an index holding every
+  // loaded shard of the part: sum over fields of (query . field vector) / |query|, where the
+  // query vector holds the terms that part knows (its own magnitude).
   // `byTerm` maps a term to the shards (tiers) it was looked up in.
-  function score(clauses, byTerm) {
+  function score(m, clauses, byTerm) {
+    var scores = new Map();
+    m.parts.forEach(function (part) { scorePart(part.key, clauses, byTerm, scores); });
+    return scores;
+  }
+
+  function scorePart(key, clauses, byTerm, scores) {
     var qv = new Map();
     clauses.forEach(function (c) {
-      var known = byTerm.get(c.term).some(function (s) { return s.terms.has(c.term); });
+      var known = byTerm.get(c.term).some(function (s) { return s[key].terms.has(c.term); });
       if (known) qv.set(c.term, (qv.get(c.term) || 0) + c.boost);
     });
     var mag = 0;
     qv.forEach(function (b) { mag += b * b; });
     mag = Math.sqrt(mag);
-    var scores = new Map();
     qv.forEach(function (boost, term) {
       byTerm.get(term).forEach(function (s) {
-        postingsOf(s, term).forEach(function (p) {
+        postingsOf(s[key], term).forEach(function (p) {
           var doc = +p[1];
           scores.set(doc, (scores.get(doc) || 0) + boost * p[2] / mag);
         });
       });
     });
-    return scores;
+  }
+
+  // Whether any part of a loaded first-tier shard knows the term (a term of a part always has
+  // first-tier postings).
+  function knows(m, s, term) {
+    return m.parts.some(function (part) { return s[part.key].terms.has(term); });
   }
 
   // Binary search in a lunr vector [index, value, index, value, ...] sorted by index.
@@ -328,25 +363,29 @@
     todo.forEach(function (t, i) { byTerm.set(t, [shards[i]]); });
   }
 
-  // Adds the second-tier shards of the terms whose first tier is full (they may have more).
+  // Adds the second-tier shards of the terms whose first tier is full in some part (they may have
+  // more there). A second-tier shard holds every part; a part whose first tier was not full has
+  // none of the term's postings in it.
   async function lookUpRest(m, byTerm) {
     if (!m.overflowShards) return;
     var full = [];
     byTerm.forEach(function (shards, term) {
-      var posting = shards[0].terms.get(term);
-      if (posting && postingsOf(shards[0], term).length >= m.firstTier) full.push(term);
+      var isFull = m.parts.some(function (part) { return postingCount(shards[0][part.key], term) >= m.firstTier; });
+      if (isFull) full.push(term);
     });
     var rest = await Promise.all(full.map(function (t) { return shard(m, 'x', shardOf(t, m.overflowShards)); }));
     full.forEach(function (t, i) { byTerm.set(t, [byTerm.get(t)[0], rest[i]]); });
   }
 
-  function needsPinyin(query, byTerm) {
+  // A Han bigram counts as known when any part knows it (TOKENIZER.md §4, pinyin fallback).
+  function needsPinyin(m, query, byTerm) {
     var need = false;
     runs(normalize(query)).forEach(function (r) {
       if (!r.han) { if (/^[a-z]{2,}$/.test(r.chars.join(''))) need = true; return; }
       for (var i = 0; i + 1 < r.chars.length; i++) {
         var bigram = r.chars[i] + r.chars[i + 1];
-        if (byTerm.has(bigram) && !byTerm.get(bigram)[0].terms.has(bigram)) need = true;
+        // Filler bigrams are not query terms, so never looked up.
+        if (byTerm.has(bigram) && !knows(m, byTerm.get(bigram)[0], bigram)) need = true;
       }
     });
     return need;
@@ -362,11 +401,11 @@
     var byTerm = new Map();
     var clauses = clausesFor(m, query, EMPTY_PY);
     await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
-    if (needsPinyin(query, byTerm)) {
+    if (needsPinyin(m, query, byTerm)) {
       var py = await loadPinyin();
       // Pairs spelled by bigrams the index knows would be dropped anyway: never fetched.
       clauses = clausesFor(m, query, py).filter(function (c) {
-        return !c.alt || !byTerm.has(c.alt) || !byTerm.get(c.alt)[0].terms.has(c.alt);
+        return !c.alt || !byTerm.has(c.alt) || !knows(m, byTerm.get(c.alt)[0], c.alt);
       });
       await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
     }
@@ -375,10 +414,10 @@
       var sys = m.systems.filter(function (s) { return s.key === opts.system; })[0];
       range = sys ? [sys.start, sys.end] : [0, 0];
     }
-    var hits = collect(score(clauses, byTerm), range);
+    var hits = collect(score(m, clauses, byTerm), range);
     if (opts.complete || (range && hits.length < limit)) {
       await lookUpRest(m, byTerm);
-      hits = collect(score(clauses, byTerm), range);
+      hits = collect(score(m, clauses, byTerm), range);
     }
     state.lastClauses = clauses;
     return hits.slice(0, limit);

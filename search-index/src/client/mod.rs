@@ -1,9 +1,13 @@
-//! The client index: lunr.js 2.3.9 shards split by term, metadata chunks, the pinyin table and a
-//! manifest, each precompressed. Layout under `ClientOptions::dir` (default `search/`):
+//! The client index: two lunr.js 2.3.9 indexes over the same documents ("parts", see
+//! [`parts`]: the answers, and the phrasings with their own BM25), split by term into shards
+//! that each hold both parts; metadata chunks, the pinyin table and a manifest, each
+//! precompressed. Layout under `ClientOptions::dir` (default `search/`):
 //!
 //! ```text
-//! manifest.json            shard count, fields, query weights, systems, where the rest lives
-//! <hash>/t/<n>.json        term shard n: a complete lunr index of the terms hashing to n
+//! manifest.json            shard counts, parts (fields, boosts, BM25), query weights, systems
+//! <hash>/t/<n>.json        first-tier shard n: {"a": <lunr index>, "p": <lunr index>}, each a
+//!                          complete lunr index of that part's terms hashing to n
+//! <hash>/x/<n>.json        second-tier shard n, the same shape (postings past the first tier)
 //! <hash>/m/<n>.json        metadata of documents n*chunk .. (n+1)*chunk
 //! pinyin.txt               the tokenizer's char → pinyin table, for typo-tolerant queries
 //! ```
@@ -12,15 +16,17 @@
 //! A query fetches the manifest, the shards of its terms and the metadata of its top results:
 //! never the whole index.
 
+mod parts;
+
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
 use rayon::prelude::*;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::lunr::{LunrIndex, push_json_str};
+use crate::{Config, SearchDocument, Synonyms};
 
-use crate::lunr::{LunrDoc, LunrIndex, push_json_str};
-use crate::{Config, SearchDocument, Synonyms, analyze};
+pub use parts::{Part, builder_input, lunr_documents, part_documents, parts};
 
 /// A file of the client index: path relative to the site's output folder, and its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,106 +85,6 @@ pub fn index_order(docs: &[SearchDocument]) -> Vec<&SearchDocument> {
     sorted
 }
 
-/// The lunr documents (ref = position in [`index_order`], as a decimal string) with their
-/// tokens per field of [`Config::fields`]. The body keeps only the occurrences of its
-/// [`Config::body_terms`] most distinctive terms: the index then is exactly what `lunr.Builder`
-/// builds from these tokens, only smaller.
-pub fn lunr_documents(
-    docs: &[&SearchDocument],
-    synonyms: &Synonyms,
-    config: &Config,
-) -> Vec<LunrDoc> {
-    let mut lunr_docs: Vec<LunrDoc> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(n, doc)| LunrDoc {
-            reference: n.to_string(),
-            fields: analyze(doc, synonyms, config),
-        })
-        .collect();
-    let body = config.fields.iter().position(|f| f.name == "body");
-    if let (Some(body), true) = (body, config.body_terms > 0) {
-        keep_distinctive_terms(&mut lunr_docs, body, config);
-    }
-    lunr_docs
-}
-
-/// Reduces each document's `field` tokens to the occurrences of its `config.body_terms`
-/// highest-scoring terms (lunr's BM25 over the full texts; ties by term).
-fn keep_distinctive_terms(docs: &mut [LunrDoc], field: usize, config: &Config) {
-    let mut df: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut total_len = 0usize;
-    for doc in docs.iter() {
-        let tokens = &doc.fields[field];
-        total_len += tokens.len();
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
-        for t in tokens {
-            if seen.insert(t.as_str()) {
-                *df.entry(t.as_str()).or_default() += 1;
-            }
-        }
-    }
-    let n = docs.len() as f64;
-    let avg = total_len as f64 / n.max(1.0);
-    let (k1, b) = (config.bm25.k1, config.bm25.b);
-    let keep: Vec<FxHashSet<String>> = docs
-        .par_iter()
-        .map(|doc| {
-            let tokens = &doc.fields[field];
-            let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
-            for t in tokens {
-                *tf.entry(t.as_str()).or_default() += 1;
-            }
-            let len = tokens.len() as f64;
-            let mut scored: Vec<(f64, &str)> = tf
-                .into_iter()
-                .map(|(term, tf)| {
-                    let d = df[term] as f64;
-                    let idf = (1.0 + ((n - d + 0.5) / (d + 0.5)).abs()).ln();
-                    let tf = tf as f64;
-                    (
-                        idf * (k1 + 1.0) * tf / (k1 * (1.0 - b + b * len / avg) + tf),
-                        term,
-                    )
-                })
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            scored
-                .into_iter()
-                .take(config.body_terms)
-                .map(|(_, t)| t.to_string())
-                .collect()
-        })
-        .collect();
-    for (doc, keep) in docs.iter_mut().zip(keep) {
-        doc.fields[field].retain(|t| keep.contains(t));
-    }
-}
-
-/// The lunr documents as `lunr.Builder` input (`{fields, k1, b, docs: [{ref, <field>: [tokens]}]}`):
-/// lets tests rebuild the index with lunr itself and compare.
-pub fn builder_input(docs: &[SearchDocument], synonyms: &Synonyms, config: &Config) -> String {
-    let ordered = index_order(docs);
-    let docs: Vec<serde_json::Value> = lunr_documents(&ordered, synonyms, config)
-        .into_iter()
-        .map(|d| {
-            let mut o = serde_json::Map::new();
-            o.insert("ref".into(), d.reference.into());
-            for (f, tokens) in config.fields.iter().zip(d.fields) {
-                o.insert(f.key.into(), tokens.into());
-            }
-            o.into()
-        })
-        .collect();
-    let fields: Vec<serde_json::Value> = config
-        .fields
-        .iter()
-        .map(|f| serde_json::json!({"name": f.key, "boost": f.boost}))
-        .collect();
-    serde_json::json!({"fields": fields, "k1": config.bm25.k1, "b": config.bm25.b, "docs": docs})
-        .to_string()
-}
-
 /// Shard of a term: FNV-1a over its UTF-16 code units (what JavaScript strings index), modulo
 /// the shard count.
 pub fn shard_of(term: &str, shards: usize) -> usize {
@@ -198,15 +104,24 @@ pub fn build_client_index(
     opts: &ClientOptions,
 ) -> Vec<OutputFile> {
     let ordered = index_order(docs);
-    let lunr_docs = lunr_documents(&ordered, synonyms, config);
-    let index = LunrIndex::build(&config.field_boosts(), config.bm25, &lunr_docs);
-    let (first, second) = index.split_tiers(opts.first_tier.max(1));
+    let first_tier = opts.first_tier.max(1);
+    // Per part: its key and its two tiers (first_tier postings per term and part, then the rest).
+    let tiers: Vec<(&str, LunrIndex, LunrIndex)> = part_documents(&ordered, synonyms, config)
+        .into_par_iter()
+        .map(|(part, docs)| {
+            let (first, second) =
+                LunrIndex::build(&part.boosts, part.bm25, &docs).split_tiers(first_tier);
+            (part.key, first, second)
+        })
+        .collect();
+    let first: Vec<(&str, &LunrIndex)> = tiers.iter().map(|(k, f, _)| (*k, f)).collect();
+    let second: Vec<(&str, &LunrIndex)> = tiers.iter().map(|(k, _, s)| (*k, s)).collect();
     let shards = opts.shards.unwrap_or_else(|| {
         shard_count(&first, opts.postings_per_shard).min(opts.max_shards.next_power_of_two())
     });
     let overflow_shards = shard_count(&second, opts.second_tier_postings_per_shard);
     let shard_json = shard_files(&first, shards);
-    let overflow_json = if second.terms.is_empty() {
+    let overflow_json = if second.iter().all(|(_, s)| s.terms.is_empty()) {
         Vec::new()
     } else {
         shard_files(&second, overflow_shards)
@@ -266,9 +181,14 @@ pub fn build_client_index(
         .collect()
 }
 
-/// The power of two closest to `postings / per_shard` (at least 1, at most 2^14).
-fn shard_count(index: &LunrIndex, per_shard: usize) -> usize {
-    let total: usize = index.terms.iter().map(|t| t.1.len()).sum();
+/// The power of two closest to `postings / per_shard` (at least 1, at most 2^14), counting the
+/// postings of every part: a shard holds all parts.
+fn shard_count(parts: &[(&str, &LunrIndex)], per_shard: usize) -> usize {
+    let total: usize = parts
+        .iter()
+        .flat_map(|(_, index)| &index.terms)
+        .map(|t| t.1.len())
+        .sum();
     total
         .div_ceil(per_shard.max(1))
         .max(1)
@@ -276,15 +196,35 @@ fn shard_count(index: &LunrIndex, per_shard: usize) -> usize {
         .min(1 << 14)
 }
 
-/// The JSON of each shard: a complete lunr index of the terms that hash to it.
-fn shard_files(index: &LunrIndex, shards: usize) -> Vec<String> {
-    let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); shards];
-    for (i, (term, _)) in index.terms.iter().enumerate() {
-        by_shard[shard_of(term, shards)].push(i);
-    }
-    by_shard
-        .par_iter()
-        .map(|selected| index.to_json(selected))
+/// The JSON of each shard: `{"<part key>": <lunr index>, …}`, each part a complete lunr index of
+/// its terms that hash to the shard (one fetch gives a term in every part).
+fn shard_files(parts: &[(&str, &LunrIndex)], shards: usize) -> Vec<String> {
+    // Per part, per shard: the indices of its terms there (in UTF-16 order, as lunr needs).
+    let selected: Vec<Vec<Vec<usize>>> = parts
+        .iter()
+        .map(|(_, index)| {
+            let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); shards];
+            for (i, (term, _)) in index.terms.iter().enumerate() {
+                by_shard[shard_of(term, shards)].push(i);
+            }
+            by_shard
+        })
+        .collect();
+    (0..shards)
+        .into_par_iter()
+        .map(|n| {
+            let mut out = String::from("{");
+            for (p, (key, index)) in parts.iter().enumerate() {
+                if p > 0 {
+                    out.push(',');
+                }
+                push_json_str(&mut out, key);
+                out.push(':');
+                out.push_str(&index.to_json(&selected[p][n]));
+            }
+            out.push('}');
+            out
+        })
         .collect()
 }
 
@@ -334,9 +274,22 @@ fn manifest(
         .into_iter()
         .map(|(key, (title, start, end))| serde_json::json!({"key": key, "title": title, "start": start, "end": end}))
         .collect();
+    let parts: Vec<serde_json::Value> = parts(config)
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "key": p.key,
+                "fields": p.boosts.iter().map(|b| b.0).collect::<Vec<_>>(),
+                "boosts": p.boosts.iter().map(|b| b.1).collect::<Vec<_>>(),
+                "k1": p.bm25.k1,
+                "b": p.bm25.b,
+            })
+        })
+        .collect();
     let w = &config.weights;
+    // Format 2: every shard holds one lunr index per part (format 1 was one lunr index).
     serde_json::json!({
-        "format": 1,
+        "format": 2,
         "lunr": "2.3.9",
         "base": format!("{hash}/"),
         "shards": shards,
@@ -344,7 +297,7 @@ fn manifest(
         "overflowShards": overflow_shards,
         "docs": docs.len(),
         "metaChunk": opts.meta_chunk.max(1),
-        "fields": config.fields.iter().map(|f| f.key).collect::<Vec<_>>(),
+        "parts": parts,
         "weights": {"char": w.char, "bigram": w.bigram, "word": w.word, "pinyin": w.pinyin},
         "pinyinFallback": w.pinyin_fallback,
         "systems": systems,
