@@ -169,34 +169,175 @@ pub struct Compiled {
 }
 
 fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
-    let Some(compiled) = compile(options, progress, report) else {
+    let Some(out) = &options.out else {
+        compile(options, progress, report);
         return;
     };
-    if let Some(out) = &options.out {
-        let mut clock = Clock {
-            timings: &mut report.timings,
-            last: Instant::now(),
-        };
-        match output::write_atomically(out, &compiled.files) {
-            Ok(()) => {
-                report.written = true;
-                crate::theme::save_qr_codes(&compiled.qr_codes, &options.root);
-            }
-            Err(message) => report
-                .diagnostics
-                .push(Diagnostic::error("output", message)),
+    let Some(made) = make(options, progress, report) else {
+        return;
+    };
+    let mut clock = Clock {
+        timings: &mut report.timings,
+        last: Instant::now(),
+    };
+    progress.stage("writing", report.pages);
+    match write_site(out, &made, progress, &mut clock) {
+        Ok(files) => {
+            report.files = files;
+            report.written = true;
+            crate::theme::save_qr_codes(&made.theme.qr_codes, &options.root);
         }
-        clock.lap("write");
+        Err(problems) => report.diagnostics.extend(problems),
     }
+    clock.lap("write");
 }
 
-/// Every stage but writing. `None` when there are errors (they are in the report), or when
-/// nothing is to be produced (`check`).
+/// Templates the pages and writes the site to `out`, each page as soon as it is made; the
+/// number of files written.
+fn write_site(
+    out: &std::path::Path,
+    made: &Made,
+    progress: &dyn Progress,
+    clock: &mut Clock,
+) -> Result<usize, Vec<Diagnostic>> {
+    use rayon::prelude::*;
+    let failed = |message: String| vec![Diagnostic::error("output", message)];
+    let assembled = &made.assembled;
+    let page_files: Vec<String> = assembled
+        .paths
+        .iter()
+        .map(|p| output::file_for(p))
+        .collect();
+    let paths = page_files
+        .iter()
+        .chain(made.files.iter().map(|f| &f.path))
+        .map(String::as_str)
+        .chain([crate::offline::WORKER_FILE]);
+    let staging = output::Staging::open(out, paths).map_err(failed)?;
+    drop(page_files);
+    // Each answer's pages are made, templated and written in turn, on both cores: neither the
+    // pages' values nor the site's HTML (half a gigabyte at 10,000 answers) is ever all in
+    // memory, and the file system works while the other core applies templates.
+    let tera = &made.theme.tera;
+    let tick = || progress.tick();
+    let listings: Vec<&assemble::Page> = assembled.listings.iter().collect();
+    let mut written = output::write_pages(tera, &listings, &staging, &tick)?;
+    let articles: Vec<Result<Vec<output::Written>, Vec<Diagnostic>>> =
+        (0..made.site.content.articles.len())
+            .into_par_iter()
+            .map(|i| {
+                let pages = assembled.article_pages(&made.site, &made.rendered, &made.related, i);
+                let pages: Vec<&assemble::Page> = pages.iter().collect();
+                output::write_pages(tera, &pages, &staging, &tick)
+            })
+            .collect();
+    let mut problems = Vec::new();
+    for result in articles {
+        match result {
+            Ok(more) => written.extend(more),
+            // A broken template fails on every answer: the first ones say enough.
+            Err(more) if problems.len() < 20 => problems.extend(more),
+            Err(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    clock.lap("templates");
+    let others: Vec<output::Written> = made
+        .files
+        .par_iter()
+        .map(|f| staging.put(f.path.clone(), &f.contents))
+        .collect::<std::io::Result<_>>()
+        .map_err(|error| failed(staging.failed(error)))?;
+    written.extend(others);
+    let worker = crate::offline::worker(tera, &assembled.site, &written, &made.files)
+        .map_err(|problem| vec![*problem])?;
+    let worker = staging
+        .put(worker.path, &worker.contents)
+        .map_err(|error| failed(staging.failed(error)))?;
+    written.push(worker);
+    staging.finish(&written).map_err(failed)?;
+    Ok(written.len())
+}
+
+/// Everything of a build but applying the templates to the pages, which `compile` (the site in
+/// memory, for `serve`) and `run` (each page written as it is made) do each their way.
+struct Made {
+    site: Site,
+    /// With the site-wide values (`site`) in the templates' global context.
+    theme: theme::Theme,
+    rendered: Rendered,
+    assembled: assemble::Assembled,
+    documents: Vec<search_index::SearchDocument>,
+    related: HashMap<String, Vec<search_index::tantivy_index::Hit>>,
+    /// The files that are not templated pages: the search index, static files, content assets
+    /// (the service worker is made last, from everything else).
+    files: Vec<OutputFile>,
+}
+
+/// Every stage but writing, the site in memory. `None` when there are errors (they are in the
+/// report), or when nothing is to be produced (`check`).
 pub fn compile(
     options: &Options,
     progress: &dyn Progress,
     report: &mut Report,
 ) -> Option<Compiled> {
+    let Made {
+        site,
+        mut theme,
+        rendered,
+        assembled,
+        documents,
+        related,
+        files: others,
+    } = make(options, progress, report)?;
+    let mut clock = Clock {
+        timings: &mut report.timings,
+        last: Instant::now(),
+    };
+    progress.stage("writing", report.pages);
+    let article_pages: Vec<assemble::Page> = (0..site.content.articles.len())
+        .flat_map(|i| assembled.article_pages(&site, &rendered, &related, i))
+        .collect();
+    let pages: Vec<&assemble::Page> = assembled.listings.iter().chain(&article_pages).collect();
+    let mut files = match output::apply_templates(&theme.tera, &pages, &|| progress.tick()) {
+        Ok(files) => files,
+        Err(problems) => {
+            report.diagnostics.extend(problems);
+            return None;
+        }
+    };
+    drop(pages);
+    drop(article_pages);
+    let known_paths = assemble::known_paths(&assembled);
+    files.extend(others);
+    let worker = crate::offline::written(&files)
+        .map_err(|message| Box::new(Diagnostic::error("output", message)))
+        .and_then(|written| crate::offline::worker(&theme.tera, &assembled.site, &written, &files));
+    match worker {
+        Ok(worker) => files.push(worker),
+        Err(problem) => {
+            report.diagnostics.push(*problem);
+            return None;
+        }
+    }
+    report.files = files.len();
+    clock.lap("templates");
+    Some(Compiled {
+        site,
+        tera: std::mem::take(&mut theme.tera),
+        qr_codes: theme.qr_codes,
+        rendered,
+        listings: assembled.listings,
+        known_paths,
+        search_documents: documents,
+        related,
+        files,
+    })
+}
+
+fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Option<Made> {
     let sources = &mut report.sources;
     let diagnostics = &mut report.diagnostics;
     let mut clock = Clock {
@@ -247,25 +388,17 @@ pub fn compile(
     let assembled = assemble::assemble(
         &site,
         &rendered,
-        &related,
         theme.asset_urls(&site.config.base_path()),
         diagnostics,
     );
-    report.pages = assembled.pages().count();
+    report.pages = assembled.paths.len();
     clock.lap("assemble");
     if diagnostics.has_errors() || !options.produce {
         return None;
     }
 
-    progress.stage("writing", report.pages);
-    let mut files = match output::render_pages(&mut theme.tera, &assembled, &|| progress.tick()) {
-        Ok(files) => files,
-        Err(problems) => {
-            diagnostics.extend(problems);
-            return None;
-        }
-    };
-    let known_paths = assemble::known_paths(&assembled);
+    theme.tera.global_context().insert("site", &assembled.site);
+    let mut files = Vec::new();
     for (path, bytes) in search_files {
         files.push(OutputFile {
             path,
@@ -293,23 +426,12 @@ pub fn compile(
             contents: Contents::Copy(content_dir.join(asset)),
         });
     }
-    match crate::offline::worker(&theme.tera, &assembled.site, &files) {
-        Ok(worker) => files.push(worker),
-        Err(problem) => {
-            diagnostics.push(*problem);
-            return None;
-        }
-    }
-    report.files = files.len();
-    clock.lap("templates");
-    Some(Compiled {
+    Some(Made {
         site,
-        tera: theme.tera,
-        qr_codes: theme.qr_codes,
+        theme,
         rendered,
-        listings: assembled.listings,
-        known_paths,
-        search_documents: documents,
+        assembled,
+        documents,
         related,
         files,
     })

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::assemble::views::SiteView;
 use crate::diagnostic::Diagnostic;
-use crate::output::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile, Written};
 
 /// Where the worker is written, relative to the output folder: at the root of the site, so that
 /// its scope is the whole site (a worker controls only the pages below its own folder).
@@ -54,14 +54,15 @@ struct WorkerView {
     config: String,
 }
 
-/// Renders `sw.js` for the site made of `files` (every other output file).
+/// Renders `sw.js` for the site whose other files are `written`; `files` holds the search
+/// index's manifest (files not in it are only hashed, through `written`).
 pub fn worker(
     tera: &tera::Tera,
     site: &SiteView,
+    written: &[Written],
     files: &[OutputFile],
 ) -> Result<OutputFile, Box<Diagnostic>> {
-    let version =
-        version(files).map_err(|message| Box::new(Diagnostic::error("output", message)))?;
+    let version = version(written);
     let config = WorkerConfig {
         scope: site.home_url.clone(),
         version,
@@ -111,27 +112,44 @@ fn precache(site: &SiteView) -> Vec<String> {
     urls
 }
 
-/// A hash of every file's path and bytes, in path order.
-fn version(files: &[OutputFile]) -> Result<String, String> {
-    let mut sorted: Vec<&OutputFile> = files.iter().collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+/// A hash of every file's path, size and content hash, in path order. The content hashes are
+/// the ones the output's manifest keeps, computed as each file is written, so the build never
+/// needs the whole site in memory to name the worker's cache.
+fn version(written: &[Written]) -> String {
+    let mut sorted: Vec<&Written> = written.iter().collect();
+    sorted.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for file in sorted {
-        let copied;
-        let bytes: &[u8] = match &file.contents {
-            Contents::Bytes(bytes) => bytes,
-            Contents::Static(bytes) => bytes,
-            Contents::Copy(source) => {
-                copied = std::fs::read(source)
-                    .map_err(|error| format!("cannot read {}: {error}", source.display()))?;
-                &copied
-            }
-        };
         hasher.update(file.path.as_bytes());
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
+        hasher.update(&file.len.to_le_bytes());
+        hasher.update(&file.hash.to_le_bytes());
     }
-    Ok(format!("{:016x}", hasher.digest()))
+    format!("{:016x}", hasher.digest())
+}
+
+/// What [`version`] needs of files held in memory (`serve`, tests).
+pub fn written(files: &[OutputFile]) -> Result<Vec<Written>, String> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|file| {
+            let copied;
+            let bytes: &[u8] = match &file.contents {
+                Contents::Bytes(bytes) => bytes,
+                Contents::Static(bytes) => bytes,
+                Contents::Copy(source) => {
+                    copied = std::fs::read(source)
+                        .map_err(|error| format!("cannot read {}: {error}", source.display()))?;
+                    &copied
+                }
+            };
+            Ok(Written {
+                path: file.path.clone(),
+                len: bytes.len() as u64,
+                hash: crate::output::digest(bytes),
+            })
+        })
+        .collect()
 }
 
 /// The content-hash folder of the client search index (`4465be3dbb92/`), as its manifest names it.
@@ -157,13 +175,14 @@ mod tests {
 
     #[test]
     fn the_version_follows_every_byte_but_not_the_order_of_files() {
+        let version = |files: &[OutputFile]| version(&written(files).unwrap());
         let a = [file("index.html", b"home"), file("x/index.html", b"x")];
         let b = [file("x/index.html", b"x"), file("index.html", b"home")];
-        assert_eq!(version(&a).unwrap(), version(&b).unwrap());
+        assert_eq!(version(&a), version(&b));
         let changed = [file("index.html", b"home"), file("x/index.html", b"y")];
-        assert_ne!(version(&a).unwrap(), version(&changed).unwrap());
+        assert_ne!(version(&a), version(&changed));
         let moved = [file("index.html", b"home"), file("y/index.html", b"x")];
-        assert_ne!(version(&a).unwrap(), version(&moved).unwrap());
+        assert_ne!(version(&a), version(&moved));
     }
 
     #[test]

@@ -117,24 +117,32 @@ pub fn client_files_cached(
         return files;
     }
     let files = client_files(documents, synonyms);
-    let mut bytes = Vec::with_capacity(
-        files
-            .iter()
-            .map(|f| f.0.len() + f.1.len() + 16)
-            .sum::<usize>()
-            + 64,
-    );
+    // A cache that cannot be written only costs the next build time.
+    let _ = write_client_cache(&path, &fingerprint, &files);
+    files
+}
+
+/// Writes the cache straight to disk (not through a copy of the whole index in memory), into a
+/// temporary file renamed when complete, so that a build stopped halfway leaves no partial
+/// cache.
+fn write_client_cache(
+    path: &Path,
+    fingerprint: &str,
+    files: &[(String, Vec<u8>)],
+) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
+    let partial = path.with_extension("partial");
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&partial)?);
     for part in [fingerprint.as_bytes()]
         .into_iter()
         .chain(files.iter().flat_map(|(p, b)| [p.as_bytes(), b.as_slice()]))
     {
-        bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(part);
+        out.write_all(&(part.len() as u64).to_le_bytes())?;
+        out.write_all(part)?;
     }
-    // A cache that cannot be written only costs the next build time.
-    let _ = std::fs::create_dir_all(path.parent().expect("has a parent"))
-        .and_then(|()| std::fs::write(&path, bytes));
-    files
+    out.into_inner().map_err(|e| e.into_error())?;
+    std::fs::rename(&partial, path)
 }
 
 /// The files of a client index cache, if it was made for `fingerprint` and is whole.
@@ -194,8 +202,25 @@ pub fn index_and_related(
 }
 
 fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> String {
+    /// Feeds what serde writes straight into the hash: the JSON of 10,000 documents is tens of
+    /// megabytes that need not exist (the hash is the same as of the JSON held in memory).
+    struct Hashing<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Hashing<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&serde_json::to_vec(documents).expect("documents serialize"));
+    {
+        // Buffered: serde writes a few bytes at a time.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, Hashing(&mut hasher));
+        serde_json::to_writer(&mut out, documents).expect("documents serialize");
+        std::io::Write::flush(&mut out).expect("hashing never fails");
+    }
     hasher.update(&serde_json::to_vec(synonyms.groups()).expect("groups serialize"));
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     format!("{:032x}", hasher.digest128())

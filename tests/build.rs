@@ -157,6 +157,45 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 }
 
 #[test]
+fn a_template_failing_while_pages_are_written_leaves_the_previous_site_untouched() {
+    let site = TestSite::new();
+    site.build_ok();
+    let before = tree(&site.path("public"));
+
+    // Pages are written as their templates are applied: this one fails on an answer's
+    // presentation view, after other pages went into the staging folder.
+    site.write(
+        "qaportal.toml",
+        format!("{}theme = \"broken\"\n", common::CONFIG),
+    );
+    site.write(
+        "themes/broken/templates/present.html",
+        "{{ present.missing.field }}",
+    );
+    let output = site.build();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("present.html"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        tree(&site.path("public")),
+        before,
+        "public/ must be byte-identical after a failed build"
+    );
+
+    std::fs::remove_dir_all(site.path("themes")).unwrap();
+    site.write("qaportal.toml", common::CONFIG);
+    site.build_ok();
+    assert_eq!(
+        tree(&site.path("public")),
+        before,
+        "the half-written staging folder is not trusted by the next build"
+    );
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let site = TestSite::new();
     site.run(&["build", "--as-of", "2026-11-22", "--out", "one"]);

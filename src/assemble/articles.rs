@@ -13,6 +13,22 @@ pub fn permalink(article: &Article) -> String {
     format!("/a/{}/", article.id.value)
 }
 
+/// The site paths of [`assemble`]'s pages, in the same order, without their values.
+pub fn paths(article: &Article) -> Vec<String> {
+    let mut paths = Vec::with_capacity(4 + article.aliases.len());
+    paths.push(article.path());
+    for alias in &article.aliases {
+        if let Ok(path) = normalize_alias(&alias.value) {
+            paths.push(path);
+        }
+    }
+    let permalink = permalink(article);
+    paths.push(permalink.clone());
+    paths.push(format!("{permalink}qr.svg"));
+    paths.push(format!("{permalink}present/"));
+    paths
+}
+
 pub fn assemble(
     site: &Site,
     article: &Article,

@@ -12,7 +12,6 @@ pub mod weekly;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rayon::prelude::*;
 use search_index::tantivy_index::Hit;
 use serde::Serialize;
 
@@ -37,13 +36,38 @@ pub struct Assembled {
     pub site: SiteView,
     /// Pages that list or show several answers: home, systems, weeks, sessions, feed, sitemap.
     pub listings: Vec<Page>,
-    /// The pages of each answer: the answer, its redirects, its presentation view and QR code.
-    pub articles: Vec<Page>,
+    /// The site path of every page, the answers' pages included. Those are made one answer at a
+    /// time by [`Assembled::article_pages`] when they are templated: the values of 10,000
+    /// answers' pages (their HTML twice over) need not all be in memory at once.
+    pub paths: Vec<String>,
+    /// For each article, the sessions that covered it.
+    covered_by: Vec<Vec<usize>>,
 }
 
 impl Assembled {
-    pub fn pages(&self) -> impl Iterator<Item = &Page> {
-        self.listings.iter().chain(&self.articles)
+    /// The pages of the `index`-th article: the answer, its redirects, its presentation view
+    /// and its QR code.
+    pub fn article_pages(
+        &self,
+        site: &Site,
+        rendered: &Rendered,
+        related: &HashMap<String, Vec<Hit>>,
+        index: usize,
+    ) -> Vec<Page> {
+        let article = &site.content.articles[index];
+        let related = related_links(site, rendered, related.get(article.id.value.as_str()));
+        let pages = articles::assemble(
+            site,
+            article,
+            &rendered.articles[index],
+            &self.covered_by[index],
+            related,
+        );
+        debug_assert!(
+            pages.iter().map(|p| &p.path).eq(&articles::paths(article)),
+            "the paths announced for an article are those of its pages"
+        );
+        pages
     }
 }
 
@@ -71,34 +95,21 @@ fn page(path: String, template: &'static str, name: &'static str, value: &impl S
 pub fn assemble(
     site: &Site,
     rendered: &Rendered,
-    related: &HashMap<String, Vec<Hit>>,
     asset_urls: BTreeMap<String, String>,
     diagnostics: &mut Diagnostics,
 ) -> Assembled {
     let site_view = site_view(site, asset_urls);
     let listings = listing_pages(site, rendered, Scope::All);
 
-    let by_article = sessions::sessions_by_article(site);
-    let article_outputs: Vec<Vec<Page>> = site
-        .content
-        .articles
-        .par_iter()
-        .zip(&rendered.articles)
-        .zip(&by_article)
-        .map(|((article, doc), covered_by)| {
-            let related = related_links(site, rendered, related.get(article.id.value.as_str()));
-            articles::assemble(site, article, doc, covered_by, related)
-        })
-        .collect();
-    let mut pages = Vec::with_capacity(site.content.articles.len() * 3);
-    for output in article_outputs {
-        pages.extend(output);
+    let mut paths: Vec<String> = listings.iter().map(|p| p.path.clone()).collect();
+    for article in &site.content.articles {
+        paths.extend(articles::paths(article));
     }
-
     let assembled = Assembled {
         site: site_view,
         listings,
-        articles: pages,
+        paths,
+        covered_by: sessions::sessions_by_article(site),
     };
     let known = known_paths(&assembled);
     check_site_links(site, rendered, rendered.all(), &known, diagnostics);
@@ -231,7 +242,7 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
 
 /// Every site path the site has, for checking links to site paths.
 pub fn known_paths(assembled: &Assembled) -> HashSet<String> {
-    assembled.pages().map(|p| p.path.clone()).collect()
+    assembled.paths.iter().cloned().collect()
 }
 
 /// The related answers found by the search index, as links.

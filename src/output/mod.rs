@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 mod write;
 
-use crate::assemble::{Assembled, Page};
+use crate::assemble::Page;
 use crate::diagnostic::Diagnostic;
 
 /// Marks a folder as written by qaportal, so that it may be replaced by the next build.
@@ -60,17 +60,6 @@ pub fn file_for(site_path: &str) -> String {
     }
 }
 
-/// Applies the templates to every page, in parallel.
-pub fn render_pages(
-    tera: &mut tera::Tera,
-    assembled: &Assembled,
-    on_page: &(dyn Fn() + Sync),
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    tera.global_context().insert("site", &assembled.site);
-    let pages: Vec<&Page> = assembled.pages().collect();
-    apply_templates(tera, &pages, on_page)
-}
-
 /// Applies the templates to `pages`, in parallel; the global context (`site`) is already set.
 pub fn apply_templates(
     tera: &tera::Tera,
@@ -80,34 +69,76 @@ pub fn apply_templates(
     let results: Vec<Result<OutputFile, Box<Diagnostic>>> = pages
         .par_iter()
         .map(|page| {
-            let html = tera.render(page.template, &page.context).map_err(|error| {
-                Box::new(Diagnostic::error(
-                    "template",
-                    format!("template {} failed for {}: {error}", page.template, page.path),
-                )
-                .help("fix the theme's template; see themes/default/templates for the values available"))
-            })?;
+            let html = apply(tera, page)?;
             on_page();
-            Ok(OutputFile { path: file_for(&page.path), contents: Contents::Bytes(html.into_bytes()) })
+            Ok(OutputFile {
+                path: file_for(&page.path),
+                contents: Contents::Bytes(html.into_bytes()),
+            })
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    collect_errors(results)
+}
+
+/// The page's template applied to its values.
+fn apply(tera: &tera::Tera, page: &Page) -> Result<String, Box<Diagnostic>> {
+    tera.render(page.template, &page.context).map_err(|error| {
+        Box::new(
+            Diagnostic::error(
+                "template",
+                format!(
+                    "template {} failed for {}: {error}",
+                    page.template, page.path
+                ),
+            )
+            .help(
+                "fix the theme's template; see themes/default/templates for the values available",
+            ),
+        )
+    })
+}
+
+/// The values, or the first 20 errors.
+fn collect_errors<T>(results: Vec<Result<T, Box<Diagnostic>>>) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut values = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(value) => values.push(value),
             Err(error) if errors.len() < 20 => errors.push(*error),
             Err(_) => {}
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok(values)
     } else {
         Err(errors)
     }
 }
 
-pub use write::write_atomically;
+/// Applies the templates to `pages` in parallel and puts each page in `staging` as soon as it
+/// is made: a 10,000-answer site is half a gigabyte of HTML, which then never is in memory at
+/// once. A failure leaves `staging` half-written, which only the next build sees.
+pub fn write_pages(
+    tera: &tera::Tera,
+    pages: &[&Page],
+    staging: &Staging,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Vec<Written>, Vec<Diagnostic>> {
+    let results: Vec<Result<Written, Box<Diagnostic>>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = apply(tera, page)?;
+            on_page();
+            staging
+                .put(file_for(&page.path), &Contents::Bytes(html.into_bytes()))
+                .map_err(|error| Box::new(Diagnostic::error("output", staging.failed(error))))
+        })
+        .collect();
+    collect_errors(results)
+}
+
+pub use write::{Staging, Written, digest, write_atomically};
 
 #[cfg(test)]
 mod tests {

@@ -12,8 +12,11 @@
 //!
 //! Each folder has a manifest (the [`MARKER`] file: content hash and path of every file), so
 //! deciding what changed reads no files; it also marks the folder as qaportal's to replace.
+//!
+//! [`Staging`] takes the files one at a time (from several threads), so that a build can write
+//! each page as soon as its template is applied instead of holding the whole site in memory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -21,27 +24,175 @@ use rayon::prelude::*;
 
 use super::{Contents, MARKER, OutputFile};
 
+/// What was written for one file: its path, size and content hash (the manifest's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub path: String,
+    pub len: u64,
+    pub hash: u128,
+}
+
+/// The content hash of the manifest (and of the service worker's version).
+pub fn digest(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// The previous site's folder, being brought up to date with a new site.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    /// What the folder held when the build started (path → hash).
+    old: HashMap<String, u128>,
+}
+
+impl Staging {
+    /// Prepares the folder beside `out` for the site whose files are `paths` (relative, with
+    /// `/`): removes the files it no longer has and creates the folders the new files need, so
+    /// that [`Staging::put`] only writes files.
+    pub fn open<'a>(
+        out: &Path,
+        paths: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Staging, String> {
+        check_replaceable(out)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let mut staging = Staging {
+            out: out.to_path_buf(),
+            dir: parent.join(format!(".{name}.prev")),
+            old: HashMap::new(),
+        };
+        let paths: HashSet<&str> = paths.into_iter().collect();
+        match staging.prepare(paths) {
+            Ok(()) => Ok(staging),
+            Err(error) => Err(staging.failed(error)),
+        }
+    }
+
+    fn prepare(&mut self, paths: HashSet<&str>) -> io::Result<()> {
+        let dir = &self.dir;
+        self.old = match manifest(dir) {
+            Some(old) => old,
+            None => {
+                // Unknown content (first build, or a write that failed): start from nothing.
+                if dir.exists() {
+                    remove_tree(dir)?;
+                }
+                HashMap::new()
+            }
+        };
+        std::fs::create_dir_all(dir)?;
+        // From here the manifest no longer describes the folder.
+        let _ = std::fs::remove_file(dir.join(MARKER));
+
+        let gone: Vec<PathBuf> = self
+            .old
+            .keys()
+            .filter(|path| !paths.contains(path.as_str()))
+            .map(|path| dir.join(path))
+            .collect();
+        gone.par_iter()
+            .try_for_each(|path| match std::fs::remove_file(path) {
+                Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+                _ => Ok(()),
+            })?;
+        remove_empty_dirs(dir, &gone)?;
+        self.old.retain(|path, _| paths.contains(path.as_str()));
+
+        // Folders holding a kept file exist; the others are created here, parents first, so
+        // that writing a file is one system call and never a walk up its folders.
+        let mut existing: HashSet<&str> = HashSet::new();
+        for path in self.old.keys() {
+            existing.extend(ancestors(path));
+        }
+        let needed: BTreeSet<&str> = paths
+            .iter()
+            .flat_map(|path| ancestors(path))
+            .filter(|d| !existing.contains(d))
+            .collect();
+        for sub in needed {
+            match std::fs::create_dir(dir.join(sub)) {
+                Err(error) if error.kind() != io::ErrorKind::AlreadyExists => return Err(error),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `contents` at `path` unless the folder already holds the same bytes there.
+    pub fn put(&self, path: String, contents: &Contents) -> io::Result<Written> {
+        let copied;
+        let bytes: &[u8] = match contents {
+            Contents::Bytes(bytes) => bytes,
+            Contents::Static(bytes) => bytes,
+            Contents::Copy(source) => {
+                copied = std::fs::read(source)?;
+                &copied
+            }
+        };
+        let hash = digest(bytes);
+        let old = self.old.get(&path);
+        if old != Some(&hash) {
+            let target = self.dir.join(&path);
+            if old.is_some() {
+                // A file may be hard-linked from an older layout or shared: replace, never
+                // overwrite.
+                let _ = std::fs::remove_file(&target);
+            }
+            std::fs::write(&target, bytes)?;
+        }
+        Ok(Written {
+            path,
+            len: bytes.len() as u64,
+            hash,
+        })
+    }
+
+    /// Records what the folder now holds (`written`: every file of the site) and swaps it in
+    /// place of the live site.
+    pub fn finish(self, written: &[Written]) -> Result<(), String> {
+        let mut entries: Vec<(&str, u128)> =
+            written.iter().map(|w| (w.path.as_str(), w.hash)).collect();
+        entries.sort_unstable();
+        let mut manifest = String::with_capacity(written.len() * 80);
+        for (path, hash) in entries {
+            use std::fmt::Write as _;
+            let _ = writeln!(manifest, "{hash:032x}\t{path}");
+        }
+        std::fs::write(self.dir.join(MARKER), manifest)
+            .and_then(|()| swap(&self.dir, &self.out))
+            .map_err(|error| self.failed(error))
+    }
+
+    /// The message for a failed write; the folder's manifest no longer vouches for it (it was
+    /// removed when the build started writing).
+    pub fn failed(&self, error: io::Error) -> String {
+        let _ = std::fs::remove_file(self.dir.join(MARKER));
+        format!("cannot write the site to {}: {error}", self.out.display())
+    }
+}
+
+/// `a/b/c.html` → `a`, `a/b`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(|(i, _)| &path[..i])
+}
+
 /// Writes `files` as the new content of `out`, replacing what was there only on success.
 pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), String> {
-    check_replaceable(out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    let previous = parent.join(format!(".{name}.prev"));
-    let failed = |error: io::Error| format!("cannot write the site to {}: {error}", out.display());
-    sync(&previous, files).map_err(|error| {
-        // Whatever it holds now, its manifest must not vouch for it.
-        let _ = std::fs::remove_file(previous.join(MARKER));
-        failed(error)
-    })?;
-    swap(&previous, out).map_err(failed)
+    let staging = Staging::open(out, files.iter().map(|f| f.path.as_str()))?;
+    let written: Vec<Written> = files
+        .par_iter()
+        .map(|file| staging.put(file.path.clone(), &file.contents))
+        .collect::<io::Result<_>>()
+        .map_err(|error| staging.failed(error))?;
+    staging.finish(&written)
 }
 
 /// Refuses to replace a folder that qaportal did not write: `--out content` must not delete the
@@ -61,93 +212,14 @@ fn check_replaceable(out: &Path) -> Result<(), String> {
 }
 
 /// What a folder holds, from its manifest: path → content hash.
-fn manifest(dir: &Path) -> Option<HashMap<String, String>> {
+fn manifest(dir: &Path) -> Option<HashMap<String, u128>> {
     let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
     text.lines()
         .map(|line| {
-            line.split_once('\t')
-                .map(|(hash, path)| (path.to_string(), hash.to_string()))
+            let (hash, path) = line.split_once('\t')?;
+            Some((path.to_string(), u128::from_str_radix(hash, 16).ok()?))
         })
         .collect()
-}
-
-fn hash(file: &OutputFile) -> io::Result<String> {
-    let digest = |bytes: &[u8]| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes));
-    Ok(match &file.contents {
-        Contents::Bytes(bytes) => digest(bytes),
-        Contents::Static(bytes) => digest(bytes),
-        Contents::Copy(source) => digest(&std::fs::read(source)?),
-    })
-}
-
-/// Makes `dir` hold exactly `files`, writing only what its manifest says differs.
-fn sync(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    let old = match manifest(dir) {
-        Some(old) => old,
-        None => {
-            // Unknown content (first build, or a write that failed): start from nothing.
-            if dir.exists() {
-                remove_tree(dir)?;
-            }
-            HashMap::new()
-        }
-    };
-    std::fs::create_dir_all(dir)?;
-    // From here the manifest no longer describes the folder.
-    let _ = std::fs::remove_file(dir.join(MARKER));
-
-    let hashes: Vec<String> = files.par_iter().map(hash).collect::<io::Result<_>>()?;
-    let changed: Vec<&OutputFile> = files
-        .iter()
-        .zip(&hashes)
-        .filter(|(file, hash)| old.get(&file.path) != Some(*hash))
-        .map(|(file, _)| file)
-        .collect();
-    let new_paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let gone: Vec<PathBuf> = old
-        .keys()
-        .filter(|path| !new_paths.contains(path.as_str()))
-        .map(|path| dir.join(path))
-        .collect();
-
-    gone.par_iter()
-        .try_for_each(|path| match std::fs::remove_file(path) {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-            _ => Ok(()),
-        })?;
-    remove_empty_dirs(dir, &gone)?;
-    let dirs: BTreeSet<&str> = changed
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for sub in dirs {
-        std::fs::create_dir_all(dir.join(sub))?;
-    }
-    changed.par_iter().try_for_each(|file| {
-        let target = dir.join(&file.path);
-        // A file may be hard-linked from an older layout or shared: replace, never overwrite.
-        let _ = std::fs::remove_file(&target);
-        match &file.contents {
-            Contents::Bytes(bytes) => std::fs::write(&target, bytes),
-            Contents::Static(bytes) => std::fs::write(&target, bytes),
-            Contents::Copy(source) => std::fs::copy(source, &target).map(|_| ()),
-        }
-    })?;
-
-    let mut manifest = String::with_capacity(files.len() * 80);
-    let mut entries: Vec<(&str, &str)> = files
-        .iter()
-        .zip(&hashes)
-        .map(|(f, h)| (f.path.as_str(), h.as_str()))
-        .collect();
-    entries.sort();
-    for (path, hash) in entries {
-        manifest.push_str(hash);
-        manifest.push('\t');
-        manifest.push_str(path);
-        manifest.push('\n');
-    }
-    std::fs::write(dir.join(MARKER), manifest)
 }
 
 /// Removes the folders left empty by deleting `gone`, deepest first.
