@@ -169,6 +169,10 @@ pub struct Compiled {
 }
 
 fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
+    let _caches = options
+        .produce
+        .then(|| lock_caches(&options.root))
+        .flatten();
     let Some(out) = &options.out else {
         compile(options, progress, report);
         return;
@@ -274,6 +278,23 @@ struct Made {
     /// The files that are not templated pages: the search index, static files, content assets
     /// (the service worker is made last, from everything else).
     files: Vec<OutputFile>,
+}
+
+/// Builds of one site source share its `.qaportal/` caches (search index, QR codes): a second
+/// build (a `serve` beside a `build`, two test processes) waits for the first instead of writing
+/// the same cache files at the same time. Best effort: without the lock (a read-only source, a
+/// file system without locks) the build goes on.
+pub(crate) fn lock_caches(root: &std::path::Path) -> Option<std::fs::File> {
+    let dir = root.join(".qaportal");
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("lock"))
+        .ok()?;
+    file.lock().ok()?;
+    Some(file)
 }
 
 /// Every stage but writing, the site in memory. `None` when there are errors (they are in the

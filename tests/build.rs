@@ -422,3 +422,33 @@ fn flowcharts_become_inline_svg() {
     assert!(!html.contains("onclick"));
     assert!(!html.contains("```mermaid") && !html.contains("language-mermaid"));
 }
+
+/// Builds of one source share its `.qaportal/` caches: two at once (a `serve` beside a `build`,
+/// parallel test processes) must both succeed, and agree.
+#[test]
+fn two_builds_of_one_source_at_once_both_succeed() {
+    let site = TestSite::new();
+    for round in 0..3 {
+        let _ = std::fs::remove_dir_all(site.path(".qaportal"));
+        let children: Vec<_> = ["one", "two"]
+            .iter()
+            .map(|out| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("qaportal"))
+                    .current_dir(site.root())
+                    .args(["build", "--quiet", "--as-of", "2026-11-22", "--out"])
+                    .arg(site.path(&format!("out-{round}-{out}")))
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "{}", stderr(&output));
+        }
+        assert_eq!(
+            tree(&site.path(&format!("out-{round}-one"))),
+            tree(&site.path(&format!("out-{round}-two")))
+        );
+    }
+}

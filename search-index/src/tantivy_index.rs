@@ -142,7 +142,11 @@ pub fn write_index(
     let (schema, text_fields, f) = schema(config);
     let index = Index::create_in_dir(dir, schema)?;
     register(&index, config);
-    let mut writer = index.writer::<TantivyDocument>(100_000_000)?;
+    // One indexing thread and no merges: the segments, and so the order in which equal scores
+    // come out (by document address), are then the same on every build. With several threads
+    // the related answers of a cold build differed from the next one's where scores tie.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 200_000_000)?;
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let prepared: Vec<TantivyDocument> = docs
         .par_iter()
         .map(|d| {
