@@ -54,21 +54,32 @@ impl Assembled {
         related: &HashMap<String, Vec<Hit>>,
         index: usize,
     ) -> Vec<Page> {
-        let article = &site.content.articles[index];
-        let related = related_links(site, rendered, related.get(article.id.value.as_str()));
-        let pages = articles::assemble(
-            site,
-            article,
-            &rendered.articles[index],
-            &self.covered_by[index],
-            related,
-        );
-        debug_assert!(
-            pages.iter().map(|p| &p.path).eq(&articles::paths(article)),
-            "the paths announced for an article are those of its pages"
-        );
-        pages
+        answer_pages(site, rendered, related, index, &self.covered_by[index])
     }
+}
+
+/// The pages of the `index`-th article, given the sessions that covered it.
+fn answer_pages(
+    site: &Site,
+    rendered: &Rendered,
+    related: &HashMap<String, Vec<Hit>>,
+    index: usize,
+    covered_by: &[usize],
+) -> Vec<Page> {
+    let article = &site.content.articles[index];
+    let related = related_links(site, rendered, related.get(article.id.value.as_str()));
+    let pages = articles::assemble(
+        site,
+        article,
+        &rendered.articles[index],
+        covered_by,
+        related,
+    );
+    debug_assert!(
+        pages.iter().map(|p| &p.path).eq(&articles::paths(article)),
+        "the paths announced for an article are those of its pages"
+    );
+    pages
 }
 
 /// The QR code of `url` as a file (`…/qr.svg`), drawn by the `qr.svg` template.
@@ -123,17 +134,8 @@ pub fn article_pages(
     related: &HashMap<String, Vec<Hit>>,
     index: usize,
 ) -> Vec<Page> {
-    let article = &site.content.articles[index];
     let covered_by = sessions::sessions_covering(site, index);
-    let related = related_links(site, rendered, related.get(article.id.value.as_str()));
-
-    articles::assemble(
-        site,
-        article,
-        &rendered.articles[index],
-        &covered_by,
-        related,
-    )
+    answer_pages(site, rendered, related, index, &covered_by)
 }
 
 /// Which listing pages to assemble.
