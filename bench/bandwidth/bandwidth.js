@@ -7,7 +7,7 @@
 // (read in place from ../shared/corpora, or $QAPORTAL_CORPORA; never copied): a title, two
 // phrasings, two tags, the usual headings and a 1.5-4 kB body, over 8 systems. Queries are drawn
 // from the first 5,000 tonghuashun-faq queries.
-// Bytes: what a browser with an empty cache downloads, brotli-compressed as served, from opening
+// Bytes: what a browser with an empty cache downloads, gzip-compressed as served (the `.gz` files), from opening
 // the search page to the first query's ten results: the search JS, the manifest, the pinyin table,
 // the term shards of the query and the metadata of its results.
 // Latency: typing the query one character at a time after that first query (node, warm cache);
@@ -89,7 +89,7 @@ function stats(xs) {
 }
 
 async function measure(dir, queries) {
-  const jsBr = zlib.gzipSync(fs.readFileSync(JS)).length;
+  const jsGz = zlib.gzipSync(fs.readFileSync(JS)).length;
   const bytes = [];
   const parts = {};
   const perKey = [];
@@ -115,7 +115,7 @@ async function measure(dir, queries) {
     await engine.search(q, { limit: 10 });
     counting = false;
     firstMs.push(Number(process.hrtime.bigint() - t) / 1e6);
-    bytes.push(jsBr + fetched);
+    bytes.push(jsGz + fetched);
     // Typing it again, one character at a time, as the instant search box would.
     const chars = Array.from(q);
     for (let k = 1; k <= chars.length; k++) {
@@ -127,7 +127,7 @@ async function measure(dir, queries) {
   }
   for (const k in parts) parts[k] = Math.round(parts[k] / queries.length / 100) / 10 + ' kB';
   console.log('mean per query by kind (gzip):', JSON.stringify(parts));
-  return { jsBr, bytes: stats(bytes), firstQueryMs: stats(firstMs), keystrokeMs: stats(perKey) };
+  return { jsGz, bytes: stats(bytes), firstQueryMs: stats(firstMs), keystrokeMs: stats(perKey) };
 }
 
 async function main() {
@@ -146,8 +146,8 @@ async function main() {
       { stdio: 'inherit' });
     const m = await measure(path.join(tmp, 'site'), sample);
     const kb = (x) => (x / 1000).toFixed(1) + ' kB';
-    console.log(`search JS: ${kb(m.jsBr)} brotli`);
-    console.log(`first query, bytes transferred (brotli): min ${kb(m.bytes.min)}, median ${kb(m.bytes.median)}, p95 ${kb(m.bytes.p95)}, max ${kb(m.bytes.max)} (${o.queries} queries)`);
+    console.log(`search JS: ${kb(m.jsGz)} gzip`);
+    console.log(`first query, bytes transferred (gzip): min ${kb(m.bytes.min)}, median ${kb(m.bytes.median)}, p95 ${kb(m.bytes.p95)}, max ${kb(m.bytes.max)} (${o.queries} queries)`);
     console.log(`first query, node time incl. parsing: median ${m.firstQueryMs.median.toFixed(1)} ms, max ${m.firstQueryMs.max.toFixed(1)} ms`);
     console.log(`per keystroke: min ${m.keystrokeMs.min.toFixed(2)} ms, median ${m.keystrokeMs.median.toFixed(2)} ms, p95 ${m.keystrokeMs.p95.toFixed(2)} ms, max ${m.keystrokeMs.max.toFixed(2)} ms`);
     fs.rmSync(tmp, { recursive: true, force: true });

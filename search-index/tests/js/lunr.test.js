@@ -199,6 +199,31 @@ test("qaportal's engine over term shards and both tiers scores exactly like the 
   }
 });
 
+test("the engine follows the manifest's pinyinFallback", async () => {
+  const emitted = loadWhole(dirs.whole);
+  const fetchWith = (fallback) => (url) => Promise.resolve({
+    ok: true, status: 200,
+    json: () => {
+      const json = JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'));
+      if (/manifest\.json$/.test(url)) json.pinyinFallback = fallback;
+      return Promise.resolve(json);
+    },
+    text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
+  });
+  const termsOf = async (fallback, q) => {
+    qp.init({ indexBase: 'search/', fetch: fetchWith(fallback) });
+    const hits = await qp.rank(q, { limit: 1000, complete: true });
+    const used = qp._state.lastClauses;
+    assertSameRanking(hits.map((h) => ({ ref: String(h.doc), score: h.score })), lunrSum(emitted, used), q);
+    return used.map((c) => c.term);
+  };
+  // 开户 is a bigram the sample knows: its pinyin pair counts only without the fallback.
+  assert.ok(!(await termsOf(true, '开户')).includes("kai'hu"));
+  assert.ok((await termsOf(false, '开户')).includes("kai'hu"));
+  // 邦我 is a typo for 帮我: with the fallback its pair stands in for the unknown bigram.
+  assert.ok((await termsOf(true, '邦我查')).includes("bang'wo"));
+});
+
 test('expected answers come first, with metadata and the system filter', async () => {
   const fsFetch = (url) => Promise.resolve({
     ok: true, status: 200,

@@ -401,11 +401,14 @@
     var byTerm = new Map();
     var clauses = clausesFor(m, query, EMPTY_PY);
     await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
-    if (needsPinyin(m, query, byTerm)) {
+    // With the fallback switched off in the manifest, every pinyin pair counts, so any query may
+    // need the table.
+    var fallback = m.pinyinFallback !== false;
+    if (!fallback || needsPinyin(m, query, byTerm)) {
       var py = await loadPinyin();
       // Pairs spelled by bigrams the index knows would be dropped anyway: never fetched.
       clauses = clausesFor(m, query, py).filter(function (c) {
-        return !c.alt || !byTerm.has(c.alt) || !knows(m, byTerm.get(c.alt)[0], c.alt);
+        return !fallback || !c.alt || !byTerm.has(c.alt) || !knows(m, byTerm.get(c.alt)[0], c.alt);
       });
       await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
     }
