@@ -7,9 +7,9 @@
 // (read in place from ../shared/corpora, or $QAPORTAL_CORPORA; never copied): a title, two
 // phrasings, two tags, the usual headings and a 1.5-4 kB body, over 8 systems. Queries are drawn
 // from the first 5,000 tonghuashun-faq queries.
-// Bytes: what a browser with an empty cache downloads, gzip-compressed as served (the `.gz` files), from opening
-// the search page to the first query's ten results: the search JS, the manifest, the pinyin table,
-// the term shards of the query and the metadata of its results.
+// Bytes: what a browser with an empty cache downloads, gzip-compressed as served (the `.gz`
+// files), from opening the search page to the first query's ten results: the search JS, the
+// manifest, the pinyin table, the term shards of the query and the metadata of its results.
 // Latency: typing the query one character at a time after that first query (node, warm cache);
 // each keystroke's search including JSON parsing of newly needed shards (read from disk).
 'use strict';
