@@ -223,12 +223,33 @@ fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> String {
     }
     hasher.update(&serde_json::to_vec(synonyms.groups()).expect("groups serialize"));
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(build_identity().as_bytes());
     format!("{:032x}", hasher.digest128())
+}
+
+/// The running binary's path, size and modification time. The version number alone stays the
+/// same across the builds of a version (the team builds from the repository): a new binary,
+/// whose index may differ, never reuses an older one's cached index.
+fn build_identity() -> String {
+    std::env::current_exe()
+        .and_then(|exe| {
+            let meta = std::fs::metadata(&exe)?;
+            Ok(format!("{} {} {:?}", exe.display(), meta.len(), meta.modified().ok()))
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caches_are_keyed_by_the_running_binary() {
+        let exe = std::env::current_exe().unwrap();
+        let len = std::fs::metadata(&exe).unwrap().len();
+        let identity = build_identity();
+        assert!(identity.starts_with(&format!("{} {len} ", exe.display())), "{identity}");
+    }
 
     #[test]
     fn the_client_index_cache_is_reused_only_for_the_same_documents() {
