@@ -234,7 +234,12 @@ fn build_identity() -> String {
     std::env::current_exe()
         .and_then(|exe| {
             let meta = std::fs::metadata(&exe)?;
-            Ok(format!("{} {} {:?}", exe.display(), meta.len(), meta.modified().ok()))
+            Ok(format!(
+                "{} {} {:?}",
+                exe.display(),
+                meta.len(),
+                meta.modified().ok()
+            ))
         })
         .unwrap_or_default()
 }
@@ -248,7 +253,10 @@ mod tests {
         let exe = std::env::current_exe().unwrap();
         let len = std::fs::metadata(&exe).unwrap().len();
         let identity = build_identity();
-        assert!(identity.starts_with(&format!("{} {len} ", exe.display())), "{identity}");
+        assert!(
+            identity.starts_with(&format!("{} {len} ", exe.display())),
+            "{identity}"
+        );
     }
 
     #[test]

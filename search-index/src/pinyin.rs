@@ -47,6 +47,14 @@ pub fn table_body() -> String {
         .collect()
 }
 
+/// Every character of the table with its reading, in character order.
+pub fn readings() -> Vec<(char, &'static str)> {
+    let mut all: Vec<(char, &'static str)> =
+        table().by_char.iter().map(|(&c, &s)| (c, s)).collect();
+    all.sort_unstable();
+    all
+}
+
 /// Toneless reading of a Han character (`ü` as `v`), if the table has it.
 pub fn syllable_of(c: char) -> Option<&'static str> {
     table().by_char.get(&c).copied()

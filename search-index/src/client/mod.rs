@@ -5,11 +5,12 @@
 //!
 //! ```text
 //! manifest.json            shard counts, parts (fields, boosts, BM25), query weights, systems
-//! <hash>/t/<n>.json        first-tier shard n: {"a": <lunr index>, "p": <lunr index>}, each a
-//!                          complete lunr index of that part's terms hashing to n
+//! <hash>/t/<n>.json        first-tier shard n: {"a": <lunr index>, "p": <lunr index>, "r": {…}},
+//!                          each part a complete lunr index of that part's terms hashing to n;
+//!                          `r` the pinyin readings of the characters hashing to n
 //! <hash>/x/<n>.json        second-tier shard n, the same shape (postings past the first tier)
 //! <hash>/m/<n>.json        metadata of documents n*chunk .. (n+1)*chunk
-//! pinyin.txt               the tokenizer's char → pinyin table, for typo-tolerant queries
+//! pinyin.txt               the tokenizer's char → pinyin table, for words typed in pinyin
 //! ```
 //!
 //! `<hash>` is a digest of the content, so everything but the manifest can be cached forever.
@@ -24,6 +25,7 @@ use std::io::Write as _;
 use rayon::prelude::*;
 
 use crate::lunr::{LunrIndex, push_json_str};
+use crate::tokenizer::STOP_CHARS;
 use crate::{Config, SearchDocument, Synonyms};
 
 pub use parts::{Part, builder_input, lunr_documents, part_documents, parts};
@@ -124,11 +126,11 @@ pub fn build_client_index(
         shard_count(&first, opts.postings_per_shard).min(opts.max_shards.next_power_of_two())
     });
     let overflow_shards = shard_count(&second, opts.second_tier_postings_per_shard);
-    let shard_json = shard_files(&first, shards);
+    let shard_json = shard_files(&first, shards, Some(&readings_by_shard(shards)));
     let overflow_json = if second.iter().all(|(_, s)| s.terms.is_empty()) {
         Vec::new()
     } else {
-        shard_files(&second, overflow_shards)
+        shard_files(&second, overflow_shards, None)
     };
     let meta_json = meta_chunks(&ordered, opts.meta_chunk.max(1));
     let pinyin = crate::pinyin::table_body();
@@ -200,9 +202,45 @@ fn shard_count(parts: &[(&str, &LunrIndex)], per_shard: usize) -> usize {
         .min(1 << 14)
 }
 
-/// The JSON of each shard: `{"<part key>": <lunr index>, …}`, each part a complete lunr index of
-/// its terms that hash to the shard (one fetch gives a term in every part).
-fn shard_files(parts: &[(&str, &LunrIndex)], shards: usize) -> Vec<String> {
+/// Readings of the pinyin table's characters, by the shard of each character as a one-character
+/// term; the stop characters, never query terms, are in the manifest instead. A query fetches
+/// the shard of each of its other characters anyway, so the readings it needs to spell a
+/// mistyped bigram in pinyin come with them: most queries never fetch the whole table (about
+/// 9.5 kB gzipped, needed then only for words typed in pinyin).
+fn readings_by_shard(shards: usize) -> Vec<Vec<(char, &'static str)>> {
+    let mut by_shard = vec![Vec::new(); shards];
+    let mut buf = [0u8; 4];
+    for (c, syllable) in crate::pinyin::readings() {
+        if !STOP_CHARS.contains(c) {
+            by_shard[shard_of(c.encode_utf8(&mut buf), shards)].push((c, syllable));
+        }
+    }
+    by_shard
+}
+
+/// `{"c":"syllable",…}` (characters in order).
+fn push_readings(out: &mut String, readings: &[(char, &str)]) {
+    out.push('{');
+    let mut buf = [0u8; 4];
+    for (i, (c, syllable)) in readings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_str(out, c.encode_utf8(&mut buf));
+        out.push(':');
+        push_json_str(out, syllable);
+    }
+    out.push('}');
+}
+
+/// The JSON of each shard: `{"<part key>": <lunr index>, …, "r": {<char>: <syllable>, …}}`, each
+/// part a complete lunr index of its terms that hash to the shard (one fetch gives a term in
+/// every part), and `r` (first tier only, omitted when empty) the readings that hash there.
+fn shard_files(
+    parts: &[(&str, &LunrIndex)],
+    shards: usize,
+    readings: Option<&[Vec<(char, &'static str)>]>,
+) -> Vec<String> {
     // Per part, per shard: the indices of its terms there (in UTF-16 order, as lunr needs).
     let selected: Vec<Vec<Vec<usize>>> = parts
         .iter()
@@ -225,6 +263,10 @@ fn shard_files(parts: &[(&str, &LunrIndex)], shards: usize) -> Vec<String> {
                 push_json_str(&mut out, key);
                 out.push(':');
                 out.push_str(&index.to_json(&selected[p][n]));
+            }
+            if let Some(r) = readings.map(|r| &r[n]).filter(|r| !r.is_empty()) {
+                out.push_str(",\"r\":");
+                push_readings(&mut out, r);
             }
             out.push('}');
             out
@@ -291,6 +333,10 @@ fn manifest(
         })
         .collect();
     let w = &config.weights;
+    let stop_readings: serde_json::Map<String, serde_json::Value> = STOP_CHARS
+        .chars()
+        .filter_map(|c| crate::pinyin::syllable_of(c).map(|s| (c.to_string(), s.into())))
+        .collect();
     // Format 2: every shard holds one lunr index per part (format 1 was one lunr index).
     serde_json::json!({
         "format": 2,
@@ -304,6 +350,7 @@ fn manifest(
         "parts": parts,
         "weights": {"char": w.char, "bigram": w.bigram, "word": w.word, "pinyin": w.pinyin},
         "pinyinFallback": w.pinyin_fallback,
+        "readings": stop_readings,
         "systems": systems,
     })
     .to_string()

@@ -143,7 +143,9 @@ test('each part of every emitted shard loads with lunr.Index.load, and .gz (and 
     for (const f of files) {
       const raw = fs.readFileSync(f);
       const json = JSON.parse(raw.toString('utf8'));
-      assert.deepStrictEqual(Object.keys(json), ['a', 'p'], f);
+      // The parts, and in first-tier shards the readings of the characters hashing there.
+      assert.deepStrictEqual(Object.keys(json).filter((k) => k !== 'r'), ['a', 'p'], f);
+      if (json.r) assert.ok(/\/t\//.test(f), f + ': readings only in the first tier');
       for (const part of manifest.parts) {
         const idx = lunr.Index.load(json[part.key]);
         assert.ok(idx instanceof lunr.Index, f + ' ' + part.key);
@@ -222,6 +224,45 @@ test("the engine follows the manifest's pinyinFallback", async () => {
   assert.ok((await termsOf(false, '开户')).includes("kai'hu"));
   // 邦我 is a typo for 帮我: with the fallback its pair stands in for the unknown bigram.
   assert.ok((await termsOf(true, '邦我查')).includes("bang'wo"));
+});
+
+test('the first-tier shards and the manifest carry every reading of the pinyin table, each where a query looks for it', () => {
+  for (const dir of [dirs.whole, dirs.sharded]) {
+    const manifest = manifestOf(dir);
+    const table = pinyin().byChar;
+    const got = new Map(Object.entries(manifest.readings));
+    for (const c of got.keys()) assert.ok(qp.STOP_CHARS.includes(c), c + ': the manifest has stop characters only');
+    for (const f of shardFiles(dir).filter((p) => /\/t\//.test(p))) {
+      const n = +path.basename(f, '.json');
+      for (const [c, syllable] of Object.entries(JSON.parse(fs.readFileSync(f, 'utf8')).r || {})) {
+        assert.strictEqual(qp.shardOf(c, manifest.shards), n, c + ' is in the shard of its one-character term');
+        assert.ok(!got.has(c), c + ' once');
+        got.set(c, syllable);
+      }
+    }
+    assert.deepStrictEqual(new Map([...got].sort()), new Map([...table].sort()));
+  }
+});
+
+test('a mistyped query is spelled in pinyin without the whole table; a word typed in pinyin fetches it', async () => {
+  const fetched = [];
+  qp.init({
+    indexBase: 'search/', fetch: (url) => {
+      fetched.push(url);
+      return Promise.resolve({
+        ok: true, status: 200,
+        json: () => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'))),
+        text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
+      });
+    },
+  });
+  // 邦我 (for 帮我) is unknown to the index; 我 is a stop character, its reading in the manifest.
+  await qp.rank('邦我查', { limit: 5 });
+  assert.ok(qp._state.lastClauses.some((c) => c.term === "bang'wo"), 'the pair of the mistyped bigram');
+  assert.ok(!fetched.some((u) => /pinyin\.txt$/.test(u)), 'no table: ' + fetched.join(' '));
+  await qp.rank('kaihu', { limit: 5 });
+  assert.ok(fetched.some((u) => /pinyin\.txt$/.test(u)), 'the table for a word typed in pinyin');
+  assert.ok(qp._state.lastClauses.some((c) => c.term === "kai'hu"));
 });
 
 test('expected answers come first, with metadata and the system filter', async () => {

@@ -148,7 +148,7 @@ function isMetaChunk(url) {
 
 // Results of a search fetched the metadata (titles, links) of the answers they show; the rest of
 // their systems' answers are saved too (a few kB), and the pinyin table, which a query needs for
-// a word typed in pinyin or a mistyped character.
+// a word typed in pinyin.
 async function warmSearch(cache, url) {
   var saved = await cache.match(CONFIG.searchManifest);
   if (!saved) return;

@@ -186,7 +186,10 @@
 
   // ---- loading ----
 
-  var state = { base: '/search/', fetch: null, manifest: null, py: null, shards: new Map(), meta: new Map() };
+  var state = {
+    base: '/search/', fetch: null, manifest: null, py: null, shards: new Map(), meta: new Map(),
+    readings: new Map()
+  };
 
   function init(opts) {
     opts = opts || {};
@@ -197,6 +200,7 @@
     state.pyPromise = null;
     state.shards = new Map();
     state.meta = new Map();
+    state.readings = new Map();
     return api;
   }
 
@@ -209,12 +213,25 @@
   }
 
   function manifest() {
-    if (!state.manifest) state.manifest = get('manifest.json');
+    if (!state.manifest) {
+      state.manifest = get('manifest.json').then(function (m) {
+        addReadings(m.readings);
+        return m;
+      });
+    }
     return state.manifest;
   }
 
-  // The pinyin table is fetched only when a query needs it: for a word typed in pinyin, or for a
-  // Han bigram the index does not know (a homophone typo). Most queries never do.
+  // Readings of Han characters come with the index: the manifest has the stop characters', each
+  // first-tier shard those of the characters that hash to it as one-character terms. A query
+  // fetches the shard of each of its other characters anyway, so it knows the readings it needs
+  // to spell a mistyped bigram in pinyin without the whole table.
+  function addReadings(r) {
+    if (r) Object.keys(r).forEach(function (c) { state.readings.set(c, r[c]); });
+  }
+
+  // The whole pinyin table is fetched only when a query needs it: for a word typed in pinyin (its
+  // syllables), or with an index written without readings. Most queries never do.
   function loadPinyin() {
     if (!state.pyPromise) {
       state.pyPromise = get('pinyin.txt', true).then(function (t) { return (state.py = parsePinyin(t)); });
@@ -244,6 +261,7 @@
     var p = state.shards.get(key);
     if (!p) {
       p = get(m.base + tier + '/' + n + '.json').then(function (json) {
+        addReadings(json.r);
         var parts = {};
         m.parts.forEach(function (part) { parts[part.key] = parseLunr(json[part.key]); });
         return parts;
@@ -377,11 +395,23 @@
     full.forEach(function (t, i) { byTerm.set(t, [byTerm.get(t)[0], rest[i]]); });
   }
 
+  // Whether the query has a word that may be pinyin: segmenting it needs the table's syllables.
+  function typesPinyin(query) {
+    return runs(normalize(query)).some(function (r) { return !r.han && /^[a-z]{2,}$/.test(r.chars.join('')); });
+  }
+
+  // Readings for a query's clauses: the whole table when loaded or needed, otherwise those that
+  // came with the manifest and the shards (every character of the query that has one).
+  function pinyinFor(m, query) {
+    if (state.py || !m.readings || typesPinyin(query)) return loadPinyin();
+    return Promise.resolve({ byChar: state.readings, syllables: EMPTY_PY.syllables, longest: 0 });
+  }
+
   // A Han bigram counts as known when any part knows it (TOKENIZER.md §4, pinyin fallback).
   function needsPinyin(m, query, byTerm) {
-    var need = false;
+    var need = typesPinyin(query);
     runs(normalize(query)).forEach(function (r) {
-      if (!r.han) { if (/^[a-z]{2,}$/.test(r.chars.join(''))) need = true; return; }
+      if (!r.han) return;
       for (var i = 0; i + 1 < r.chars.length; i++) {
         var bigram = r.chars[i] + r.chars[i + 1];
         // Filler bigrams are not query terms, so never looked up.
@@ -405,7 +435,7 @@
     // need the table.
     var fallback = m.pinyinFallback !== false;
     if (!fallback || needsPinyin(m, query, byTerm)) {
-      var py = await loadPinyin();
+      var py = await pinyinFor(m, query);
       // Pairs spelled by bigrams the index knows would be dropped anyway: never fetched.
       clauses = clausesFor(m, query, py).filter(function (c) {
         return !fallback || !c.alt || !byTerm.has(c.alt) || !knows(m, byTerm.get(c.alt)[0], c.alt);
@@ -491,7 +521,7 @@
 
   var api = {
     init: init, preload: preload, search: search, rank: rank, systems: systems, highlight: highlight,
-    tokenize: tokenize, queryTerms: queryTerms, termClass: termClass, shardOf: shardOf,
+    tokenize: tokenize, queryTerms: queryTerms, termClass: termClass, shardOf: shardOf, STOP_CHARS: STOP_CHARS,
     normalize: normalize, parsePinyin: parsePinyin, segmentSyllables: segmentSyllables,
     _state: state
   };
