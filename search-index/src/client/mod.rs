@@ -8,7 +8,7 @@
 //! <hash>/t/<n>.json        first-tier shard n: {"a": <lunr index>, "p": <lunr index>, "r": {…}},
 //!                          each part a complete lunr index of that part's terms hashing to n;
 //!                          `r` the pinyin readings of the characters hashing to n
-//! <hash>/x/<n>.json        second-tier shard n, the same shape (postings past the first tier)
+//! <hash>/x/<n>.json        second-tier shard n: the parts (postings past the first tier)
 //! <hash>/m/<n>.json        metadata of documents n*chunk .. (n+1)*chunk
 //! pinyin.txt               the tokenizer's char → pinyin table, for words typed in pinyin
 //! ```

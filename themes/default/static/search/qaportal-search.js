@@ -431,8 +431,8 @@
     var byTerm = new Map();
     var clauses = clausesFor(m, query, EMPTY_PY);
     await lookUp(m, clauses.map(function (c) { return c.term; }), byTerm);
-    // With the fallback switched off in the manifest, every pinyin pair counts, so any query may
-    // need the table.
+    // With the fallback switched off in the manifest, every pinyin pair counts: every query
+    // needs the readings of its characters.
     var fallback = m.pinyinFallback !== false;
     if (!fallback || needsPinyin(m, query, byTerm)) {
       var py = await pinyinFor(m, query);
