@@ -133,6 +133,20 @@ function assertSameRanking(actual, expected, what) {
   a.forEach((r, i) => assert.ok(Math.abs(r.score - e[i].score) < 1e-9, `${what}: score of ${r.ref}`));
 }
 
+// A fetch that reads the sharded export from disk; `onJson(url, json)` may change what is read,
+// and `fetched` (if given) records every URL asked for.
+function shardedFetch({ onJson = (url, json) => json, fetched = [] } = {}) {
+  return (url) => {
+    fetched.push(url);
+    const file = path.join(dirs.sharded, url);
+    return Promise.resolve({
+      ok: true, status: 200,
+      json: () => Promise.resolve(onJson(url, JSON.parse(fs.readFileSync(file, 'utf8')))),
+      text: () => Promise.resolve(fs.readFileSync(file, 'utf8')),
+    });
+  };
+}
+
 test('each part of every emitted shard loads with lunr.Index.load, and .gz (and .br if written) hold the same bytes', () => {
   for (const dir of [dirs.whole, dirs.sharded]) {
     const manifest = manifestOf(dir);
@@ -187,12 +201,7 @@ test('lunr ranks each part of the emitted index exactly like lunr.Builder over t
 
 test("qaportal's engine over term shards and both tiers scores exactly like the sum of lunr's scores in the whole parts", async () => {
   const emitted = loadWhole(dirs.whole);
-  const fsFetch = (url) => Promise.resolve({
-    ok: true, status: 200,
-    json: () => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'))),
-    text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
-  });
-  qp.init({ indexBase: 'search/', fetch: fsFetch });
+  qp.init({ indexBase: 'search/', fetch: shardedFetch() });
   for (const q of QUERIES) {
     const hits = await qp.rank(q, { limit: 1000, complete: true });
     const used = qp._state.lastClauses;
@@ -203,14 +212,8 @@ test("qaportal's engine over term shards and both tiers scores exactly like the 
 
 test("the engine follows the manifest's pinyinFallback", async () => {
   const emitted = loadWhole(dirs.whole);
-  const fetchWith = (fallback) => (url) => Promise.resolve({
-    ok: true, status: 200,
-    json: () => {
-      const json = JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'));
-      if (/manifest\.json$/.test(url)) json.pinyinFallback = fallback;
-      return Promise.resolve(json);
-    },
-    text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
+  const fetchWith = (fallback) => shardedFetch({
+    onJson: (url, json) => (/manifest\.json$/.test(url) ? { ...json, pinyinFallback: fallback } : json),
   });
   const termsOf = async (fallback, q) => {
     qp.init({ indexBase: 'search/', fetch: fetchWith(fallback) });
@@ -246,16 +249,7 @@ test('the first-tier shards and the manifest carry every reading of the pinyin t
 
 test('a mistyped query is spelled in pinyin without the whole table; a word typed in pinyin fetches it', async () => {
   const fetched = [];
-  qp.init({
-    indexBase: 'search/', fetch: (url) => {
-      fetched.push(url);
-      return Promise.resolve({
-        ok: true, status: 200,
-        json: () => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'))),
-        text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
-      });
-    },
-  });
+  qp.init({ indexBase: 'search/', fetch: shardedFetch({ fetched }) });
   // 邦我 (for 帮我) is unknown to the index; 我 is a stop character, its reading in the manifest.
   await qp.rank('邦我查', { limit: 5 });
   assert.ok(qp._state.lastClauses.some((c) => c.term === "bang'wo"), 'the pair of the mistyped bigram');
@@ -266,12 +260,7 @@ test('a mistyped query is spelled in pinyin without the whole table; a word type
 });
 
 test('expected answers come first, with metadata and the system filter', async () => {
-  const fsFetch = (url) => Promise.resolve({
-    ok: true, status: 200,
-    json: () => Promise.resolve(JSON.parse(fs.readFileSync(path.join(dirs.sharded, url), 'utf8'))),
-    text: () => Promise.resolve(fs.readFileSync(path.join(dirs.sharded, url), 'utf8')),
-  });
-  qp.init({ indexBase: 'search/', fetch: fsFetch });
+  qp.init({ indexBase: 'search/', fetch: shardedFetch() });
   const first = async (q, o) => (await qp.search(q, o))[0];
   assert.strictEqual((await first('邦我查为什么看不到十档')).id, 'KB-0006');
   assert.strictEqual((await first('新股申购显示0股')).id, 'KB-0007');
