@@ -66,15 +66,28 @@ pub fn apply_templates(
     pages: &[&Page],
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let results: Vec<Result<OutputFile, Box<Diagnostic>>> = pages
+    each_page(tera, pages, on_page, |path, html| {
+        Ok(OutputFile {
+            path,
+            contents: Contents::Bytes(html),
+        })
+    })
+}
+
+/// Applies the templates to `pages` in parallel, handing each page's file path and HTML to
+/// `finish` as soon as it is made; the first 20 errors of either step are reported.
+fn each_page<T: Send>(
+    tera: &tera::Tera,
+    pages: &[&Page],
+    on_page: &(dyn Fn() + Sync),
+    finish: impl Fn(String, Vec<u8>) -> Result<T, Box<Diagnostic>> + Sync,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let results: Vec<Result<T, Box<Diagnostic>>> = pages
         .par_iter()
         .map(|page| {
             let html = apply(tera, page)?;
             on_page();
-            Ok(OutputFile {
-                path: file_for(&page.path),
-                contents: Contents::Bytes(html.into_bytes()),
-            })
+            finish(file_for(&page.path), html.into_bytes())
         })
         .collect();
     collect_errors(results)
@@ -125,17 +138,11 @@ pub fn write_pages(
     staging: &Staging,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
-    let results: Vec<Result<Written, Box<Diagnostic>>> = pages
-        .par_iter()
-        .map(|page| {
-            let html = apply(tera, page)?;
-            on_page();
-            staging
-                .put(file_for(&page.path), &Contents::Bytes(html.into_bytes()))
-                .map_err(|error| Box::new(Diagnostic::error("output", staging.failed(error))))
-        })
-        .collect();
-    collect_errors(results)
+    each_page(tera, pages, on_page, |path, html| {
+        staging
+            .put(path, &Contents::Bytes(html))
+            .map_err(|error| Box::new(Diagnostic::error("output", staging.failed(error))))
+    })
 }
 
 pub use write::{Staging, Written, digest, write_atomically};
