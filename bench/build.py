@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Full-build wall time and peak memory of `qaportal build` on generated sites.
 
-    python3 bench/build.py [--runs 5] [--sizes 1000,10000]
+    python3 bench/build.py [--runs 5] [--sizes 1000,10000] [--binary PATH]
 
-Builds the release binary, generates each corpus once (bench/gen_corpus.py), then per size:
+Builds the release binary (or takes --binary, to compare two builds of qaportal), generates each corpus once (bench/gen_corpus.py), then per size:
 - cold: `--runs` builds from nothing (no previous output, no .qaportal caches; earlier runs'
   output is moved aside and deleted only at the end);
 - warm: `--runs` rebuilds of the unchanged site (the weekly republish: the search index, QR codes
@@ -26,10 +26,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--binary", help="a qaportal executable to measure instead of building one")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target", "release", "qaportal")
+    binary = args.binary and os.path.abspath(args.binary)
+    if not binary:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = os.path.join(ROOT, "target", "release", "qaportal")
     work = tempfile.mkdtemp(prefix="qaportal-bench-")
     trash = os.path.join(work, "trash")
     os.mkdir(trash)
