@@ -60,6 +60,21 @@ test('the search page answers ?q= and filters by system', async () => {
   await close();
 });
 
+test('the search page shows ten results first and the rest on request', async () => {
+  const { page, errors, close } = await phone();
+  await page.goto(server.url + '/search/?q=' + encodeURIComponent('失败'));
+  await page.locator('.results li.result').first().waitFor({ timeout: 15000 });
+  const total = await page.evaluate(() => window.qaportal.search('失败', { limit: 1 }).then((hits) => hits.total));
+  assert.ok(total > 10 && total <= 30, `失败 matches ${total} answers`);
+  assert.equal(await page.locator('.results li.result').count(), 10);
+  assert.ok(await page.locator('.more-results').isVisible());
+  await page.click('.more-results');
+  await page.waitForFunction((n) => document.querySelectorAll('.results li.result').length === n, total);
+  assert.ok(await page.locator('.more-results').isHidden());
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('the documented API answers integrators', async () => {
   const { page, close } = await phone();
   await page.goto(server.url + '/search/');

@@ -273,5 +273,21 @@ test('expected answers come first, with metadata and the system filter', async (
   const filtered = await qp.search('开户', { system: 'bank-transfer', limit: 5 });
   assert.ok(filtered.every((h) => h.system === 'bank-transfer'));
   assert.strictEqual((await qp.search('开户', { limit: 2 })).length, 2);
-  assert.deepStrictEqual(await qp.search('xyzzy'), []);
+  const none = await qp.search('xyzzy');
+  assert.strictEqual(none.length, 0);
+  assert.strictEqual(none.total, 0);
+});
+
+test('search() counts every match in `total` but fetches metadata only for the results it returns', async () => {
+  const fetched = [];
+  qp.init({ indexBase: 'search/', fetch: shardedFetch({ fetched }) });
+  const two = await qp.search('开户', { limit: 2 });
+  const all = await qp.rank('开户', { limit: 1000 });
+  assert.strictEqual(two.length, 2);
+  assert.ok(all.length > 2);
+  assert.strictEqual(two.total, all.length);
+  const chunk = manifestOf(dirs.sharded).metaChunk;
+  const metaFiles = (docs) => [...new Set(docs.map((d) => Math.floor(d / chunk)))].sort();
+  const fetchedMeta = fetched.map((u) => /\/m\/(\d+)\.json$/.exec(u)).filter(Boolean).map((x) => +x[1]).sort();
+  assert.deepStrictEqual(fetchedMeta, metaFiles(all.slice(0, 2).map((h) => h.doc)));
 });

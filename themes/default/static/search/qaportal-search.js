@@ -8,7 +8,9 @@
  * API (also on window.qaportal in a browser, module.exports under node):
  *   qaportal.init({indexBase, fetch})   where the index lives (default "/search/"); optional fetch
  *   qaportal.search(query, {system, limit})
- *     -> Promise<[{id, title, url, system, systemTitle, category, summary, score}]>
+ *     -> Promise<[{id, title, url, system, systemTitle, category, summary, score}]>, best first;
+ *        the array's `total` counts every match, also beyond `limit` (for a "more" button, with
+ *        no metadata fetched for results not shown)
  *   qaportal.preload()                  fetch the manifest ahead of the first query
  *   qaportal.systems()                  -> Promise<[{key, title}]> for a system filter
  *   qaportal.highlight(text, query)     -> HTML-escaped text with <mark> around query characters
@@ -453,7 +455,9 @@
       hits = collect(score(m, clauses, byTerm), range);
     }
     state.lastClauses = clauses;
-    return hits.slice(0, limit);
+    var top = hits.slice(0, limit);
+    top.total = hits.length;
+    return top;
   }
 
   function collect(scores, range) {
@@ -470,7 +474,7 @@
     var m = await manifest();
     var hits = await rank(query, { system: opts.system, limit: opts.limit || 10, complete: opts.complete });
     var chunks = await Promise.all(hits.map(function (h) { return metaChunk(m, Math.floor(h.doc / m.metaChunk)); }));
-    return hits.map(function (h, i) {
+    var results = hits.map(function (h, i) {
       var row = chunks[i][h.doc % m.metaChunk];
       var sys = m.systems.filter(function (s) { return h.doc >= s.start && h.doc < s.end; })[0];
       return {
@@ -478,6 +482,8 @@
         category: row[3], summary: row[4], score: h.score
       };
     });
+    results.total = hits.total;
+    return results;
   }
 
   async function systems() {

@@ -124,13 +124,13 @@
       // Ten results first (each costs its metadata on a slow network); more on request.
       var shown = 10;
       function show() {
-        return search(query, { system: system || undefined, limit: shown + 1 }).then(function (hits) {
+        return search(query, { system: system || undefined, limit: shown }).then(function (hits) {
           results.innerHTML = '';
-          hits.slice(0, shown).forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
+          hits.forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
           results.setAttribute('data-query', query);
           nothing.hidden = hits.length > 0;
-          more.hidden = hits.length <= shown;
-          status.textContent = hits.length ? (hits.length > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题') : '';
+          more.hidden = hits.total <= shown;
+          status.textContent = hits.length ? (hits.total > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题') : '';
         }, function (error) {
           var message = failure(error);
           if (message) status.textContent = message;
