@@ -37,7 +37,8 @@ fn main() {
         serde_json::from_str(&std::fs::read_to_string(docs.unwrap()).unwrap()).unwrap();
     let out = out.expect("--out DIR");
     let (config, syn, opts) = (Config::default(), Synonyms::default(), {
-        // Experiments: QAPORTAL_SHARD_POSTINGS, QAPORTAL_FIRST_TIER, QAPORTAL_META_CHUNK.
+        // Experiments: QAPORTAL_SHARD_POSTINGS, QAPORTAL_MAX_SHARDS, QAPORTAL_FIRST_TIER,
+        // QAPORTAL_META_CHUNK.
         let env = |k: &str, d: usize| {
             std::env::var(k)
                 .ok()
@@ -47,6 +48,7 @@ fn main() {
         let d = ClientOptions::default();
         ClientOptions {
             postings_per_shard: env("QAPORTAL_SHARD_POSTINGS", d.postings_per_shard),
+            max_shards: env("QAPORTAL_MAX_SHARDS", d.max_shards),
             first_tier: env("QAPORTAL_FIRST_TIER", d.first_tier),
             meta_chunk: env("QAPORTAL_META_CHUNK", d.meta_chunk),
             ..d

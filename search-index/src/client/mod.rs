@@ -42,14 +42,17 @@ pub struct OutputFile {
 pub struct ClientOptions {
     /// Folder under the output, without slashes at the ends.
     pub dir: String,
-    /// Aimed-for number of postings per first-tier shard; the shard count is the power of two
-    /// that gets closest. Smaller shards mean fewer bytes per query but more files.
+    /// Aimed-for number of postings per first-tier shard; the shard count is the next power of
+    /// two. A query reads one shard per term, and most of a shard is other terms' postings, so
+    /// smaller shards mean fewer bytes per query, for more files. On the bandwidth bench's 1,000
+    /// articles, 32 instead of 64 (8,192 shards instead of 4,096) cut a first query's median
+    /// from 38 to 33 kB and its maximum from 83 to 64 kB (the longest queries read 60-70
+    /// shards), for a third more cold-build time there (0.7 to 1.05 s on tmpfs).
     pub postings_per_shard: usize,
     /// At most this many first-tier shards (a power of two): on big sites, shards then grow
-    /// instead of the number of files. A query reads one shard per term, and most of a shard is
-    /// other terms' postings: on the bandwidth bench's 10,000 varied articles, 16,384 shards
-    /// instead of 8,192 cut a first query's median from 67 to 52 kB and its maximum from 177 to
-    /// 126 kB, for 16,384 more small files.
+    /// instead of the number of files. On the bench's 10,000 articles, 32,768 shards instead of
+    /// 16,384 cut the median from 47 to 41 kB and the maximum from 122 to 97 kB, for 16,384
+    /// more small files (and their `.gz`); the cold build's change was within its noise.
     pub max_shards: usize,
     /// Fixed first-tier shard count instead (tests use 1 to compare the whole index with
     /// lunr.Builder).
@@ -72,8 +75,8 @@ impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
             dir: "search".into(),
-            postings_per_shard: 64,
-            max_shards: 16384,
+            postings_per_shard: 32,
+            max_shards: 32768,
             shards: None,
             first_tier: 64,
             second_tier_postings_per_shard: 4096,
@@ -187,19 +190,15 @@ pub fn build_client_index(
         .collect()
 }
 
-/// The power of two closest to `postings / per_shard` (at least 1, at most 2^14), counting the
-/// postings of every part: a shard holds all parts.
+/// The power of two at or above `postings / per_shard` (at least 1), counting the postings of
+/// every part: a shard holds all parts.
 fn shard_count(parts: &[(&str, &LunrIndex)], per_shard: usize) -> usize {
     let total: usize = parts
         .iter()
         .flat_map(|(_, index)| &index.terms)
         .map(|t| t.1.len())
         .sum();
-    total
-        .div_ceil(per_shard.max(1))
-        .max(1)
-        .next_power_of_two()
-        .min(1 << 14)
+    total.div_ceil(per_shard.max(1)).max(1).next_power_of_two()
 }
 
 /// Readings of the pinyin table's characters, by the shard of each character as a one-character
