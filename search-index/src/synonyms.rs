@@ -1,6 +1,7 @@
 //! `synonyms.txt`: one group of interchangeable terms per line, expanded at index time: a field
 //! that contains one member also gets the tokens of the other members, so a query for any of them
-//! finds it. Queries are not expanded, so the browser never needs the list.
+//! finds it (the recorded phrasings excepted, see [`crate::indexed_text`]). Queries are not
+//! expanded, so the browser never needs the list.
 
 use std::collections::HashMap;
 use std::fmt;

@@ -18,7 +18,7 @@ use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 use crate::tokenizer::{
     Options, TermClass, is_han, normalize, query_terms, runs, term_class, tokenize,
 };
-use crate::{Config, SearchDocument, Synonyms, expanded_text, field_texts};
+use crate::{Config, SearchDocument, Synonyms, indexed_text};
 
 /// A search result.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -157,7 +157,7 @@ pub fn write_index(
                 f.related_query => related_query_text(d),
             );
             for (spec, &field) in config.fields.iter().zip(&text_fields) {
-                td.add_text(field, expanded_text(&field_texts(d, spec.name), synonyms));
+                td.add_text(field, indexed_text(d, spec, synonyms, config));
             }
             td
         })

@@ -1,7 +1,7 @@
 //! The Rust side of the tokenizer contract against the shared vectors (`tests/vectors.json`);
 //! `tests/js/tokenizer.test.js` checks the JS side against the same file.
-use search_index::Synonyms;
 use search_index::tokenizer::{Options, query_terms, tokenize};
+use search_index::{Config, SearchDocument, Synonyms, analyze};
 
 fn vectors() -> serde_json::Value {
     serde_json::from_str(include_str!("vectors.json")).expect("vectors.json is JSON")
@@ -92,6 +92,22 @@ fn synonyms_parse_and_expand() {
     assert_eq!(s.expand("我忘记密码了怎么办"), vec!["找回密码", "重置密码"]);
     assert_eq!(s.expand("level2 看不到"), vec!["十档"]);
     assert!(s.expand("开户").is_empty());
+}
+
+#[test]
+fn synonyms_expand_the_answer_fields_but_not_the_recorded_phrasings() {
+    let config = Config::default();
+    let doc = SearchDocument {
+        title: "撤单失败".into(),
+        questions: vec!["撤单没反应".into()],
+        ..SearchDocument::default()
+    };
+    let syn = Synonyms::parse("撤单 撤销委托\n").unwrap();
+    let field = |name: &str| config.fields.iter().position(|f| f.name == name).unwrap();
+    let tokens = analyze(&doc, &syn, &config);
+    let has = |name: &str, token: &str| tokens[field(name)].iter().any(|t| t == token);
+    assert!(has("title", "委托") && has("title", "撤单"));
+    assert!(has("questions", "撤单") && !has("questions", "委托"));
 }
 
 #[test]
