@@ -45,6 +45,34 @@ test('typing a Chinese question into the search box shows the expected answer fi
   await close();
 });
 
+test('the letters of a pinyin composition are not searched, the characters it commits are', async () => {
+  const { page, errors, close } = await phone();
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url + '/');
+  await page.click('#q');
+  // What a pinyin keyboard that shows its letters in the field (iOS) sends while one types a
+  // word; the first word before the search scripts have arrived (they load on focus), the
+  // second after.
+  const cdp = await page.context().newCDPSession(page);
+  const list = page.locator('.instant-results');
+  for (const [letters, word] of [['kaihu', '开户'], ['mima', '密码']]) {
+    for (let i = 1; i <= letters.length; i++) {
+      const text = letters.slice(0, i);
+      await cdp.send('Input.imeSetComposition', { text, selectionStart: i, selectionEnd: i });
+    }
+    await page.waitForTimeout(600); // several times the box's debounce: a search would have run
+    assert.notEqual(await list.getAttribute('data-query'), letters);
+    assert.ok(!fetched.some((p) => p.endsWith('/pinyin.txt')), fetched.join(' '));
+    await cdp.send('Input.insertText', { text: word });
+    await page.waitForFunction((w) => document.querySelector('.instant-results').dataset.query === w, word);
+    assert.ok(await list.locator('li.result').count() > 0);
+    await page.fill('#q', '');
+  }
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('the search page answers ?q= and filters by system', async () => {
   const { page, errors, close } = await phone();
   await page.goto(server.url + '/search/?q=' + encodeURIComponent('密码锁定'));

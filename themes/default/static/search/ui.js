@@ -15,6 +15,23 @@
     };
   }
 
+  // IME compositions. Typed with a pinyin keyboard that shows the letters in the field (iOS),
+  // "kaihu" on its way to 开户 would otherwise be searched, fetching the pinyin table and shards
+  // for words never meant. `composition` tells whether one is under way (`already`: it began
+  // before this script arrived), for a debounced search to check when it fires; `onEdit` calls
+  // `fn` on every edit outside one, and when one ends.
+  function composition(input, already) {
+    var composing = !!already;
+    input.addEventListener('compositionstart', function () { composing = true; });
+    input.addEventListener('compositionend', function () { composing = false; });
+    return function () { return composing; };
+  }
+
+  function onEdit(input, fn) {
+    input.addEventListener('input', function (e) { if (!e.isComposing) fn(); });
+    input.addEventListener('compositionend', fn);
+  }
+
   // One result: title with the query's characters marked, system · category, a marked snippet.
   function resultItem(hit, query) {
     var li = document.createElement('li');
@@ -60,7 +77,9 @@
     list.hidden = true;
     form.appendChild(list);
     input.setAttribute('aria-controls', list.id);
+    var composing = composition(input, config.composing);
     var run = debounce(function () {
+      if (composing()) return;
       var query = input.value.trim();
       if (!query) { list.hidden = true; list.innerHTML = ''; return; }
       search(query, { limit: 6 }).then(function (hits) {
@@ -86,7 +105,7 @@
         list.hidden = false;
       });
     }, 120);
-    input.addEventListener('input', run);
+    onEdit(input, run);
     input.addEventListener('keydown', function (e) {
       if (e.key === 'Escape') list.hidden = true;
     });
@@ -94,6 +113,7 @@
       if (!form.contains(e.target)) list.hidden = true;
     });
     qp.preload();
+    // Typed before this script arrived; in a composition, its end searches instead.
     if (input.value.trim()) run();
   }
 
@@ -108,7 +128,9 @@
     input.value = params.get('q') || '';
     select.value = params.get('system') || '';
 
+    var composing = composition(input);
     function run() {
+      if (composing()) return;
       var query = input.value.trim();
       var system = select.value;
       var url = location.pathname + (query ? '?q=' + encodeURIComponent(query) + (system ? '&system=' + encodeURIComponent(system) : '') : '');
@@ -139,8 +161,7 @@
       more.onclick = function () { shown += 20; show(); };
       show();
     }
-    var later = debounce(run, 150);
-    input.addEventListener('input', later);
+    onEdit(input, debounce(run, 150));
     select.addEventListener('change', run);
     form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
     run();
