@@ -9,8 +9,9 @@
  *   qaportal.init({indexBase, fetch})   where the index lives (default "/search/"); optional fetch
  *   qaportal.search(query, {system, limit})
  *     -> Promise<[{id, title, url, system, systemTitle, category, summary, score}]>, best first;
- *        the array's `total` counts every match, also beyond `limit` (for a "more" button, with
- *        no metadata fetched for results not shown)
+ *        the array's `total` counts the matches, also beyond `limit`, for a "more" button that
+ *        fetches no metadata of results not shown (a lower bound when a very common term's
+ *        postings beyond its best were not needed, see rank)
  *   qaportal.preload()                  fetch the manifest ahead of the first query
  *   qaportal.systems()                  -> Promise<[{key, title}]> for a system filter
  *   qaportal.highlight(text, query)     -> HTML-escaped text with <mark> around query characters
