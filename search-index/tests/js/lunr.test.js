@@ -278,6 +278,23 @@ test('expected answers come first, with metadata and the system filter', async (
   assert.strictEqual(none.total, 0);
 });
 
+test('a manifest fetch begun by the page is used; a failed one is tried again by the next search', async () => {
+  const fetched = [];
+  const early = shardedFetch()('search/manifest.json');
+  qp.init({ indexBase: 'search/', fetch: shardedFetch({ fetched }), manifest: early });
+  assert.strictEqual((await qp.search('开户', { limit: 1 })).length, 1);
+  assert.ok(!fetched.some((u) => /manifest\.json$/.test(u)), fetched.join(' '));
+
+  let failures = 1;
+  const flaky = shardedFetch({ fetched });
+  qp.init({
+    indexBase: 'search/',
+    fetch: (url) => (/manifest\.json$/.test(url) && failures-- > 0 ? Promise.reject(new Error('offline')) : flaky(url)),
+  });
+  await assert.rejects(qp.search('开户'), /offline/);
+  assert.strictEqual((await qp.search('开户', { limit: 1 })).length, 1);
+});
+
 test('search() counts every match in `total` but fetches metadata only for the results it returns', async () => {
   const fetched = [];
   qp.init({ indexBase: 'search/', fetch: shardedFetch({ fetched }) });

@@ -6,7 +6,8 @@
  * document's score is the sum of lunr's scores in the two parts; every shard file holds both.
  *
  * API (also on window.qaportal in a browser, module.exports under node):
- *   qaportal.init({indexBase, fetch})   where the index lives (default "/search/"); optional fetch
+ *   qaportal.init({indexBase, fetch, manifest})  where the index lives (default "/search/");
+ *                                       optional fetch, and a fetch of the manifest under way
  *   qaportal.search(query, {system, limit})
  *     -> Promise<[{id, title, url, system, systemTitle, category, summary, score}]>, best first;
  *        the array's `total` counts the matches, also beyond `limit`, for a "more" button that
@@ -198,6 +199,9 @@
     opts = opts || {};
     if (opts.indexBase) state.base = opts.indexBase.replace(/\/?$/, '/');
     if (opts.fetch) state.fetch = opts.fetch;
+    // A fetch of the manifest begun before this script ran (the page's loader starts it with
+    // the scripts: one round trip less before the first results).
+    state.manifestResponse = opts.manifest || null;
     state.manifest = null;
     state.py = null;
     state.pyPromise = null;
@@ -207,9 +211,9 @@
     return api;
   }
 
-  function get(path, asText) {
+  function get(path, asText, response) {
     var f = state.fetch || root.fetch.bind(root);
-    return f(state.base + path).then(function (res) {
+    return (response || f(state.base + path)).then(function (res) {
       if (!res.ok) throw new Error('qaportal search: ' + path + ': HTTP ' + res.status);
       return asText ? res.text() : res.json();
     });
@@ -217,9 +221,15 @@
 
   function manifest() {
     if (!state.manifest) {
-      state.manifest = get('manifest.json').then(function (m) {
+      var early = state.manifestResponse;
+      state.manifestResponse = null;
+      state.manifest = get('manifest.json', false, early).then(function (m) {
         addReadings(m.readings);
         return m;
+      }, function (error) {
+        // On a weak network the next search tries again, instead of failing until a reload.
+        state.manifest = null;
+        throw error;
       });
     }
     return state.manifest;

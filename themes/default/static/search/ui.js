@@ -4,7 +4,7 @@
   'use strict';
   var qp = window.qaportal;
   var config = window.qaportalSearchConfig || {};
-  qp.init({ indexBase: config.index });
+  qp.init({ indexBase: config.index, manifest: config.manifest });
 
   function debounce(fn, ms) {
     var timer = null;
