@@ -88,6 +88,22 @@ test('the search page answers ?q= and filters by system', async () => {
   await close();
 });
 
+test('the search page fetches its scripts and the index manifest once each, preloaded', async () => {
+  const { page, errors, close } = await phone();
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(server.url + '/search/?q=' + encodeURIComponent('转账失败'));
+  await page.locator('.results li.result').first().waitFor({ timeout: 15000 });
+  // A preload that did not match the engine's fetch() would download the manifest twice.
+  for (const end of ['/search/manifest.json', '/qaportal-search.js', '/ui.js']) {
+    assert.equal(fetched.filter((p) => p.endsWith(end)).length, 1, `${end}: ${fetched.join(' ')}`);
+  }
+  const preloads = await page.$$eval('link[rel=preload]', (ls) => ls.map((l) => new URL(l.href).pathname));
+  assert.equal(preloads.length, 3, preloads.join(' '));
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('the search page shows ten results first and the rest on request', async () => {
   const { page, errors, close } = await phone();
   await page.goto(server.url + '/search/?q=' + encodeURIComponent('失败'));
