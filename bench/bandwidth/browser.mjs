@@ -2,11 +2,15 @@
 // What a phone downloads for its first search, measured in headless Chromium on generated sites
 // built by qaportal: from opening the search page (/search/?q=…) to the first results, every
 // response's transferred size as Chromium counts it (encodedDataLength: compressed bodies and
-// headers), with an empty cache. Also the time per keystroke of the search page's results as
+// headers), with an empty cache; the time to those results when every response takes a 300 ms
+// round trip (a weak mobile network). Also the time per keystroke of the search page's results as
 // you type (ten, with their metadata) after the first query: fetching the shards of new terms,
 // and again with everything fetched.
 //
-//   node bench/bandwidth/browser.mjs [--articles 1000,10000] [--queries 30]
+//   node bench/bandwidth/browser.mjs [--articles 1000,10000] [--queries 30] [--binary PATH]
+//
+// --binary: a qaportal executable to build the sites with (to compare two), instead of the
+// release build of this tree.
 //
 // Sites are generated from real Chinese customer-service sentences (corpus.js), served by the
 // test server (gzip siblings, like nginx's gzip_static), viewport 375×667.
@@ -23,10 +27,12 @@ const corpus = require('./corpus.js');
 const repo = resolve(import.meta.dirname, '..', '..');
 
 const opt = { articles: [1000, 10000], queries: 30 };
+const ROUND_TRIP_MS = 300;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--articles') opt.articles = argv[++i].split(',').map(Number);
   else if (argv[i] === '--queries') opt.queries = +argv[++i];
+  else if (argv[i] === '--binary') opt.binary = argv[++i];
   else throw new Error('unknown argument ' + argv[i]);
 }
 
@@ -38,8 +44,8 @@ const stats = (xs) => {
 const fmt = (o, unit, scale = 1, digits = 1) =>
   ['min', 'median', 'p95', 'max'].map((k) => `${k} ${(o[k] / scale).toFixed(digits)}`).join(', ') + ' ' + unit;
 
-execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: repo, stdio: 'inherit' });
-const binary = join(repo, 'target/release/qaportal');
+if (!opt.binary) execFileSync('cargo', ['build', '--release', '--quiet'], { cwd: repo, stdio: 'inherit' });
+const binary = resolve(opt.binary || join(repo, 'target/release/qaportal'));
 const pool = corpus.sentences();
 const queries = corpus.queries(opt.queries);
 const browser = await launch();
@@ -85,8 +91,24 @@ for (const n of opt.articles) {
     await context.close();
   }
   await server.close();
+  // Time to the first results on a slow network: every response held back by a round trip
+  // (HTTP/1.1, as the test server speaks: at most 6 requests at once per host).
+  const slow = await startServer(join(dir, 'public'), { delay: ROUND_TRIP_MS });
+  const firstResults = [];
+  for (const q of queries) {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    const start = performance.now();
+    await page.goto(`${slow.url}/search/?q=${encodeURIComponent(q)}`);
+    await page.waitForFunction(() => document.querySelector('.results li.result') || !document.querySelector('.nothing-found').hidden,
+      null, { timeout: 60000 });
+    firstResults.push(performance.now() - start);
+    await context.close();
+  }
+  await slow.close();
   console.log(`== ${n} articles, ${queries.length} queries`);
   console.log(`first query, bytes transferred: ${fmt(stats(bytes), 'kB', 1000)}`);
+  console.log(`first query, time to results at a ${ROUND_TRIP_MS} ms round trip: ${fmt(stats(firstResults), 's', 1000, 2)}`);
   console.log(`per keystroke (search API in the page): ${fmt(stats(keystrokes), 'ms', 1, 2)}`);
   console.log(`per keystroke, shards already fetched: ${fmt(stats(cached), 'ms', 1, 2)}`);
   rmSync(dir, { recursive: true, force: true });

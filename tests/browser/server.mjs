@@ -1,7 +1,8 @@
 // A static file server for the browser tests, configured like a production nginx
 // (`gzip_static on; gzip on;`): serves the built site, sends a file's precompressed `.gz` sibling
 // when the browser accepts gzip, compresses other text on the fly, and sets MIME types.
-// `startServer(dir)` resolves to { url, close }.
+// `startServer(dir, {delay})` resolves to { url, close }; `delay` (ms) holds back every response,
+// as a slow network's round trip would (benches: time to first results).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -14,8 +15,9 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
-export function startServer(root) {
+export function startServer(root, { delay = 0 } = {}) {
   const server = createServer(async (req, res) => {
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = normalize(join(root, path));
     if (!file.startsWith(normalize(root))) { res.writeHead(400).end(); return; }
