@@ -280,6 +280,50 @@ struct Made {
     files: Vec<OutputFile>,
 }
 
+/// Every file the build writes with what makes it: pages, search index, theme files, content
+/// assets and the service worker. Two sources of one file are an error (`output::claims`).
+fn claims(
+    site: &Site,
+    assembled: &assemble::Assembled,
+    theme: &theme::Theme,
+    search_files: &[(String, Vec<u8>)],
+    rendered: &Rendered,
+) -> Vec<output::claims::Claim> {
+    use output::claims::Claim;
+    let mut claims = assemble::page_claims(site, assembled);
+    for (path, _) in search_files {
+        claims.push(Claim::new(path.clone(), "the search index", None));
+    }
+    for path in theme.static_files.keys() {
+        let file = format!("static/{path}");
+        if output::compressible(path) {
+            claims.push(Claim::new(
+                format!("{file}.gz"),
+                format!("the compressed copy of the theme's {file}"),
+                None,
+            ));
+        }
+        claims.push(Claim::new(
+            file.clone(),
+            format!("the theme's {file}"),
+            None,
+        ));
+    }
+    for asset in &rendered.assets {
+        claims.push(Claim::new(
+            asset.clone(),
+            format!("the file content/{asset}"),
+            None,
+        ));
+    }
+    claims.push(Claim::new(
+        crate::offline::WORKER_FILE.to_string(),
+        "qaportal's service worker",
+        None,
+    ));
+    claims
+}
+
 /// Builds of one site source share its `.qaportal/` caches (search index, QR codes): a second
 /// build (a `serve` beside a `build`, two test processes) waits for the first instead of writing
 /// the same cache files at the same time. Best effort: without the lock (a read-only source, a
@@ -413,6 +457,9 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
         diagnostics,
     );
     report.pages = assembled.paths.len();
+    let claims = claims(&site, &assembled, &theme, &search_files, &rendered);
+    diagnostics.extend(output::claims::check(&claims, sources));
+    drop(claims);
     clock.lap("assemble");
     if diagnostics.has_errors() || !options.produce {
         return None;

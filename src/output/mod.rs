@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+pub mod claims;
 mod write;
 
 use crate::assemble::Page;
