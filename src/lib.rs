@@ -22,6 +22,8 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hot;
 pub mod lint;
 pub mod load;
