@@ -21,6 +21,7 @@ pub mod assemble;
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod crash;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod fuzzing;

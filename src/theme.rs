@@ -100,6 +100,17 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         "qr_svg",
         move |url: &str, kwargs: tera::Kwargs, _: &tera::State| {
             let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
+            // A QR code holds at most 2,331 bytes at its error correction level, and one that
+            // long does not scan from a projector anyway.
+            if url.len() > qr::MAX_URL_BYTES {
+                return Err(tera::Error::message(format!(
+                    "the URL {}… is {} bytes long, too long for a QR code (at most {}): \
+                     shorten base_url or the file name",
+                    url.chars().take(60).collect::<String>(),
+                    url.len(),
+                    qr::MAX_URL_BYTES
+                )));
+            }
             Ok::<_, tera::Error>(tera::Value::safe_string(&codes.svg(url, label)))
         },
     );

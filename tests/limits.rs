@@ -166,3 +166,60 @@ fn a_diagram_over_the_limits_names_the_file_and_line() {
     assert!(started.elapsed() < Duration::from_secs(30));
     assert_has(&stderr(&output), &["the diagram has more than 300 nodes"]);
 }
+
+#[test]
+fn weeks_and_dates_at_the_end_of_the_calendar_are_errors_not_panics() {
+    let site = TestSite::new();
+    let output = site.run(&["week", "9999-W52"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_has(
+        &err,
+        &[
+            "`9999-W52` is not an ISO week: the year 9999 is out of range: weeks from 1000 to 9998 are supported",
+        ],
+    );
+    let output = site.run(&["build", "--as-of", "9999-12-31"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_has(
+        &stderr(&output),
+        &["`9999-12-31` is not a date; use YYYY-MM-DD (years 1000 to 9998)"],
+    );
+    // The same dates in content and tickets: errors or skipped rows, never a crash.
+    site.write(
+        "content/account/late.md",
+        "---\nid: KB-0002\ntitle: 很晚\ncategory: 咨询类\nupdated: 9999-12-31\nhot: [9999-W52]\n---\n",
+    );
+    site.write(
+        "data/tickets/late.csv",
+        "time,article\n9999-12-31,KB-0001\n",
+    );
+    let output = site.build();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_has(
+        &err,
+        &["content/account/late.md:5:", "content/account/late.md:6:"],
+    );
+}
+
+#[test]
+fn a_base_url_too_long_for_qr_codes_is_an_error() {
+    let site = TestSite::new();
+    let long = format!("https://qa.example.com/{}/", "a".repeat(2_400));
+    let output = site.run(&["build", "--as-of", "2026-11-22", "--base-url", &long]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_has(
+        &err,
+        &[
+            "base_url is 2424 characters long; at most 300 are allowed (QR codes of its links must stay small enough to scan)",
+        ],
+    );
+    site.write(
+        "qaportal.toml",
+        format!("title = \"测试\"\nbase_url = \"{long}\"\n"),
+    );
+    let err = stderr(&site.build());
+    assert_has(&err, &["qaportal.toml", "at most 300 are allowed"]);
+}

@@ -202,6 +202,7 @@ fn read_and_parse(
     content_dir: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> (SourceFile, Parsed) {
+    let _processing = crate::crash::processing(display.clone());
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() > MAX_FILE_BYTES
     {

@@ -98,6 +98,7 @@ pub fn load(
         .enumerate()
         .map(|(i, path)| {
             let id = SourceId::from_index(first_id + i);
+            let _processing = crate::crash::processing(display_path(root, path));
             let text = match std::fs::read(path) {
                 Ok(bytes) => String::from_utf8(bytes)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
