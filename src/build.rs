@@ -414,7 +414,10 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     let site = load_site(options, sources, diagnostics, &mut clock)?;
 
     let mut theme = match theme::load(&options.root, &site.config) {
-        Ok(theme) => theme,
+        Ok(mut theme) => {
+            diagnostics.extend(std::mem::take(&mut theme.warnings));
+            theme
+        }
         Err(problems) => {
             diagnostics.extend(problems);
             return None;

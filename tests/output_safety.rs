@@ -212,3 +212,120 @@ fn concurrent_builds_into_one_folder_publish_one_complete_site() {
         );
     }
 }
+
+fn with_theme(site: &TestSite, name: &str) {
+    site.write(
+        "qaportal.toml",
+        format!("{}theme = \"{name}\"\n", common::CONFIG),
+    );
+}
+
+#[test]
+fn a_theme_outside_the_site_is_an_error() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("static")).unwrap();
+    std::fs::write(outside.path().join("static/secret.txt"), "secret").unwrap();
+    for name in ["../x", outside.path().to_str().unwrap()] {
+        let site = TestSite::new();
+        with_theme(&site, name);
+        let output = site.build();
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {err}");
+        assert_has(
+            &err,
+            &[&format!(
+                "theme `{name}` is not the name of a folder under themes/"
+            )],
+        );
+        assert!(!site.path("public").exists());
+    }
+    // themes/x itself a link to a folder outside the site.
+    let site = TestSite::new();
+    std::fs::create_dir_all(site.path("themes")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("themes/x")).unwrap();
+    with_theme(&site, "x");
+    let err = stderr(&site.build());
+    assert_has(
+        &err,
+        &[
+            "error[outside-site]: themes/x leads to",
+            "outside the site folder",
+        ],
+    );
+}
+
+#[test]
+fn links_out_of_the_site_in_a_theme_or_content_are_errors_and_hidden_files_are_skipped() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("id_rsa"), "PRIVATE KEY").unwrap();
+
+    // A symlinked static/ folder (how an id_rsa was published).
+    let site = TestSite::new();
+    site.write("themes/x/templates/.keep", "");
+    std::os::unix::fs::symlink(outside.path(), site.path("themes/x/static")).unwrap();
+    with_theme(&site, "x");
+    let output = site.build();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_has(
+        &err,
+        &[
+            "error[outside-site]: themes/x/static leads to",
+            "copy the files into the site folder",
+        ],
+    );
+
+    // A linked file inside a real static/ folder.
+    let site = TestSite::new();
+    site.write("themes/x/static/extra.css", "p{}");
+    std::os::unix::fs::symlink(
+        outside.path().join("id_rsa"),
+        site.path("themes/x/static/key.txt"),
+    )
+    .unwrap();
+    with_theme(&site, "x");
+    let err = stderr(&site.build());
+    assert_has(
+        &err,
+        &["error[outside-site]: themes/x/static/key.txt leads to"],
+    );
+
+    // Hidden files: skipped with one warning, never published.
+    let site = TestSite::new();
+    site.write("themes/x/static/extra.css", "p{}");
+    site.write("themes/x/static/.env", "SECRET=1");
+    site.write("themes/x/static/.git/config", "[core]");
+    site.write("themes/x/static/img/.DS_Store", "x");
+    with_theme(&site, "x");
+    let output = site.build_ok();
+    let err = stderr(&output);
+    assert_has(
+        &err,
+        &["warning[theme-hidden-file]: themes/x: .env, .git, img/.DS_Store not published"],
+    );
+    let files = tree(&site.path("public"));
+    assert!(files.contains_key("static/extra.css"));
+    assert!(
+        files
+            .keys()
+            .all(|f| !f.contains(".env") && !f.contains(".git/") && !f.contains(".DS_Store")),
+        "{:?}",
+        files.keys()
+    );
+
+    // Content: a link to a file outside the site.
+    let site = TestSite::new();
+    std::os::unix::fs::symlink(
+        outside.path().join("id_rsa"),
+        site.path("content/account/key.png"),
+    )
+    .unwrap();
+    let output = site.build();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_has(
+        &err,
+        &["error[outside-site]: content/account/key.png leads to"],
+    );
+    assert!(!site.path("public").exists() && !site.path(".public.prev").exists());
+}

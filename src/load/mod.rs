@@ -147,6 +147,20 @@ fn walk(content_dir: &Path) -> (Vec<(PathBuf, Role)>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            // Links are not followed: what is published is what the content folder holds.
+            let root = content_dir.parent().unwrap_or(content_dir);
+            let shown = display_path(root, entry.path());
+            problems.push(match crate::source::inside_site(root, entry.path()) {
+                Err(target) => crate::theme::outside(&shown, &target),
+                Ok(()) => Diagnostic::warning(
+                    "ignored-file",
+                    format!("{shown} is a symbolic link; it is ignored"),
+                )
+                .help("copy the file or folder here instead of linking to it"),
+            });
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
