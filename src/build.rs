@@ -296,7 +296,7 @@ fn claims(
     }
     for path in theme.static_files.keys() {
         let file = format!("static/{path}");
-        if output::compressible(path) {
+        if gzip_made(&theme.static_files, path) {
             claims.push(Claim::new(
                 format!("{file}.gz"),
                 format!("the compressed copy of the theme's {file}"),
@@ -322,6 +322,12 @@ fn claims(
         None,
     ));
     claims
+}
+
+/// Whether the build makes `static/<path>.gz`: for text the browser fetches, unless the theme
+/// has its own.
+fn gzip_made<V>(static_files: &std::collections::BTreeMap<String, V>, path: &str) -> bool {
+    output::compressible(path) && !static_files.contains_key(&format!("{path}.gz"))
 }
 
 /// Builds of one site source share its `.qaportal/` caches (search index, QR codes): a second
@@ -476,10 +482,12 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
             contents: Contents::Bytes(bytes),
         });
     }
-    for (path, bytes) in std::mem::take(&mut theme.static_files) {
+    let static_files = std::mem::take(&mut theme.static_files);
+    for (path, bytes) in &static_files {
         // Text assets are precompressed once here, so a server with gzip_static sends the small
-        // file as it is (the search index is precompressed the same way).
-        if output::compressible(&path) {
+        // file as it is (the search index is precompressed the same way), unless the theme
+        // ships its own `.gz`.
+        if gzip_made(&static_files, path) {
             files.push(OutputFile {
                 path: format!("static/{path}.gz"),
                 contents: Contents::Bytes(output::gzip(&bytes)),
@@ -487,7 +495,7 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
         }
         files.push(OutputFile {
             path: format!("static/{path}"),
-            contents: Contents::Static(bytes),
+            contents: Contents::Static(bytes.clone()),
         });
     }
     let content_dir = options.root.join("content");

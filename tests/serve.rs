@@ -195,7 +195,7 @@ fn nothing_outside_the_output_is_served() {
     ] {
         let response = request(
             server.port,
-            &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
         );
         assert!(
             matches!(response.status, 400 | 404),
