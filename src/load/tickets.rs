@@ -448,8 +448,16 @@ impl Rows<'_> {
     /// it holds.
     fn damage(&mut self, record: &csv::ByteRecord, width: usize) -> Option<usize> {
         let columns = self.columns;
+        // A quote that opened a field and swallowed separators leaves the row with another
+        // number of fields than the header (at the end of the file, fewer): then any field
+        // holding a separator got it from the stray quote.
+        let shifted = record.len() != width;
         let mut damaged = None;
         for (i, field) in record.iter().enumerate() {
+            if shifted && field.contains(&b',') && !field.contains(&b'\n') {
+                damaged = Some(damaged.unwrap_or(0));
+                continue;
+            }
             if !field.contains(&b'\n') {
                 continue;
             }
@@ -457,14 +465,16 @@ impl Rows<'_> {
                 .split(|&b| b == b'\n')
                 .skip(1)
                 .filter(|line| {
+                    // A ticket time where the time column is, or a row's worth of commas (a
+                    // swallowed row may end in the middle, at the next quote): client questions
+                    // use full-width punctuation, and rarely three ASCII commas in a line.
                     let cells: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-                    cells.len() + 1 >= width
-                        && cells
-                            .get(columns.time)
-                            .is_some_and(|t| week_of(t, &mut self.week_of_day).is_some())
+                    cells.len() + 1 >= width.max(4)
+                        || (cells.len() > columns.time
+                            && week_of(cells[columns.time], &mut self.week_of_day).is_some())
                 })
                 .count();
-            if Some(i) != columns.question || rows > 0 {
+            if Some(i) != columns.question || rows > 0 || shifted {
                 damaged = Some(damaged.unwrap_or(0) + rows);
             }
         }
