@@ -130,6 +130,7 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         step_start: 0,
         paragraphs: 0,
         in_first_paragraph: false,
+        suffixes: std::collections::HashMap::new(),
     };
     let mut events = Parser::new_ext(body, options).into_offset_iter();
     while let Some((event, range)) = events.next() {
@@ -230,6 +231,8 @@ struct Renderer<'a, 'b> {
     step_start: usize,
     paragraphs: usize,
     in_first_paragraph: bool,
+    /// The next suffix to try for each heading id already taken (`slug::unique`).
+    suffixes: std::collections::HashMap<String, usize>,
 }
 
 type Events<'a> = pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
@@ -407,7 +410,7 @@ impl<'a> Renderer<'a, '_> {
         let wanted = id
             .map(|id| id.to_string())
             .unwrap_or_else(|| slug::slugify(&text));
-        let id = slug::unique(&wanted, &self.doc.anchors);
+        let id = slug::unique(&wanted, &self.doc.anchors, &mut self.suffixes);
         self.doc.anchors.insert(id.clone());
         let level_number = level as u8;
         if level_number <= 2 {
