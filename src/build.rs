@@ -490,7 +490,7 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
         if gzip_made(&static_files, path) {
             files.push(OutputFile {
                 path: format!("static/{path}.gz"),
-                contents: Contents::Bytes(output::gzip(&bytes)),
+                contents: Contents::Bytes(output::gzip(bytes)),
             });
         }
         files.push(OutputFile {

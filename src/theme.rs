@@ -268,11 +268,11 @@ fn read_dir_files(
                 continue;
             }
         };
-        if entry.path_is_symlink() || entry.depth() == 0 {
-            if let Err(target) = crate::source::inside_site(root, entry.path()) {
-                problems.push(outside(&shown(entry.path()), &target));
-                continue;
-            }
+        if (entry.path_is_symlink() || entry.depth() == 0)
+            && let Err(target) = crate::source::inside_site(root, entry.path())
+        {
+            problems.push(outside(&shown(entry.path()), &target));
+            continue;
         }
         if !entry.file_type().is_file() {
             continue;

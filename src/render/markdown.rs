@@ -153,10 +153,10 @@ fn too_deep(body: &str, options: Options) -> Option<Range<usize>> {
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if html_nesting(html, &mut html_depth, MAX_NESTING.saturating_sub(depth)) {
-                    return Some(range);
-                }
+            Event::Html(html) | Event::InlineHtml(html)
+                if html_nesting(html, &mut html_depth, MAX_NESTING.saturating_sub(depth)) =>
+            {
+                return Some(range);
             }
             _ => {}
         }

@@ -46,8 +46,11 @@ pub enum Body {
     /// A file read as it is sent, never whole in memory.
     File(std::path::PathBuf),
     /// An event stream: the route writes to the connection until the page goes away.
-    Stream(Box<dyn FnOnce(&mut dyn Write) + Send>),
+    Stream(Stream),
 }
+
+/// Writes an event stream to the connection until the page goes away.
+pub type Stream = Box<dyn FnOnce(&mut dyn Write) + Send>;
 
 pub struct Reply {
     pub status: u16,
