@@ -448,7 +448,11 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 2, "public and .public.prev only: {names:?}");
+        assert_eq!(
+            names.len(),
+            3,
+            "public, .public.prev and the lock only: {names:?}"
+        );
     }
 
     #[test]
@@ -462,5 +466,48 @@ mod tests {
         std::fs::remove_file(prev.join(MARKER)).unwrap();
         write_atomically(&out, &[file("a.html", "2")]).unwrap();
         assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn a_manifest_naming_a_path_twice_means_a_full_write() {
+        // Left by a version that let an alias and the home page share index.html: the
+        // manifest cannot say which one is on disk.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomically(&out, &[file("index.html", "home")]).unwrap();
+        write_atomically(&out, &[file("index.html", "home")]).unwrap();
+        let prev = dir.path().join(".public.prev");
+        std::fs::write(prev.join("index.html"), "redirect").unwrap();
+        let hash = format!("{:032x}", digest(b"home"));
+        std::fs::write(
+            prev.join(MARKER),
+            format!("{hash}\tindex.html\n{hash}\tindex.html\n"),
+        )
+        .unwrap();
+        write_atomically(&out, &[file("index.html", "home")]).unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"home");
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::open(&out, ["a.html"]).unwrap();
+        let waited = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&waited);
+        let out2 = out.clone();
+        let second = std::thread::spawn(move || {
+            let result = write_atomically(&out2, &[file("a.html", "second")]);
+            assert!(flag.load(std::sync::atomic::Ordering::SeqCst), "it waited");
+            result
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let written = staging
+            .put("a.html".into(), &Contents::Bytes(b"first".to_vec()))
+            .unwrap();
+        waited.store(true, std::sync::atomic::Ordering::SeqCst);
+        staging.finish(&[written]).unwrap();
+        second.join().unwrap().unwrap();
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"second");
     }
 }
