@@ -94,10 +94,9 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
     if let Some(range) = too_deep(body, options) {
-        let span = Span::new(
-            input.source,
-            input.body_start + range.start..input.body_start + range.end,
-        );
+        // Where the too-deep block starts: the whole block may be a megabyte.
+        let at = input.body_start + range.start;
+        let span = Span::new(input.source, at..at);
         let mut doc = Document::default();
         doc.diagnostics.push(
             Diagnostic::error(
