@@ -1,7 +1,8 @@
 //! The pages of one answer: the answer itself, its short link and old paths (redirects), its
 //! presentation view and its QR code.
 
-use super::sessions::{article_presentation, session_link};
+use super::present::{article_presentation, short_url};
+use super::sessions::session_link;
 use super::views::*;
 use super::{Page, page};
 use crate::model::{Article, Site};
@@ -58,7 +59,7 @@ pub fn assemble(
     let present = article_presentation(site, article, doc);
     pages.push(super::qr_page(
         format!("{}qr.svg", permalink(article)),
-        &present.slides[0].short_url,
+        &short_url(site, article),
         &format!("{} 的二维码", article.id.value),
     ));
     pages.push(page(

@@ -83,6 +83,9 @@ pub struct Document {
     pub site_links: Vec<(String, Span)>,
     /// Files under `content/` to publish, relative to `content/`.
     pub assets: Vec<String>,
+    /// The flowcharts, each drawn for a landscape screen, for the presentation views (the
+    /// page's own drawing, in `html`, is laid out for a phone).
+    pub diagrams: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -518,6 +521,7 @@ impl<'a> Renderer<'a, '_> {
             Ok(diagram) => {
                 self.doc.text.push_str(&diagram.description);
                 self.end_block();
+                self.doc.diagrams.push(diagram.html.clone());
                 self.trusted(diagram.html);
             }
             Err(errors) => {
