@@ -62,10 +62,11 @@ struct Unit {
 }
 
 fn units(line: &str) -> Vec<Unit> {
+    let breaks = word_breaks(line);
     let mut out: Vec<Unit> = Vec::new();
     let mut space = false;
     let mut glue_next = false;
-    for c in line.chars() {
+    for (at, c) in line.char_indices() {
         if c == ' ' {
             space = !out.is_empty();
             glue_next = false;
@@ -75,9 +76,12 @@ fn units(line: &str) -> Vec<Unit> {
             None => false,
             Some(_) if space => false,
             Some(last) => {
+                let after_wide = last.text.chars().last().is_some_and(is_wide);
                 glue_next
                     || no_line_start(c)
-                    || (!is_wide(c) && !last.text.chars().last().is_some_and(is_wide))
+                    || (!is_wide(c) && !after_wide)
+                    // Inside a Chinese word: 系统 is never drawn as 系 / 统.
+                    || (is_wide(c) && after_wide && !breaks.contains(&at))
             }
         };
         if attach {
@@ -95,6 +99,39 @@ fn units(line: &str) -> Vec<Unit> {
         space = false;
     }
     out
+}
+
+/// Byte offsets of `line` where a line may break between two Chinese (or Japanese) characters:
+/// the word boundaries of ICU's dictionary segmenter (the data browsers use), except between
+/// two characters that it could only split one by one. The dictionary does not know every
+/// name (启安, a brokerage's own system names): a run of single characters is more likely one
+/// unknown word than several one-character words, so it stays together; so does a single
+/// character at either end of the label.
+fn word_breaks(line: &str) -> Vec<usize> {
+    use icu_segmenter::WordSegmenter;
+    use icu_segmenter::options::WordBreakInvariantOptions;
+    if !line.chars().any(is_wide) {
+        return Vec::new();
+    }
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let bounds: Vec<usize> = segmenter.segment_str(line).collect();
+    let single_wide = |from: usize, to: usize| {
+        let mut chars = line[from..to].chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if is_wide(c))
+    };
+    let mut breaks = Vec::with_capacity(bounds.len());
+    let last = bounds.len().saturating_sub(1);
+    for i in 1..last {
+        let glued = single_wide(bounds[i - 1], bounds[i]) && single_wide(bounds[i], bounds[i + 1])
+            // A lone character at either end of a label (投资|者, 有|负债) belongs to its
+            // neighbour more often than not, and alone on a line it reads as a fragment.
+            || (i == 1 && single_wide(bounds[0], bounds[1]))
+            || (i + 1 == last && single_wide(bounds[i], bounds[last]));
+        if !glued {
+            breaks.push(bounds[i]);
+        }
+    }
+    breaks
 }
 
 fn fill(units: &[Unit], max: f64) -> Vec<String> {
@@ -267,6 +304,43 @@ mod tests {
         let l = wrap(&["输入 T+1 交易日 ETF 代码".to_string()], 5.0 * FONT_SIZE);
         assert!(l.iter().any(|s| s.contains("T+1")), "{l:?}");
         assert!(l.iter().any(|s| s.contains("ETF")), "{l:?}");
+    }
+
+    #[test]
+    fn lines_break_between_words_not_inside_them() {
+        for (label, width) in [
+            ("银行存管系统", 4.0),
+            ("启安证券APP提交销户申请", 5.0),
+            ("基金公司确认份额", 3.0),
+            ("还清两融负债", 3.0),
+            ("产品要求合格投资者", 4.0),
+        ] {
+            let lines = wrap(&[label.to_string()], width * FONT_SIZE);
+            assert_eq!(lines.concat(), label);
+            for pair in lines.windows(2) {
+                let (end, start) = (pair[0].chars().last(), pair[1].chars().next());
+                for (a, b) in [
+                    ('系', '统'),
+                    ('基', '金'),
+                    ('启', '安'),
+                    ('存', '管'),
+                    ('两', '融'),
+                    ('销', '户'),
+                    ('资', '者'),
+                ] {
+                    assert!(
+                        (end, start) != (Some(a), Some(b)),
+                        "{label} broken inside {a}{b}: {lines:?}"
+                    );
+                }
+            }
+        }
+        // A word longer than the line is still cut rather than overflowing.
+        let lines = wrap(&["中华人民共和国".to_string()], 3.0 * FONT_SIZE);
+        assert!(
+            lines.iter().all(|l| width(l) <= 3.0 * FONT_SIZE),
+            "{lines:?}"
+        );
     }
 
     #[test]
