@@ -55,8 +55,8 @@ pub enum Fit {
     /// the narrowest, which scrolls): as written; with labels wrapped sooner and nodes closer;
     /// and for a left-to-right chart, the same two turned top-down.
     Column(f64),
-    /// A screen of this size (a slide): as written or turned a quarter, whichever is shown
-    /// bigger when scaled to fit it.
+    /// A screen of this size (a slide): as written or turned a quarter, compact or not,
+    /// whichever is shown biggest when scaled to fit it.
     Screen { width: f64, height: f64 },
 }
 
@@ -193,15 +193,18 @@ fn choose_layout(
         }
         Fit::Screen { width, height } => {
             let scale = |g: &layout::Geometry| (width / g.width).min(height / g.height);
-            let written = layout::layout(chart, false);
-            let other = turned();
-            let g = layout::layout(&other, false);
-            // The author's direction unless the other is clearly bigger on this screen.
-            if scale(&g) > 1.25 * scale(&written) {
-                (other, g)
-            } else {
-                (chart.clone(), written)
+            let mut best: Option<(f64, model::Flowchart, layout::Geometry)> = None;
+            for (turn, compact) in [(false, false), (true, false), (false, true), (true, true)] {
+                let c = if turn { turned() } else { chart.clone() };
+                let g = layout::layout(&c, compact);
+                // The author's drawing unless another is clearly bigger on this screen.
+                let s = scale(&g) * if turn || compact { 1.0 } else { 1.05 };
+                if best.as_ref().is_none_or(|b| s > b.0) {
+                    best = Some((s, c, g));
+                }
             }
+            let (_, c, g) = best.expect("four layouts");
+            (c, g)
         }
     }
 }

@@ -64,13 +64,13 @@
     var target = event.target;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     var key = event.key;
-    if (!blank.hidden && key !== 'Shift') {
-      // Any key brings the screen back; B and the period only do that.
-      toggleBlank();
-      if (key === 'b' || key === 'B' || key === '.') {
+    if (!blank.hidden) {
+      // As in PowerPoint: any key brings the slide back, without moving on.
+      if (key !== 'Shift') {
+        toggleBlank();
         event.preventDefault();
-        return;
       }
+      return;
     }
     switch (key) {
       case 'ArrowRight': case 'ArrowDown': case 'PageDown': case 'Right': case 'Down': case 'n': case 'N':
