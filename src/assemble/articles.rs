@@ -44,7 +44,7 @@ pub fn assemble(
         "article",
         &article_view(site, article, doc, covered_by, related),
     ));
-    let redirect = redirect_view(site, article);
+    let redirect = redirect_view(site, article, doc);
     for alias in &article.aliases {
         if let Ok(path) = normalize_alias(&alias.value) {
             pages.push(page(path, "redirect.html", "redirect", &redirect));
@@ -134,9 +134,10 @@ fn article_view(
     }
 }
 
-fn redirect_view(site: &Site, article: &Article) -> RedirectView {
+fn redirect_view(site: &Site, article: &Article, doc: &Document) -> RedirectView {
     RedirectView {
         title: article.title.clone(),
+        summary: summary(article, doc),
         url: site.url(&article.path()),
         absolute_url: site.absolute_url(&article.path()),
     }
