@@ -131,7 +131,7 @@ fn check_layout(name: &str, chart: &crate::model::Flowchart, compact: bool) {
     }
     for (k, c) in g.clusters.iter().enumerate() {
         for (i, n) in g.nodes.iter().enumerate() {
-            if in_cluster(&chart, i, k) {
+            if in_cluster(chart, i, k) {
                 assert!(
                     c.rect.contains(&n.rect()),
                     "{name}: node {} sticks out of its subgraph",
