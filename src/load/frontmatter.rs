@@ -317,11 +317,15 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
 fn too_long(front: &str) -> ParseError {
     ParseError {
         message: format!(
-            "the front matter is {} KB long; at most {} KB is read (move long text to the body)",
+            "the front matter is {} KB long; at most {} KB is read",
             front.len().div_ceil(1024),
             MAX_FRONT_MATTER_BYTES / 1024
         ),
         offset: Some(0),
+        hint: Some(
+            "front matter holds short fields (title, phrasings, tags); move long text to the body"
+                .into(),
+        ),
     }
 }
 
