@@ -4,7 +4,8 @@
 //! limit, had no timeouts, and answered with four shared threads that four slow readers of a
 //! large image could hold for as long as they liked. hyper would bring an async runtime for a
 //! preview that serves one author's tabs. What the preview needs is small: GET and HEAD, a
-//! bounded request head, keep-alive, responses with a known length or an event stream.
+//! bounded request head (parsed by httparse, hyper's own parser), keep-alive, responses with a
+//! known length or an event stream.
 //!
 //! Limits: a request head of at most [`MAX_HEAD`] bytes read within [`READ_TIMEOUT`] (else
 //! 431 or the connection is closed), each write within [`WRITE_TIMEOUT`] (a reader that stops
@@ -22,6 +23,8 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(20);
 pub const MAX_CONNECTIONS: usize = 64;
+/// Headers in one request head; browsers send about 15.
+pub const MAX_HEADERS: usize = 64;
 
 /// A request as the routes see it.
 pub struct Request {
@@ -208,9 +211,12 @@ fn serve_connection(stream: TcpStream, hosts: &Hosts, route: &dyn Fn(&Request) -
             }
         };
         let head_only = request.method == "HEAD";
-        let keep_alive = !request
-            .header("Connection")
-            .any(|v| v.eq_ignore_ascii_case("close"));
+        // A request of another method may carry a body, which is never read: the connection
+        // cannot be reused after it.
+        let keep_alive = matches!(request.method.as_str(), "GET" | "HEAD")
+            && !request
+                .header("Connection")
+                .any(|v| v.eq_ignore_ascii_case("close"));
         let reply = if !request.header("Host").any(|h| hosts.allows(h)) {
             Reply::text(
                 421,
@@ -258,22 +264,26 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Result<Option<Request>, u16> 
     }
 }
 
+/// Parses a complete request head with httparse (hyper's parser): the request line and the
+/// headers, each at most [`MAX_HEADERS`].
 fn parse_head(head: &[u8]) -> Option<Request> {
-    let text = std::str::from_utf8(head).ok()?;
-    let mut lines = text.split("\r\n");
-    let mut parts = lines.next()?.split(' ');
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || !version.starts_with("HTTP/1.") {
-        return None;
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut slots);
+    match parsed.parse(head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        _ => return None,
     }
-    let mut headers = Vec::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        let (name, value) = line.split_once(':')?;
-        headers.push((name.trim().to_string(), value.trim().to_string()));
-    }
+    let headers = parsed
+        .headers
+        .iter()
+        .map(|h| {
+            let value = std::str::from_utf8(h.value).ok()?;
+            Some((h.name.to_string(), value.trim().to_string()))
+        })
+        .collect::<Option<Vec<_>>>()?;
     Some(Request {
-        method: method.to_string(),
-        target: target.to_string(),
+        method: parsed.method?.to_string(),
+        target: parsed.path?.to_string(),
         headers,
     })
 }
@@ -397,5 +407,14 @@ mod tests {
         assert_eq!(request.header("host").collect::<Vec<_>>(), ["localhost"]);
         assert!(parse_head(b"GET /\r\n\r\n").is_none());
         assert!(parse_head(b"GET / HTTP/1.1\r\nno colon\r\n\r\n").is_none());
+        assert!(
+            parse_head(b"GET / HTTP/1.1\r\nHost: x\r\n").is_none(),
+            "incomplete"
+        );
+        let many = format!(
+            "GET / HTTP/1.1\r\n{}\r\n",
+            "A: b\r\n".repeat(MAX_HEADERS + 1)
+        );
+        assert!(parse_head(many.as_bytes()).is_none(), "too many headers");
     }
 }
