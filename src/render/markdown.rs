@@ -14,13 +14,16 @@ use pulldown_cmark::{
 };
 
 use super::links::{Resolver, Target};
-use super::{sanitize, slug};
+use super::{raw_html, sanitize, slug};
 use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::model::ArticleId;
 use crate::source::{SourceId, Span};
+use crate::url_policy::{self, Resource};
 
-/// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing.
+/// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing. Its
+/// value carries a hash of the whole source file, so that an author cannot type a placeholder
+/// that would be replaced: it would have to contain the hash of a text that contains it.
 pub const SLOT_ATTRIBUTE: &str = "data-qaportal-slot";
 
 /// One markdown document to render.
@@ -101,7 +104,8 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         doc: Document::default(),
         out: Vec::new(),
         slots: Vec::new(),
-        has_raw_html: false,
+        slot_key: xxhash_rust::xxh3::xxh3_64(input.text.as_bytes()),
+        html_block: None,
         diagrams: 0,
         in_steps_section: false,
         steps_done: false,
@@ -128,7 +132,10 @@ struct Renderer<'a, 'b> {
     out: Vec<Event<'a>>,
     /// Trusted markup that must not go through the sanitizer.
     slots: Vec<String>,
-    has_raw_html: bool,
+    /// Part of every placeholder of `slots`: a hash of the source file.
+    slot_key: u64,
+    /// The raw HTML block being read, checked when it ends.
+    html_block: Option<RawChunk>,
     /// Diagrams so far, for unique ids.
     diagrams: usize,
     in_steps_section: bool,
@@ -159,7 +166,7 @@ impl<'a> Renderer<'a, '_> {
                 id,
                 classes,
                 attrs,
-            }) => self.heading(level, id, classes, attrs, events),
+            }) => self.heading(level, id, classes, attrs, range, events),
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => self.image(dest_url, title, range, events),
@@ -263,6 +270,16 @@ impl<'a> Renderer<'a, '_> {
                 self.out.push(event);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range),
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(RawChunk::default());
+                self.out.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(chunk) = self.html_block.take() {
+                    self.check_raw_html(&chunk);
+                }
+                self.out.push(event);
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
                 if lang.as_ref() == "mermaid" =>
             {
@@ -301,8 +318,10 @@ impl<'a> Renderer<'a, '_> {
         id: Option<CowStr<'a>>,
         classes: Vec<CowStr<'a>>,
         attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        range: Range<usize>,
         events: &mut Events<'a>,
     ) {
+        self.check_heading_attributes(id.as_deref(), &classes, &attrs, range);
         let start = self.out.len();
         let mut text = String::new();
         while let Some((event, range)) = events.next() {
@@ -332,23 +351,80 @@ impl<'a> Renderer<'a, '_> {
             id: id.clone(),
             text,
         });
+        // Only the anchor is published: classes and other attributes (`{onfocus=…}`) were
+        // reported above.
         self.out.push(Event::Start(Tag::Heading {
             level,
             id: Some(id.into()),
-            classes,
-            attrs,
+            classes: Vec::new(),
+            attrs: Vec::new(),
         }));
         self.out.extend(inner);
         self.out.push(Event::End(TagEnd::Heading(level)));
     }
 
+    /// `## 标题 {#anchor}` sets the heading's anchor; pulldown-cmark also reads classes and any
+    /// `key=value` there, which would publish `{tabindex=0 autofocus onfocus=…}` as an event
+    /// handler that runs as the page opens. Only the anchor is kept, made of letters, digits,
+    /// `-` and `_`; anything else is an error.
+    fn check_heading_attributes(
+        &mut self,
+        id: Option<&str>,
+        classes: &[CowStr<'a>],
+        attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
+        range: Range<usize>,
+    ) {
+        let bad_id = id.filter(|id| {
+            id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        });
+        if classes.is_empty() && attrs.is_empty() && bad_id.is_none() {
+            return;
+        }
+        let source = &self.body[range.clone()];
+        let line_end = source.find('\n').unwrap_or(source.len());
+        let span = match source[..line_end].rfind('{') {
+            Some(open) => {
+                let close = source[open..line_end]
+                    .find('}')
+                    .map_or(line_end, |c| open + c + 1);
+                self.span(range.start + open..range.start + close)
+            }
+            None => self.span(range.start..range.start + line_end),
+        };
+        let mut names: Vec<String> = classes.iter().map(|c| format!("`.{c}`")).collect();
+        names.extend(attrs.iter().map(|(key, _)| format!("`{key}`")));
+        let (message, label) = match bad_id {
+            Some(id) if names.is_empty() => (
+                format!("heading anchor `#{id}` may only hold letters, digits, `-` and `_`"),
+                "this anchor",
+            ),
+            _ => (
+                format!("heading attributes are not published: {}", names.join(", ")),
+                "only `{#anchor}` is allowed here",
+            ),
+        };
+        self.doc.diagnostics.push(
+            Diagnostic::error("heading-attribute", message)
+                .at(span)
+                .label(label)
+                .help("a heading may only name its anchor, e.g. `## 处理步骤 {#steps}`; remove the rest"),
+        );
+    }
+
     /// Checks and rewrites a link; returns the destination to write in the page.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, range: Range<usize>) -> CowStr<'a> {
-        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+        // `<x@example.com>`: the address is written after `mailto:`, and CommonMark allows no
+        // character in it that could change that.
+        if link_type == LinkType::Email {
             return dest;
         }
         let span = self.dest_span(&dest, range);
         match self.resolver.resolve(&dest, self.input.dir) {
+            // `<https://…>` is written as it is.
+            Ok(_) if link_type == LinkType::Autolink => dest,
             Ok(target) => self
                 .target_url(target, span)
                 .map(CowStr::from)
@@ -432,12 +508,25 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         let span = self.dest_span(&dest, range);
-        let src = match self.resolver.resolve(&dest, self.input.dir) {
-            Ok(Target::Asset { path }) => {
+        let resolved = match url_policy::check_resource(&dest) {
+            Err(Resource::Unsafe(problem)) => Err(problem),
+            _ => Ok(self.resolver.resolve(&dest, self.input.dir)),
+        };
+        let src = match resolved {
+            Err(problem) => {
+                self.doc.diagnostics.push(
+                    Diagnostic::error("unsafe-link", problem.message(&dest, "images"))
+                        .at(span)
+                        .label("this image")
+                        .help(problem.help()),
+                );
+                String::new()
+            }
+            Ok(Ok(Target::Asset { path })) => {
                 self.doc.assets.push(path.clone());
                 self.resolver.site.url(&format!("/{path}"))
             }
-            Ok(Target::External) => {
+            Ok(Ok(Target::External)) => {
                 self.doc.diagnostics.push(
                     Diagnostic::error("external-image", format!("image `{dest}` is on another site"))
                         .at(span)
@@ -446,7 +535,7 @@ impl<'a> Renderer<'a, '_> {
                 );
                 dest.to_string()
             }
-            Ok(_) => {
+            Ok(Ok(_)) => {
                 self.doc.diagnostics.push(
                     Diagnostic::error("missing-image", format!("`{dest}` is not an image file"))
                         .at(span)
@@ -455,7 +544,7 @@ impl<'a> Renderer<'a, '_> {
                 );
                 dest.to_string()
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 let message = error
                     .message
                     .replace("no file at", "missing image: no file at");
@@ -482,7 +571,7 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::InlineHtml(html.into()));
     }
 
-    fn raw_html(&mut self, html: CowStr<'a>, _range: Range<usize>) {
+    fn raw_html(&mut self, html: CowStr<'a>, range: Range<usize>) {
         // Markers for qaportal itself (`<!-- qaportal:allow customer-data -->`) are never
         // published, whatever the raw HTML policy: escaped, they would show as text.
         if is_qaportal_comment(&html) {
@@ -490,11 +579,68 @@ impl<'a> Renderer<'a, '_> {
         }
         match self.settings.raw_html {
             RawHtml::Escape => self.out.push(Event::Text(html)),
-            RawHtml::Allow => self.out.push(Event::Html(html)),
-            RawHtml::Sanitize => {
-                self.has_raw_html = true;
+            // `allow` is refused when the config is read; the sanitizer runs in any case.
+            RawHtml::Sanitize | RawHtml::Allow => {
+                let start = self.input.body_start + range.start;
+                match &mut self.html_block {
+                    Some(block) => block.push(&html, start, self.input.text),
+                    None => {
+                        let mut chunk = RawChunk::default();
+                        chunk.push(&html, start, self.input.text);
+                        self.check_raw_html(&chunk);
+                    }
+                }
                 self.out.push(Event::Html(html));
             }
+        }
+    }
+
+    /// Reports what the sanitizer would remove from `chunk` because it is dangerous rather
+    /// than merely unsupported: URLs the policy refuses, and resources from other sites.
+    fn check_raw_html(&mut self, chunk: &RawChunk) {
+        for finding in raw_html::check(&chunk.text) {
+            let (tag, attribute, diagnostic) = match finding.problem {
+                raw_html::Problem::Unsafe {
+                    tag,
+                    attribute,
+                    url,
+                    problem,
+                } => {
+                    let message =
+                        format!("`<{tag} {attribute}>`: {}", problem.message(&url, "URLs"));
+                    let diagnostic = Diagnostic::error("unsafe-link", message)
+                        .label("this attribute")
+                        .help(problem.help());
+                    (tag, attribute, diagnostic)
+                }
+                raw_html::Problem::External {
+                    tag,
+                    attribute,
+                    url,
+                } => {
+                    let message = format!("`<{tag} {attribute}>` loads `{url}` from another site");
+                    let diagnostic = Diagnostic::error("external-resource", message)
+                        .label("pages must not load anything from other sites")
+                        .help(
+                            "save the file next to the article (e.g. images/) and use its relative \
+                             path; in markdown: ![说明](images/transfer.png)",
+                        );
+                    (tag, attribute, diagnostic)
+                }
+            };
+            let at = finding.offset;
+            let rest = &chunk.text[at..];
+            let len = if rest.len() >= attribute.len()
+                && rest.as_bytes()[..attribute.len()].eq_ignore_ascii_case(attribute.as_bytes())
+            {
+                attribute.len()
+            } else {
+                tag.len() + 1
+            };
+            let start = chunk.source_offset(at);
+            let end = chunk.source_offset(at + len.min(rest.len())).max(start);
+            let span = Span::new(self.input.source, start..end);
+            self.doc.diagnostics.push(diagnostic.at(span));
         }
     }
 
@@ -544,25 +690,32 @@ impl<'a> Renderer<'a, '_> {
     /// Markup that must reach the page as is, even when the document is sanitized: a
     /// placeholder goes through the sanitizer and is replaced afterwards.
     fn trusted(&mut self, html: String) {
-        let n = self.slots.len();
+        let placeholder = self.placeholder(self.slots.len());
         self.slots.push(html);
-        self.out.push(Event::Html(
-            format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>").into(),
-        ));
+        self.out.push(Event::Html(placeholder.into()));
+    }
+
+    fn placeholder(&self, n: usize) -> String {
+        format!(
+            "<div {SLOT_ATTRIBUTE}=\"{:016x}-{n}\"></div>",
+            self.slot_key
+        )
     }
 
     fn finish(mut self) -> Document {
         let mut html = String::with_capacity(self.body.len() * 3 / 2);
+        let placeholders: Vec<String> =
+            (0..self.slots.len()).map(|n| self.placeholder(n)).collect();
         pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
         let slots = std::mem::take(&mut self.slots);
+        // Every document is sanitized, raw HTML or not: the HTML of the whole body is what
+        // reaches the page, whichever route (markdown, attributes, raw HTML) put it there.
         let finish_html = |html: String| {
-            let mut html = if self.has_raw_html {
-                sanitize::clean(&html)
-            } else {
-                html
-            };
-            for (n, markup) in slots.iter().enumerate() {
-                html = html.replace(&format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>"), markup);
+            let mut html = sanitize::clean(&html);
+            for (placeholder, markup) in placeholders.iter().zip(&slots) {
+                if html.contains(placeholder.as_str()) {
+                    html = html.replace(placeholder.as_str(), markup);
+                }
             }
             html
         };
@@ -572,6 +725,33 @@ impl<'a> Renderer<'a, '_> {
         }
         self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
         self.doc
+    }
+}
+
+/// A piece of raw HTML as pulldown-cmark hands it over (an inline tag, or the lines of an HTML
+/// block without the `>` or indentation of their container), with where each part starts in
+/// the file.
+#[derive(Default)]
+struct RawChunk {
+    text: String,
+    /// (offset in `text`, offset in the file) of each part.
+    parts: Vec<(usize, usize)>,
+}
+
+impl RawChunk {
+    fn push(&mut self, html: &str, start: usize, file: &str) {
+        // The event's range may include a container's prefix: find where the text begins.
+        let source = file.get(start..).unwrap_or("");
+        let start = start + source.find(html).filter(|&i| i < 8).unwrap_or(0);
+        self.parts.push((self.text.len(), start));
+        self.text.push_str(html);
+    }
+
+    /// The file offset of `offset` in `text`.
+    fn source_offset(&self, offset: usize) -> usize {
+        let i = self.parts.partition_point(|&(at, _)| at <= offset).max(1) - 1;
+        let (at, start) = self.parts.get(i).copied().unwrap_or((0, 0));
+        start + (offset - at)
     }
 }
 

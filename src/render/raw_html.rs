@@ -1,0 +1,366 @@
+//! What the author is told about raw HTML before the sanitizer cleans it: a URL that breaks the
+//! [`url_policy`] (`<a href="javascript:…">`), and anything that would make readers' browsers
+//! fetch from another site (`<img src="https://…">`, `srcset`, `<video poster>`, `<link>`,
+//! CSS `url()`), are errors at their place in the file, like the same link or image in markdown.
+//!
+//! The sanitizer removes all of this from the page anyway (and more: scripts, event handlers,
+//! styles are dropped silently, as documented); this pass only finds what to report, with
+//! html5ever's tokenizer, which decodes entities and reads quotes exactly as a browser does.
+
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, StartTag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+
+use crate::url_policy::{self, Resource};
+
+/// One problem in a piece of raw HTML.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Byte offset in the checked text: the attribute's name, or the tag.
+    pub offset: usize,
+    pub problem: Problem,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A URL the policy refuses, in `<tag attribute>`.
+    Unsafe {
+        tag: String,
+        attribute: String,
+        url: String,
+        problem: url_policy::Unsafe,
+    },
+    /// A resource from another site, which the page would fetch.
+    External {
+        tag: String,
+        attribute: String,
+        url: String,
+    },
+}
+
+/// Checks one piece of raw HTML (a block, or an inline tag).
+pub fn check(text: &str) -> Vec<Finding> {
+    if !text.contains('<') {
+        return Vec::new();
+    }
+    let tags = start_tags(text);
+
+    let mut findings = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut cursor = 0;
+    for tag in tags {
+        // Tags come in order: each is the next `<name` in the text.
+        let tag_at = lower[cursor..]
+            .find(&format!("<{}", tag.name))
+            .map_or(cursor, |i| cursor + i);
+        cursor = (tag_at + 1).min(text.len());
+        for (attribute, value) in &tag.attributes {
+            let offset = lower[tag_at..]
+                .find(attribute.as_str())
+                .map_or(tag_at, |i| tag_at + i);
+            for (url, fetched) in urls(&tag.name, attribute, value, &tag.attributes) {
+                let problem = if fetched {
+                    match url_policy::check_resource(&url) {
+                        Ok(_) => continue,
+                        Err(Resource::External) => Problem::External {
+                            tag: tag.name.clone(),
+                            attribute: attribute.clone(),
+                            url,
+                        },
+                        Err(Resource::Unsafe(problem)) => Problem::Unsafe {
+                            tag: tag.name.clone(),
+                            attribute: attribute.clone(),
+                            url,
+                            problem,
+                        },
+                    }
+                } else {
+                    match url_policy::check(&url) {
+                        Ok(_) => continue,
+                        Err(problem) => Problem::Unsafe {
+                            tag: tag.name.clone(),
+                            attribute: attribute.clone(),
+                            url,
+                            problem,
+                        },
+                    }
+                };
+                findings.push(Finding { offset, problem });
+            }
+        }
+        if let Some(style) = &tag.style_text {
+            for url in css_urls(style) {
+                let problem = match url_policy::check_resource(&url) {
+                    Ok(_) => continue,
+                    Err(Resource::External) => Problem::External {
+                        tag: "style".into(),
+                        attribute: "url()".into(),
+                        url,
+                    },
+                    Err(Resource::Unsafe(problem)) => Problem::Unsafe {
+                        tag: "style".into(),
+                        attribute: "url()".into(),
+                        url,
+                        problem,
+                    },
+                };
+                findings.push(Finding {
+                    offset: tag_at,
+                    problem,
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// The start tags of `text` as a browser's tokenizer reads them: names and attribute names in
+/// lower case, attribute values with entities decoded.
+pub fn start_tags(text: &str) -> Vec<StartTagSeen> {
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(text));
+    let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.tags.take()
+}
+
+/// The URLs in one attribute, each with whether the browser fetches it (rather than navigating
+/// to it when clicked).
+fn urls(
+    tag: &str,
+    attribute: &str,
+    value: &str,
+    attributes: &[(String, String)],
+) -> Vec<(String, bool)> {
+    let one = |fetched: bool| vec![(value.to_string(), fetched)];
+    match attribute {
+        // Followed when clicked or submitted: any allowed URL, other sites included.
+        "href" if matches!(tag, "a" | "area") => one(false),
+        "action" | "formaction" | "cite" | "longdesc" => one(false),
+        // Fetched as the page loads (or, for `ping`, silently on a click).
+        "href" | "xlink:href" | "src" | "poster" | "data" | "codebase" | "classid" | "archive"
+        | "background" | "lowsrc" | "dynsrc" | "manifest" | "ping" | "icon" => one(true),
+        "srcset" | "imagesrcset" => value
+            .split(',')
+            .filter_map(|candidate| candidate.split_whitespace().next())
+            .map(|url| (url.to_string(), true))
+            .collect(),
+        "style" => css_urls(value).into_iter().map(|u| (u, true)).collect(),
+        // `<meta http-equiv="refresh" content="0; url=…">` navigates by itself.
+        "content" if tag == "meta" => {
+            let refresh = attributes
+                .iter()
+                .any(|(n, v)| n == "http-equiv" && v.eq_ignore_ascii_case("refresh"));
+            let lower = value.to_ascii_lowercase();
+            match lower.find("url=") {
+                Some(i) if refresh => vec![(value[i + 4..].trim().to_string(), false)],
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The targets of `url(…)`, `image-set("…")` and `@import "…"` in a style sheet or a `style`
+/// attribute. CSS escapes and comments are not decoded: the sanitizer drops every style but
+/// table alignment anyway, and the pages' Content-Security-Policy blocks other sites.
+fn css_urls(css: &str) -> Vec<String> {
+    let lower = css.to_ascii_lowercase();
+    let mut found = Vec::new();
+    for pattern in ["url(", "image-set(", "@import"] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(pattern) {
+            let start = from + i + pattern.len();
+            let rest = css[start..].trim_start();
+            let url = match rest.chars().next() {
+                Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().unwrap_or(""),
+                _ => rest
+                    .split(|c: char| c == ')' || c == ';' || c.is_whitespace())
+                    .next()
+                    .unwrap_or(""),
+            };
+            if !url.is_empty() && !url.starts_with("url(") {
+                found.push(url.to_string());
+            }
+            from = start;
+        }
+    }
+    found
+}
+
+/// A start tag as the tokenizer read it.
+pub struct StartTagSeen {
+    pub name: String,
+    pub attributes: Vec<(String, String)>,
+    /// The text of a `<style>` element.
+    pub style_text: Option<String>,
+}
+
+#[derive(Default)]
+struct Sink {
+    tags: RefCell<Vec<StartTagSeen>>,
+    in_style: RefCell<bool>,
+}
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            TagToken(tag) if tag.kind == StartTag => {
+                let name = tag.name.to_string();
+                let attributes = tag
+                    .attrs
+                    .iter()
+                    .map(|a| {
+                        let name = match &a.name.prefix {
+                            Some(prefix) => format!("{prefix}:{}", a.name.local),
+                            None => a.name.local.to_string(),
+                        };
+                        (name.to_ascii_lowercase(), a.value.to_string())
+                    })
+                    .collect();
+                *self.in_style.borrow_mut() = name == "style";
+                self.tags.borrow_mut().push(StartTagSeen {
+                    style_text: (name == "style").then(String::new),
+                    name: name.clone(),
+                    attributes,
+                });
+                // The elements whose content is text to a browser, not markup.
+                match name.as_str() {
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    "plaintext" => TokenSinkResult::Plaintext,
+                    _ => TokenSinkResult::Continue,
+                }
+            }
+            Token::CharacterTokens(text) if *self.in_style.borrow() => {
+                if let Some(StartTagSeen {
+                    style_text: Some(style),
+                    ..
+                }) = self.tags.borrow_mut().last_mut()
+                {
+                    style.push_str(&text);
+                }
+                TokenSinkResult::Continue
+            }
+            TagToken(_) => {
+                *self.in_style.borrow_mut() = false;
+                TokenSinkResult::Continue
+            }
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(html: &str) -> Vec<String> {
+        check(html)
+            .into_iter()
+            .map(|f| match f.problem {
+                Problem::Unsafe {
+                    tag,
+                    attribute,
+                    problem,
+                    ..
+                } => format!("unsafe {tag} {attribute} {problem} @{}", f.offset),
+                Problem::External {
+                    tag,
+                    attribute,
+                    url,
+                } => {
+                    format!("external {tag} {attribute} {url} @{}", f.offset)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_unsafe_links_however_encoded() {
+        for html in [
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "<a href=\"&#x6A;avascript&colon;alert(1)\">x</a>",
+            "<A HREF=' JaVa&Tab;ScRiPt:alert(1)'>x</A>",
+            "<a\nhref=javascript:alert(1)>x</a>",
+        ] {
+            let found = problems(html);
+            assert_eq!(found.len(), 1, "{html}: {found:?}");
+            assert!(
+                found[0].starts_with("unsafe a href `javascript:`"),
+                "{html}: {found:?}"
+            );
+        }
+        assert!(
+            problems("<a href=\"https://example.com/\">x</a><a href=\"KB-0042\">y</a>").is_empty()
+        );
+    }
+
+    #[test]
+    fn finds_everything_that_would_fetch_from_another_site() {
+        let html = "<p>前文</p>\n<img src=\"https://evil.example.com/a.png\">\
+                    <img srcset=\"a.png 1x, https://evil.example.com/b.png 2x\">\
+                    <video poster=\"//evil.example.com/p.png\"><source src=\"https://evil.example.com/v.mp4\"></video>\
+                    <link rel=stylesheet href=\"https://evil.example.com/s.css\">\
+                    <p style=\"background: url('https://evil.example.com/c.png')\">x</p>\
+                    <style>@import \"https://evil.example.com/i.css\"; p { background: url(https://evil.example.com/d.png) }</style>\
+                    <object data=\"https://evil.example.com/o.swf\"></object><iframe src=\"https://evil.example.com/\"></iframe>";
+        let found = problems(html);
+        let expected = [
+            "external img src https://evil.example.com/a.png",
+            "external img srcset https://evil.example.com/b.png",
+            "unsafe video poster protocol-relative URL",
+            "external source src https://evil.example.com/v.mp4",
+            "external link href https://evil.example.com/s.css",
+            "external p style https://evil.example.com/c.png",
+            "external style url() https://evil.example.com/d.png",
+            "external style url() https://evil.example.com/i.css",
+            "external object data https://evil.example.com/o.swf",
+            "external iframe src https://evil.example.com/",
+        ];
+        for e in expected {
+            assert!(found.iter().any(|f| f.starts_with(e)), "{e} in {found:#?}");
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        // Positions point at the attribute.
+        let img = found
+            .iter()
+            .find(|f| f.starts_with("external img src"))
+            .unwrap();
+        assert!(
+            img.ends_with(&format!("@{}", html.find("src=").unwrap())),
+            "{img}"
+        );
+    }
+
+    #[test]
+    fn local_resources_and_text_are_fine() {
+        assert!(
+            problems("<img src=\"images/a.png\" alt=\"x\"><img src=\"/static/b.png\">").is_empty()
+        );
+        // Inside a textarea or a script, tags are text: nothing is fetched from there.
+        assert!(
+            problems("<textarea><img src=\"https://x.example.com/a.png\"></textarea>").is_empty()
+        );
+        assert!(problems("没有标签的文字").is_empty());
+    }
+
+    #[test]
+    fn meta_refresh_is_a_navigation() {
+        let found =
+            problems("<meta http-equiv=\"refresh\" content=\"0; url=javascript:alert(1)\">");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("unsafe meta content"), "{found:?}");
+    }
+}
