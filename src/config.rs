@@ -290,42 +290,41 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
 /// address after its scheme and host (or after a site path's first `/`): an article titled
 /// `javascript` must not turn `{title}:alert(1)` into a script.
 fn check_feedback_url(template: &str) -> Result<(), (String, &'static str)> {
+    use crate::url_policy::{Kind, check};
+    let unsafe_url =
+        |problem: crate::url_policy::Unsafe| (problem.message(template, "URLs"), problem.help());
+    // The part before the first placeholder decides where the link goes.
     let first = template.find('{').unwrap_or(template.len());
     let fixed = &template[..first];
+    let complete = match check(fixed).map_err(unsafe_url)? {
+        Kind::External if first == template.len() => true,
+        Kind::External => match fixed.split_once("://") {
+            Some((_, rest)) => rest.contains(['/', '?']),
+            None => true,
+        },
+        Kind::SitePath => fixed.len() > 1 || first == template.len(),
+        _ => false,
+    };
+    if !complete {
+        return Err(if first < template.len() {
+            (
+                format!("`{template}` has a placeholder before its address is complete"),
+                "start it with the fixed address, e.g. \
+                 feedback_url = \"https://itsm.example.com/new?article={id}&title={title}\"",
+            )
+        } else {
+            (
+                format!("`{template}` is not an absolute address or a path of this site"),
+                "write the full address (https://…, mailto:…) or a path of this site starting with /",
+            )
+        });
+    }
     let sample = template
         .replace("{id}", "KB-0001")
         .replace("{title}", "x")
         .replace("{url}", "x");
-    let kind = crate::url_policy::check(&sample)
-        .map_err(|problem| (problem.message(template, "URLs"), problem.help()))?;
-    let placeholders_after = |prefix_ok: bool| {
-        if prefix_ok {
-            Ok(())
-        } else {
-            Err((
-                format!("`{template}` has a placeholder before its address is complete"),
-                "start it with the fixed address, e.g. \
-                 feedback_url = \"https://itsm.example.com/new?article={id}&title={title}\"",
-            ))
-        }
-    };
-    match kind {
-        crate::url_policy::Kind::External => {
-            let scheme_end = fixed.find(':');
-            let host_done = match fixed.split_once("://") {
-                Some((_, rest)) => rest.contains(['/', '?']),
-                None => scheme_end.is_some(),
-            };
-            placeholders_after(first == template.len() || host_done)
-        }
-        crate::url_policy::Kind::SitePath => {
-            placeholders_after(first == template.len() || fixed.len() > 1)
-        }
-        _ => Err((
-            format!("`{template}` is not an absolute address or a path of this site"),
-            "write the full address (https://…, mailto:…) or a path of this site starting with /",
-        )),
-    }
+    check(&sample).map_err(unsafe_url)?;
+    Ok(())
 }
 
 /// Where a message about a top-level key points: its value, or the file's start.
@@ -423,6 +422,7 @@ mod tests {
             "mailto:team@example.com?subject={title}",
             "/feedback/?from={url}",
             "https://itsm.example.com/",
+            "https://itsm.example.com",
         ] {
             assert!(check_feedback_url(ok).is_ok(), "{ok}");
         }
