@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod hot;
 pub mod lint;
 pub mod load;
+pub mod markup;
 pub mod model;
 pub mod offline;
 pub mod output;

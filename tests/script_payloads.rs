@@ -8,7 +8,6 @@ mod common;
 use std::path::Path;
 
 use common::{TestSite, stderr};
-use qaportal::render::raw_html;
 use qaportal::url_policy;
 
 const FIXTURE: &str = "tests/fixtures/script-payloads";
@@ -61,7 +60,7 @@ fn assert_inert(page: &str, html: &str) {
     assert!(!html.contains("pwnedGlobal"), "{page}: {html}");
     let redirect = html.contains("<meta http-equiv=\"refresh\"");
     let head_end = html.find("</head>").unwrap_or(0);
-    for tag in raw_html::start_tags(html) {
+    for tag in qaportal::markup::start_tags(html) {
         let name = tag.name.as_str();
         assert!(!FORBIDDEN.contains(&name), "{page}: <{name}>");
         let rel = tag
@@ -184,9 +183,7 @@ fn heading_attributes_are_errors_in_every_kind_of_document() {
     let heading = "## 标题 {tabindex=0 autofocus onfocus=alert(1)}\n";
     let article = format!("{ARTICLE_HEAD}{heading}");
     let system = format!("---\ntitle: 账户\n---\n\n{heading}");
-    let session = format!(
-        "---\ntitle: 直播\ndate: 2026-11-15\narticles: [KB-0001]\n---\n\n### 回顾 {{.x onmouseover=alert(1)}}\n"
-    );
+    let session = "---\ntitle: 直播\ndate: 2026-11-15\narticles: [KB-0001]\n---\n\n### 回顾 {.x onmouseover=alert(1)}\n";
     let weekly = "---\ntitle: 周报\n---\n\n# 本周 {#a\"b}\n";
     let expected = [
         "heading attributes are not published: `tabindex`, `autofocus`, `onfocus`",
@@ -201,7 +198,7 @@ fn heading_attributes_are_errors_in_every_kind_of_document() {
     let files = [
         ("content/account/bad.md", article.as_str()),
         ("content/account/_system.md", system.as_str()),
-        ("content/sessions/s.md", session.as_str()),
+        ("content/sessions/s.md", session),
         ("content/weekly/2026-W47.md", weekly),
     ];
     fails_with(&files, &expected);
@@ -323,4 +320,32 @@ fn config_urls_and_raw_html_allow_are_errors_at_their_key() {
         };
         fails_with(&[("qaportal.toml", &config)], expected);
     }
+}
+
+#[test]
+fn files_that_would_run_as_pages_of_the_site_are_errors() {
+    let body = format!("{ARTICLE_HEAD}![流程](images/flow.svg)\n\n[说明](files/guide.html)\n");
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\">\n\
+               <rect width=\"10\" height=\"10\"/>\n\
+               <a xlink:href=\"javascript:alert(1)\"><text onclick=\"alert(2)\">x</text></a>\n\
+               </svg>\n";
+    fails_with(
+        &[
+            ("content/account/bad.md", &body),
+            ("content/account/images/flow.svg", svg),
+            (
+                "content/account/files/guide.html",
+                "<script>alert(1)</script>",
+            ),
+        ],
+        &[
+            "error[unsafe-svg]: `<a xlink:href>`: `javascript:` URLs are not allowed",
+            "content/account/images/flow.svg:3:1",
+            "error[unsafe-svg]: `<text onclick>` is an event handler",
+            "content/account/images/flow.svg:3:37",
+            "readers who open this image on its own would run or load this",
+            "error[unsafe-link]: content/account/files/guide.html would open as a page of this site",
+            "content/account/bad.md:9:6",
+        ],
+    );
 }

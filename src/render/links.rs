@@ -106,6 +106,15 @@ impl Resolver<'_> {
             };
         }
         if self.assets.contains(&relative) {
+            if opens_as_a_page(&relative) {
+                return Err(error(
+                    "unsafe-link",
+                    format!(
+                        "content/{relative} would open as a page of this site, where its scripts would run"
+                    ),
+                    "publish documents as PDF and pictures as PNG, JPEG or SVG, or link to where the page lives (https://…)",
+                ));
+            }
             return Ok(Target::Asset { path: relative });
         }
         if ArticleId::is_valid(&path.to_ascii_uppercase()) {
@@ -139,6 +148,17 @@ impl Resolver<'_> {
             "check the id; `qaportal search <words>` finds an article's id",
         ))
     }
+}
+
+/// Files that browsers open as documents able to run script (SVG files are checked when they
+/// are read, see `load::svg`).
+fn opens_as_a_page(path: &str) -> bool {
+    const ACTIVE: &[&str] = &[
+        "html", "htm", "xhtml", "xht", "shtml", "mht", "mhtml", "xml", "xsl", "xslt", "svgz", "js",
+        "mjs", "swf", "hta", "php",
+    ];
+    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+    ACTIVE.iter().any(|a| a.eq_ignore_ascii_case(extension))
 }
 
 /// `dir` + a relative `path`, normalised; `None` if it climbs out of `content/`.
