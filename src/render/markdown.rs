@@ -14,7 +14,8 @@ use pulldown_cmark::{
 };
 
 use super::links::{Resolver, Target};
-use super::{raw_html, sanitize, slug};
+use super::raw_html::RawChunk;
+use super::{sanitize, slug};
 use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::model::ArticleId;
@@ -276,7 +277,9 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(chunk) = self.html_block.take() {
-                    self.check_raw_html(&chunk);
+                    self.doc
+                        .diagnostics
+                        .extend(chunk.diagnostics(self.input.source));
                 }
                 self.out.push(event);
             }
@@ -363,10 +366,7 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::End(TagEnd::Heading(level)));
     }
 
-    /// `## 标题 {#anchor}` sets the heading's anchor; pulldown-cmark also reads classes and any
-    /// `key=value` there, which would publish `{tabindex=0 autofocus onfocus=…}` as an event
-    /// handler that runs as the page opens. Only the anchor is kept, made of letters, digits,
-    /// `-` and `_`; anything else is an error.
+    /// Reports heading attributes other than the anchor (see [`sanitize::heading_attributes`]).
     fn check_heading_attributes(
         &mut self,
         id: Option<&str>,
@@ -374,15 +374,12 @@ impl<'a> Renderer<'a, '_> {
         attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
         range: Range<usize>,
     ) {
-        let bad_id = id.filter(|id| {
-            id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        });
-        if classes.is_empty() && attrs.is_empty() && bad_id.is_none() {
+        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+        let keys: Vec<&str> = attrs.iter().map(|(key, _)| key.as_ref()).collect();
+        let Some(problem) = sanitize::heading_attributes(id, &classes, &keys) else {
             return;
-        }
+        };
+        // The `{…}` at the end of the heading's first line.
         let source = &self.body[range.clone()];
         let line_end = source.find('\n').unwrap_or(source.len());
         let span = match source[..line_end].rfind('{') {
@@ -394,24 +391,7 @@ impl<'a> Renderer<'a, '_> {
             }
             None => self.span(range.start..range.start + line_end),
         };
-        let mut names: Vec<String> = classes.iter().map(|c| format!("`.{c}`")).collect();
-        names.extend(attrs.iter().map(|(key, _)| format!("`{key}`")));
-        let (message, label) = match bad_id {
-            Some(id) if names.is_empty() => (
-                format!("heading anchor `#{id}` may only hold letters, digits, `-` and `_`"),
-                "this anchor",
-            ),
-            _ => (
-                format!("heading attributes are not published: {}", names.join(", ")),
-                "only `{#anchor}` is allowed here",
-            ),
-        };
-        self.doc.diagnostics.push(
-            Diagnostic::error("heading-attribute", message)
-                .at(span)
-                .label(label)
-                .help("a heading may only name its anchor, e.g. `## 处理步骤 {#steps}`; remove the rest"),
-        );
+        self.doc.diagnostics.push(problem.at(span));
     }
 
     /// Checks and rewrites a link; returns the destination to write in the page.
@@ -587,60 +567,13 @@ impl<'a> Renderer<'a, '_> {
                     None => {
                         let mut chunk = RawChunk::default();
                         chunk.push(&html, start, self.input.text);
-                        self.check_raw_html(&chunk);
+                        self.doc
+                            .diagnostics
+                            .extend(chunk.diagnostics(self.input.source));
                     }
                 }
                 self.out.push(Event::Html(html));
             }
-        }
-    }
-
-    /// Reports what the sanitizer would remove from `chunk` because it is dangerous rather
-    /// than merely unsupported: URLs the policy refuses, and resources from other sites.
-    fn check_raw_html(&mut self, chunk: &RawChunk) {
-        for finding in raw_html::check(&chunk.text) {
-            let (tag, attribute, diagnostic) = match finding.problem {
-                raw_html::Problem::Unsafe {
-                    tag,
-                    attribute,
-                    url,
-                    problem,
-                } => {
-                    let message =
-                        format!("`<{tag} {attribute}>`: {}", problem.message(&url, "URLs"));
-                    let diagnostic = Diagnostic::error("unsafe-link", message)
-                        .label("this attribute")
-                        .help(problem.help());
-                    (tag, attribute, diagnostic)
-                }
-                raw_html::Problem::External {
-                    tag,
-                    attribute,
-                    url,
-                } => {
-                    let message = format!("`<{tag} {attribute}>` loads `{url}` from another site");
-                    let diagnostic = Diagnostic::error("external-resource", message)
-                        .label("pages must not load anything from other sites")
-                        .help(
-                            "save the file next to the article (e.g. images/) and use its relative \
-                             path; in markdown: ![说明](images/transfer.png)",
-                        );
-                    (tag, attribute, diagnostic)
-                }
-            };
-            let at = finding.offset;
-            let rest = &chunk.text[at..];
-            let len = if rest.len() >= attribute.len()
-                && rest.as_bytes()[..attribute.len()].eq_ignore_ascii_case(attribute.as_bytes())
-            {
-                attribute.len()
-            } else {
-                tag.len() + 1
-            };
-            let start = chunk.source_offset(at);
-            let end = chunk.source_offset(at + len.min(rest.len())).max(start);
-            let span = Span::new(self.input.source, start..end);
-            self.doc.diagnostics.push(diagnostic.at(span));
         }
     }
 
@@ -725,33 +658,6 @@ impl<'a> Renderer<'a, '_> {
         }
         self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
         self.doc
-    }
-}
-
-/// A piece of raw HTML as pulldown-cmark hands it over (an inline tag, or the lines of an HTML
-/// block without the `>` or indentation of their container), with where each part starts in
-/// the file.
-#[derive(Default)]
-struct RawChunk {
-    text: String,
-    /// (offset in `text`, offset in the file) of each part.
-    parts: Vec<(usize, usize)>,
-}
-
-impl RawChunk {
-    fn push(&mut self, html: &str, start: usize, file: &str) {
-        // The event's range may include a container's prefix: find where the text begins.
-        let source = file.get(start..).unwrap_or("");
-        let start = start + source.find(html).filter(|&i| i < 8).unwrap_or(0);
-        self.parts.push((self.text.len(), start));
-        self.text.push_str(html);
-    }
-
-    /// The file offset of `offset` in `text`.
-    fn source_offset(&self, offset: usize) -> usize {
-        let i = self.parts.partition_point(|&(at, _)| at <= offset).max(1) - 1;
-        let (at, start) = self.parts.get(i).copied().unwrap_or((0, 0));
-        start + (offset - at)
     }
 }
 

@@ -8,7 +8,9 @@
 //! [`markup`](crate::markup)'s tokenizer, which decodes entities and reads quotes exactly as a
 //! browser does.
 
+use crate::diagnostic::Diagnostic;
 use crate::markup::{css_urls, start_tags};
+use crate::source::{SourceId, Span};
 use crate::url_policy::{self, Resource};
 
 /// One problem in a piece of raw HTML.
@@ -110,6 +112,84 @@ pub fn check(text: &str) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// A piece of raw HTML as pulldown-cmark hands it over (an inline tag, or the lines of an HTML
+/// block without the `>` or indentation of their container), with where each part starts in
+/// the file.
+#[derive(Default)]
+pub struct RawChunk {
+    text: String,
+    /// (offset in `text`, offset in the file) of each part.
+    parts: Vec<(usize, usize)>,
+}
+
+impl RawChunk {
+    pub fn push(&mut self, html: &str, start: usize, file: &str) {
+        // The event's range may include a container's prefix: find where the text begins.
+        let source = file.get(start..).unwrap_or("");
+        let start = start + source.find(html).filter(|&i| i < 8).unwrap_or(0);
+        self.parts.push((self.text.len(), start));
+        self.text.push_str(html);
+    }
+
+    /// The file offset of `offset` in `text`.
+    fn source_offset(&self, offset: usize) -> usize {
+        let i = self.parts.partition_point(|&(at, _)| at <= offset).max(1) - 1;
+        let (at, start) = self.parts.get(i).copied().unwrap_or((0, 0));
+        start + (offset - at)
+    }
+
+    /// What the sanitizer would remove from the chunk because it is dangerous rather than
+    /// merely unsupported, as errors at their place in the file: URLs the policy refuses, and
+    /// resources from other sites.
+    pub fn diagnostics(&self, source: SourceId) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for finding in check(&self.text) {
+            let (tag, attribute, diagnostic) = match finding.problem {
+                Problem::Unsafe {
+                    tag,
+                    attribute,
+                    url,
+                    problem,
+                } => {
+                    let message =
+                        format!("`<{tag} {attribute}>`: {}", problem.message(&url, "URLs"));
+                    let diagnostic = Diagnostic::error("unsafe-link", message)
+                        .label("this attribute")
+                        .help(problem.help());
+                    (tag, attribute, diagnostic)
+                }
+                Problem::External {
+                    tag,
+                    attribute,
+                    url,
+                } => {
+                    let message = format!("`<{tag} {attribute}>` loads `{url}` from another site");
+                    let diagnostic = Diagnostic::error("external-resource", message)
+                        .label("pages must not load anything from other sites")
+                        .help(
+                            "save the file next to the article (e.g. images/) and use its relative \
+                             path; in markdown: ![说明](images/transfer.png)",
+                        );
+                    (tag, attribute, diagnostic)
+                }
+            };
+            let at = finding.offset;
+            let rest = &self.text[at..];
+            let len = if rest.len() >= attribute.len()
+                && rest.as_bytes()[..attribute.len()].eq_ignore_ascii_case(attribute.as_bytes())
+            {
+                attribute.len()
+            } else {
+                tag.len() + 1
+            };
+            let start = self.source_offset(at);
+            let end = self.source_offset(at + len.min(rest.len())).max(start);
+            diagnostics.push(diagnostic.at(Span::new(source, start..end)));
+        }
+        diagnostics
+    }
 }
 
 /// The URLs in one attribute, each with whether the browser fetches it (rather than navigating

@@ -13,6 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use crate::diagnostic::Diagnostic;
 use crate::url_policy::{self, Kind};
 
 /// The elements a page body may hold, each with the attributes it may keep (besides
@@ -97,6 +98,42 @@ const CLASSES: &[(&str, &[&str])] = &[
     ("li", &["step"]),
     ("code", &LANGUAGE_CLASSES),
 ];
+
+/// The markdown side of the allow-list: `## 标题 {#anchor}` names a heading's anchor (letters,
+/// digits, `-`, `_`), and that is all a heading may carry. pulldown-cmark also reads classes and
+/// any `key=value` there, which would publish `{tabindex=0 autofocus onfocus=…}` as an event
+/// handler that runs as the page opens: those are an error (the renderer drops them, and the
+/// sanitizer would too). `None` when the attributes are fine.
+pub fn heading_attributes(id: Option<&str>, classes: &[&str], keys: &[&str]) -> Option<Diagnostic> {
+    let bad_id = id.filter(|id| {
+        id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    });
+    if classes.is_empty() && keys.is_empty() && bad_id.is_none() {
+        return None;
+    }
+    let mut names: Vec<String> = classes.iter().map(|c| format!("`.{c}`")).collect();
+    names.extend(keys.iter().map(|key| format!("`{key}`")));
+    let (message, label) = match bad_id {
+        Some(id) if names.is_empty() => (
+            format!("heading anchor `#{id}` may only hold letters, digits, `-` and `_`"),
+            "this anchor",
+        ),
+        _ => (
+            format!("heading attributes are not published: {}", names.join(", ")),
+            "only `{#anchor}` is allowed here",
+        ),
+    };
+    Some(
+        Diagnostic::error("heading-attribute", message)
+            .label(label)
+            .help(
+                "a heading may only name its anchor, e.g. `## 处理步骤 {#steps}`; remove the rest",
+            ),
+    )
+}
 
 /// Cleans a document's HTML.
 pub fn clean(html: &str) -> String {
