@@ -65,6 +65,8 @@ fn node(args: &[&str], site: &Path, site_without_offline: &Path, payload_site: &
         .env("QAPORTAL_SITE", site)
         .env("QAPORTAL_SITE_NO_OFFLINE", site_without_offline)
         .env("QAPORTAL_PAYLOAD_SITE", payload_site)
+        // For the suites that run `qaportal serve` or `init` themselves.
+        .env("QAPORTAL_BIN", env!("CARGO_BIN_EXE_qaportal"))
         .output()
         .expect("node (v20) is needed for the browser tests");
     let text = String::from_utf8_lossy(&output.stdout);
