@@ -18,6 +18,9 @@ import { startServer } from './server.mjs';
 const site = process.env.QAPORTAL_PAYLOAD_SITE;
 assert.ok(site, 'QAPORTAL_PAYLOAD_SITE names the built payload site (tests/browser.rs sets it)');
 
+// The payload site's `base_url`.
+const PUBLISHED = 'https://qa.example.com';
+
 let server, browser;
 test.before(async () => { server = await startServer(site); browser = await launch(); });
 test.after(async () => { await browser?.close(); await server?.close(); });
@@ -37,12 +40,19 @@ async function documents(dir, prefix = '') {
 // Everything a handler attribute could wait for, fired on every element (synthetic events run
 // inline handlers just as real ones do); then every element focused.
 function fireEverything() {
-  const types = ['mouseover', 'mouseenter', 'mousemove', 'mousedown', 'mouseup', 'mouseout',
-    'pointerover', 'pointerenter', 'pointerdown', 'pointerup', 'focus', 'focusin', 'blur',
-    'input', 'change', 'keydown', 'keyup', 'toggle', 'load', 'error', 'animationstart',
-    'transitionend', 'wheel', 'scroll', 'touchstart', 'contextmenu', 'dblclick', 'copy'];
+  // Each event of its own kind, as a browser would make it (the site's own scripts read them).
+  const kinds = {
+    MouseEvent: ['mouseover', 'mouseenter', 'mousemove', 'mousedown', 'mouseup', 'mouseout', 'contextmenu', 'dblclick'],
+    PointerEvent: ['pointerover', 'pointerenter', 'pointerdown', 'pointerup'],
+    FocusEvent: ['focus', 'focusin', 'blur'],
+    KeyboardEvent: ['keydown', 'keyup'],
+    WheelEvent: ['wheel'],
+    Event: ['input', 'change', 'toggle', 'load', 'error', 'animationstart', 'transitionend', 'scroll', 'copy'],
+  };
   for (const el of document.querySelectorAll('*')) {
-    for (const type of types) el.dispatchEvent(new Event(type, { bubbles: true }));
+    for (const [kind, types] of Object.entries(kinds)) {
+      for (const type of types) el.dispatchEvent(new window[kind](type, { bubbles: true, key: 'Unidentified' }));
+    }
     if (typeof el.focus === 'function') el.focus();
   }
   window.scrollTo(0, 0);
@@ -103,8 +113,11 @@ async function visitAll({ bypassCSP }) {
     const url = request.url();
     if (url === 'data:,') return route.continue(); // the theme's empty favicon
     if (new URL(url).origin !== origin) {
-      offsite.push(url);
-      return route.abort();
+      // A link to the site's published address (the short links shown for sharing) is the
+      // site's own; anything else, and any load from there, is a request leaving the site.
+      const own = new URL(url).origin === PUBLISHED && request.isNavigationRequest();
+      if (!own) offsite.push(url);
+      return route.abort('aborted');
     }
     // Only the test's own page loads navigate; a click's navigation is held back, so that the
     // page under test stays.
