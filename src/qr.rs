@@ -124,7 +124,9 @@ fn png(modules: &[u8]) -> Vec<u8> {
     let mut encoder = png::Encoder::new(&mut out, full as u32, full as u32);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::One);
-    encoder.set_compression(png::Compression::High);
+    // The fast compressor (fdeflate): the default one sets up tables of hundreds of kilobytes
+    // for each of these 200-byte images, which cost more than the rest of the code.
+    encoder.set_compression(png::Compression::Fast);
     encoder.set_filter(png::Filter::NoFilter);
     let mut writer = encoder.write_header().expect("writing to memory");
     writer
