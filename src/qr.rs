@@ -306,8 +306,13 @@ mod tests {
         for y in 0..size + 2 * MARGIN {
             for x in 0..size + 2 * MARGIN {
                 let black = pixels[y * frame.line_size + x / 8] & (0x80 >> (x % 8)) == 0;
-                let inside = (MARGIN..MARGIN + size).contains(&x) && (MARGIN..MARGIN + size).contains(&y);
-                assert_eq!(black, inside && dark(x - MARGIN, y - MARGIN), "pixel {x},{y}");
+                let inside =
+                    (MARGIN..MARGIN + size).contains(&x) && (MARGIN..MARGIN + size).contains(&y);
+                assert_eq!(
+                    black,
+                    inside && dark(x - MARGIN, y - MARGIN),
+                    "pixel {x},{y}"
+                );
             }
         }
     }
