@@ -6,6 +6,7 @@
 
 mod articles;
 mod feed;
+pub mod present;
 pub mod sessions;
 pub mod views;
 pub mod weekly;
@@ -307,7 +308,7 @@ fn session_pages(
             &format!("“{}”的二维码", session.title),
         ));
         pages.push(page(session.path(), "session.html", "session", &view));
-        let present = sessions::session_presentation(site, rendered, session);
+        let present = present::session_presentation(site, rendered, session);
         pages.push(page(
             format!("{}present/", session.path()),
             "present.html",
