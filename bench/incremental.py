@@ -64,7 +64,8 @@ def main():
     # Once more, so that both folders (the site and the previous one) hold this site.
     build(args.binary, site)
 
-    article = sorted(glob.glob(os.path.join(site, "content", "*", "*.md")))[0]
+    article = sorted(p for p in glob.glob(os.path.join(site, "content", "*", "*.md"))
+                     if not os.path.basename(p).startswith("_"))[0]
     with open(article, encoding="utf-8") as f:
         original = f.read()
     rows = {"unchanged": [], "one answer changed": []}
