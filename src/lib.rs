@@ -35,4 +35,5 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod theme;
+pub mod trends;
 pub mod validate;

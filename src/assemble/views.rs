@@ -131,6 +131,8 @@ pub struct ArticleView {
     pub related: Vec<ArticleLink>,
     /// The live sessions that covered this answer, newest first.
     pub sessions: Vec<SessionLink>,
+    /// Its tickets in the last 8 weeks with ticket data, when it had any.
+    pub tickets: Option<super::trends::TicketHistory>,
     pub qr_url: String,
     pub present_url: String,
 }

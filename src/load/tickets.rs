@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{ArticleId, Category, Content, IsoWeek};
+use crate::model::{ArticleId, Category, Content, IsoWeek, Month};
 use crate::source::{SourceFile, SourceId, Sources, Span, display_path};
 
 pub const TICKETS_DIR: &str = "data/tickets";
@@ -46,6 +46,8 @@ pub struct WeekTickets {
 #[derive(Debug, Default)]
 pub struct TicketData {
     pub weeks: BTreeMap<IsoWeek, WeekTickets>,
+    /// The same tickets per calendar month, for the monthly trend pages.
+    pub months: BTreeMap<Month, WeekTickets>,
     /// The clients' own words, per article: distinct, most frequent first.
     pub phrasings: HashMap<ArticleId, Vec<String>>,
     pub rows: usize,
@@ -118,14 +120,20 @@ pub fn load(
         sources.add(source);
         diagnostics.extend(file.problems);
         data.rows += file.rows;
-        for (week, tickets) in file.weeks {
-            let total = data.weeks.entry(week).or_default();
-            total.total += tickets.total;
-            for (i, n) in tickets.by_category.iter().enumerate() {
-                total.by_category[i] += n;
-            }
-            for (article, n) in tickets.by_article {
-                *total.by_article.entry(id_of(article)).or_default() += n;
+        // A week that spans two months is counted in parts, one per month: each part adds to
+        // its week and to its month.
+        for ((week, month), tickets) in file.weeks {
+            for total in [
+                data.weeks.entry(week).or_default(),
+                data.months.entry(month).or_default(),
+            ] {
+                total.total += tickets.total;
+                for (i, n) in tickets.by_category.iter().enumerate() {
+                    total.by_category[i] += n;
+                }
+                for (&article, n) in &tickets.by_article {
+                    *total.by_article.entry(id_of(article)).or_default() += n;
+                }
             }
         }
         for (article, texts) in file.phrasings {
@@ -180,7 +188,8 @@ struct FileWeek {
 
 #[derive(Default)]
 struct FileTickets {
-    weeks: FxHashMap<IsoWeek, FileWeek>,
+    /// By week and month: a week may span two months.
+    weeks: FxHashMap<(IsoWeek, Month), FileWeek>,
     phrasings: FxHashMap<u32, FxHashMap<String, u32>>,
     rows: usize,
     problems: Vec<Diagnostic>,
@@ -273,7 +282,7 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
 
     let mut record = csv::ByteRecord::new();
     let mut categories: FxHashMap<Vec<u8>, Option<Category>> = FxHashMap::default();
-    let mut week_of_day: FxHashMap<[u8; 10], IsoWeek> = FxHashMap::default();
+    let mut days: FxHashMap<[u8; 10], Day> = FxHashMap::default();
     let mut unknown_articles: BTreeMap<Vec<u8>, Unknown> = BTreeMap::new();
     let mut unknown_systems: BTreeMap<Vec<u8>, Unknown> = BTreeMap::new();
     let mut row_problems = 0usize;
@@ -317,7 +326,7 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
             );
             continue;
         };
-        let Some(week) = week_of(time, &mut week_of_day) else {
+        let Some(day) = day_of(time, &mut days) else {
             let shown = String::from_utf8_lossy(time);
             report_row(
                 out,
@@ -374,7 +383,7 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
             .unwrap_or(Category::Other);
 
         out.rows += 1;
-        let tickets = out.weeks.entry(week).or_default();
+        let tickets = out.weeks.entry((day.week, day.month)).or_default();
         tickets.total += 1;
         let category_index = Category::ALL
             .iter()
@@ -436,16 +445,23 @@ fn trim(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
 }
 
-/// The ISO week of a ticket time `YYYY-MM-DD…` (or `YYYY/MM/DD…`); days are cached, as a big
-/// export has a million rows over a few hundred days.
-fn week_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], IsoWeek>) -> Option<IsoWeek> {
+/// The periods a day of tickets counts in.
+#[derive(Clone, Copy)]
+struct Day {
+    week: IsoWeek,
+    month: Month,
+}
+
+/// The day of a ticket time `YYYY-MM-DD…` (or `YYYY/MM/DD…`); days are cached, as a big export
+/// has a million rows over a few hundred days.
+fn day_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], Day>) -> Option<Day> {
     let time = trim(time);
     let day: [u8; 10] = time.get(..10)?.try_into().ok()?;
     if time.len() > 10 && !matches!(time[10], b' ' | b'T') {
         return None;
     }
-    if let Some(week) = cache.get(&day) {
-        return Some(*week);
+    if let Some(found) = cache.get(&day) {
+        return Some(*found);
     }
     let mut normalized = day;
     for i in [4, 7] {
@@ -454,9 +470,12 @@ fn week_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], IsoWeek>) -> Option<IsoW
         }
     }
     let date = super::fields::parse_date(std::str::from_utf8(&normalized).ok()?)?;
-    let week = IsoWeek::of(date);
-    cache.insert(day, week);
-    Some(week)
+    let found = Day {
+        week: IsoWeek::of(date),
+        month: Month::of(date),
+    };
+    cache.insert(day, found);
+    Some(found)
 }
 
 fn add_phrasing(texts: &mut FxHashMap<String, u32>, question: &[u8]) {
@@ -489,6 +508,10 @@ fn add_phrasing(texts: &mut FxHashMap<String, u32>, question: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn week_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], Day>) -> Option<IsoWeek> {
+        day_of(time, cache).map(|day| day.week)
+    }
 
     #[test]
     fn ticket_times_map_to_iso_weeks() {
