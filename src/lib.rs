@@ -32,6 +32,7 @@ pub mod qr;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod search_log;
 pub mod serve;
 pub mod source;
 pub mod theme;

@@ -382,6 +382,8 @@ pub struct Site {
     pub tickets: crate::load::tickets::TicketData,
     /// Interchangeable terms from `synonyms.txt`, expanded when indexing.
     pub synonyms: search_index::Synonyms,
+    /// Searches per week from the access logs of `data/search-logs/` (empty without).
+    pub searches: crate::search_log::report::Totals,
 }
 
 impl Site {

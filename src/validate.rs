@@ -78,6 +78,7 @@ pub fn validate(
         unpublished,
         tickets,
         synonyms: search_index::Synonyms::default(),
+        searches: Default::default(),
     }
 }
 

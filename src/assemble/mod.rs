@@ -285,6 +285,7 @@ fn weekly_pages(
     let mut hot = tera::Context::new();
     hot.insert("weeks", &summaries);
     hot.insert("trend", &trends::trend_view(site, weeks));
+    hot.insert("searches", &trends::search_weeks(site, weeks));
     pages.push(Page {
         path: "/hot/".into(),
         template: "hot.html",

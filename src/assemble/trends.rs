@@ -57,6 +57,39 @@ pub struct TrendView {
     pub months: Vec<PeriodRow>,
 }
 
+/// A week of the search log on `/hot/`.
+#[derive(Serialize)]
+pub struct SearchWeek {
+    /// `2026-W46`.
+    pub week: String,
+    pub url: Option<String>,
+    pub searches: u32,
+    /// Found nothing, and the share of all searches in percent.
+    pub nothing: u32,
+    pub nothing_percent: f64,
+    /// Found answers but none was opened.
+    pub not_opened: u32,
+    pub not_opened_percent: f64,
+}
+
+/// The searches per week from the search log (`data/search-logs/`), oldest first; counts only,
+/// never a query.
+pub fn search_weeks(site: &Site, pages: &[IsoWeek]) -> Vec<SearchWeek> {
+    site.searches
+        .weeks
+        .range(..=IsoWeek::of(site.as_of))
+        .map(|(&week, c)| SearchWeek {
+            week: week.to_string(),
+            url: pages.contains(&week).then(|| site.url(&week_path(week))),
+            searches: c.searches,
+            nothing: c.nothing,
+            nothing_percent: trends::percent(c.nothing, c.searches).unwrap_or(0.0),
+            not_opened: c.not_opened,
+            not_opened_percent: trends::percent(c.not_opened, c.searches).unwrap_or(0.0),
+        })
+        .collect()
+}
+
 pub fn month_path(month: Month) -> String {
     format!("/hot/{month}/")
 }

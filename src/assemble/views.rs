@@ -25,6 +25,8 @@ pub struct SiteView {
     pub search_url: String,
     /// Folder of the client search index.
     pub search_index_url: String,
+    /// Where the pages report searches (`[search] log = true`): `/search/log`.
+    pub search_log_url: Option<String>,
     pub hot_url: String,
     pub sessions_url: String,
     pub feed_url: String,
@@ -211,6 +213,10 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
         home_url: site.url("/"),
         search_url: site.url("/search/"),
         search_index_url: site.url("/search/"),
+        search_log_url: config
+            .search
+            .log
+            .then(|| site.url(&format!("/{}", crate::search_log::beacon::PATH))),
         hot_url: site.url("/hot/"),
         sessions_url: site.url("/sessions/"),
         feed_url: site.url("/feed.xml"),

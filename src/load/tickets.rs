@@ -29,7 +29,7 @@ pub const TICKETS_DIR: &str = "data/tickets";
 
 /// At most this many phrasings per article are kept (the most frequent): enough to learn how
 /// users ask, without letting one noisy article dominate the search index.
-const MAX_PHRASINGS: usize = 200;
+pub const MAX_PHRASINGS: usize = 200;
 
 /// Row problems shown per file; the rest are counted in one message.
 const MAX_ROW_REPORTS: usize = 20;
@@ -48,7 +48,8 @@ pub struct TicketData {
     pub weeks: BTreeMap<IsoWeek, WeekTickets>,
     /// The same tickets per calendar month, for the monthly trend pages.
     pub months: BTreeMap<Month, WeekTickets>,
-    /// The clients' own words, per article: distinct, most frequent first.
+    /// The clients' own words, per article: distinct, most frequent first; with `[search]
+    /// learn_from_log`, followed by the queries learned from the search log (`build`).
     pub phrasings: HashMap<ArticleId, Vec<String>>,
     pub rows: usize,
 }
