@@ -99,7 +99,7 @@ pub fn decode(query_string: &[u8]) -> Result<Event, &'static str> {
             .map(|&b| if b == b'+' { b' ' } else { b })
             .collect();
         let value: std::borrow::Cow<[u8]> = percent_decode(&plus_as_space).into();
-        let text = || std::str::from_utf8(&value).map_err(|_| "a value is not UTF-8 text");
+        let text = || std::str::from_utf8(&value).map_err(|_| "a value that is not UTF-8 text");
         match name {
             b"event" => {
                 kind = Some(match &*value {

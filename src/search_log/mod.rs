@@ -382,3 +382,51 @@ impl<A: Sink, B: Sink> Sink for Both<'_, A, B> {
         self.1.add(search);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(time: &str, query: &str) -> String {
+        format!(
+            "10.0.0.1 - - [{time} +0800] \"POST /search/log?{query} HTTP/1.1\" 204 0 \"-\" \"UA\"\n"
+        )
+    }
+
+    fn read_text(text: &str, sink: &mut dyn Sink) -> Reading {
+        let mut reading = Reading::default();
+        let reader: Box<dyn std::io::BufRead + Send> =
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        read_one(
+            reader,
+            "test.log",
+            Date::constant(2026, 12, 31),
+            sink,
+            &mut reading,
+        );
+        reading
+    }
+
+    #[test]
+    fn a_search_then_an_open_that_ends_the_session_teaches() {
+        let mut log = String::new();
+        for day in 9..12u32 {
+            log += &line(
+                &format!("{day:02}/Nov/2026:10:00:00"),
+                &format!("event=search&q=%E9%92%B1&results=2&session=d{day}"),
+            );
+            log += &line(
+                &format!("{day:02}/Nov/2026:10:00:15"),
+                &format!("event=open&q=%E9%92%B1&answer=KB-0002&rank=1&session=d{day}"),
+            );
+        }
+        let mut learner = learn::Learner::new(3);
+        let reading = read_text(&log, &mut learner);
+        assert_eq!((reading.events, reading.searches), (6, 3), "{:?}", reading.problems);
+        let learned = learner.phrasings();
+        assert_eq!(
+            learned.get(&ArticleId("KB-0002".into())),
+            Some(&vec!["钱".to_string()])
+        );
+    }
+}
