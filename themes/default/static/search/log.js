@@ -38,14 +38,6 @@
     }
   }
 
-  // Customer data never leaves the phone: a query with a run of eleven or more digits (a
-  // mobile, ID or card number, spaces and dashes allowed between them) or an e-mail address
-  // is reported without its text. The build checks again by the content lint's stricter rules.
-  function personal(query) {
-    var text = query.normalize ? query.normalize('NFKC') : query;
-    return /\d(?:[\s\-]?\d){10,}/.test(text) || /[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(text);
-  }
-
   // The search's outcome as the engine judged it; until the engine says, found or not.
   function outcomeOf(hits) {
     return hits.outcome || (hits.length ? 'answers' : 'none');
@@ -66,9 +58,12 @@
     new Image().src = url;
   }
 
-  function describe(query, system, hits) {
+  // Customer data never leaves the phone: a query ui.js finds `personal` (a run of eleven or
+  // more digits, an e-mail address) is reported without its text. qaportal checks again, by
+  // the content lint's rules, when it reads the log.
+  function describe(query, system, hits, personal) {
     var params = { q: query, system: system || undefined, results: hits.total !== undefined ? hits.total : hits.length, outcome: outcomeOf(hits) };
-    if (personal(query)) {
+    if (personal) {
       params.q = undefined;
       params.withheld = 1;
     }
@@ -93,16 +88,16 @@
   }
 
   window.qaportalLog = {
-    // A search showed its results (or none).
-    searched: function (query, system, hits) {
-      pending = describe(query, system, hits);
+    // A search showed its results (or none); `personal`: the query may hold customer data.
+    searched: function (query, system, hits, personal) {
+      pending = describe(query, system, hits, personal);
       clearTimeout(timer);
       timer = setTimeout(flush, SETTLE_MS);
     },
     // The reader opened the answer `id`, at `rank` (from 1) in the results of `query`.
-    opened: function (query, system, id, rank) {
+    opened: function (query, system, id, rank, personal) {
       flush();
-      var params = describe(query, system, []);
+      var params = describe(query, system, [], personal);
       send({ event: 'open', q: params.q, withheld: params.withheld, system: params.system, answer: id, rank: rank });
     },
   };
