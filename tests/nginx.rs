@@ -163,13 +163,27 @@ fn searches_logged_by_nginx_make_the_weekly_report_and_teach_search() {
     // nginx logged the beacons, and only them, in the documented file and format.
     let logged = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = logged.lines().collect();
-    assert!(lines.iter().all(|l| l.contains("/search/log?") && l.contains("\" 204 ")), "{logged}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("/search/log?") && l.contains("\" 204 ")),
+        "{logged}"
+    );
     let main_log = std::fs::read_to_string(dir.path().join("access.log")).unwrap();
-    assert!(main_log.contains("GET / ") && !main_log.contains("/search/log?"), "{main_log}");
+    assert!(
+        main_log.contains("GET / ") && !main_log.contains("/search/log?"),
+        "{main_log}"
+    );
     // The search page kept the ID number out of its address, so out of every Referer too.
     assert!(!main_log.contains(ID_NUMBER), "{main_log}");
-    assert!(!logged.contains(ID_NUMBER), "the page withheld the ID number");
-    assert!(logged.contains(MOBILE), "the old page's query reached the server's log");
+    assert!(
+        !logged.contains(ID_NUMBER),
+        "the page withheld the ID number"
+    );
+    assert!(
+        logged.contains(MOBILE),
+        "the old page's query reached the server's log"
+    );
 
     // The week the searches were made in (the log's own day).
     let week = week_of_first_line(lines[0]);
@@ -185,22 +199,35 @@ fn searches_logged_by_nginx_make_the_weekly_report_and_teach_search() {
     // 转账失败 (box) and 转帐失败 (page), zzqqxx, and three withheld: the ID number and the mobile
     // the pages kept to themselves, and the old page's mobile number.
     assert!(
-        out.contains(&format!("searches in {week}: 6 (1 found nothing, 3 opened no answer)")),
+        out.contains(&format!(
+            "searches in {week}: 6 (1 found nothing, 3 opened no answer)"
+        )),
         "{out}"
     );
-    assert!(out.contains("3 search(es) held customer data: counted, never shown"), "{out}");
+    assert!(
+        out.contains("3 search(es) held customer data: counted, never shown"),
+        "{out}"
+    );
     let top = out.split("top searches").nth(1).unwrap();
     let first = top.lines().nth(2).unwrap();
     // One group, named by either spelling (each was typed once).
     assert!(
         first.trim_start().starts_with("2  转账失败  ") && first.contains("(also “转帐失败” 1)")
-            || first.trim_start().starts_with("2  转帐失败  ") && first.contains("(also “转账失败” 1)"),
+            || first.trim_start().starts_with("2  转帐失败  ")
+                && first.contains("(also “转账失败” 1)"),
         "{first}"
     );
     let nothing = out.split("searches that found nothing").nth(1).unwrap();
-    assert_eq!(nothing.lines().nth(2).map(str::trim), Some("1  zzqqxx"), "{out}");
+    assert_eq!(
+        nothing.lines().nth(2).map(str::trim),
+        Some("1  zzqqxx"),
+        "{out}"
+    );
     for secret in [ID_NUMBER, MOBILE, "110105", "1391234"] {
-        assert!(!out.contains(secret) && !err.contains(secret), "{secret} printed");
+        assert!(
+            !out.contains(secret) && !err.contains(secret),
+            "{secret} printed"
+        );
     }
 
     // The site rebuilt from this log, learning from it: counts on /hot/, no customer data.
@@ -226,7 +253,11 @@ fn searches_logged_by_nginx_make_the_weekly_report_and_teach_search() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", common::stderr(&output));
-    assert!(common::stderr(&output).is_empty(), "{}", common::stderr(&output));
+    assert!(
+        common::stderr(&output).is_empty(),
+        "{}",
+        common::stderr(&output)
+    );
     let public = source.join("public");
     assert!(
         std::fs::read_to_string(public.join("hot/index.html"))
@@ -235,17 +266,31 @@ fn searches_logged_by_nginx_make_the_weekly_report_and_teach_search() {
         "the searches per week on /hot/"
     );
     for secret in [ID_NUMBER, MOBILE] {
-        assert_eq!(files_holding(&public, secret), Vec::<PathBuf>::new(), "{secret} published");
-        assert_eq!(files_holding(&source.join(".qaportal"), secret), Vec::<PathBuf>::new());
+        assert_eq!(
+            files_holding(&public, secret),
+            Vec::<PathBuf>::new(),
+            "{secret} published"
+        );
+        assert_eq!(
+            files_holding(&source.join(".qaportal"), secret),
+            Vec::<PathBuf>::new()
+        );
     }
 }
 
 /// `2026-W49` of a log line's `[07/Dec/2026:…]`.
 fn week_of_first_line(line: &str) -> String {
     let day = &line[line.find('[').unwrap() + 1..][..11];
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = months.iter().position(|m| *m == &day[3..6]).unwrap() + 1;
-    let date = jiff::civil::Date::new(day[7..11].parse().unwrap(), month as i8, day[..2].parse().unwrap()).unwrap();
+    let date = jiff::civil::Date::new(
+        day[7..11].parse().unwrap(),
+        month as i8,
+        day[..2].parse().unwrap(),
+    )
+    .unwrap();
     let iso = date.iso_week_date();
     format!("{}-W{:02}", iso.year(), iso.week())
 }

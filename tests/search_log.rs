@@ -104,10 +104,20 @@ fn week_log() -> String {
         &format!("{ID_NUMBER} 开户"),
         0,
     );
-    log += &open("13/Nov/2026:09:00:10", "s8", &format!("客户{MOBILE}收不到验证码"), "KB-0001");
+    log += &open(
+        "13/Nov/2026:09:00:10",
+        "s8",
+        &format!("客户{MOBILE}收不到验证码"),
+        "KB-0001",
+    );
     log += &beacon(
         "13/Nov/2026:09:05:00",
-        &[("event", "search"), ("withheld", "1"), ("results", "0"), ("session", "s9")],
+        &[
+            ("event", "search"),
+            ("withheld", "1"),
+            ("results", "0"),
+            ("session", "s9"),
+        ],
     );
     // The week after: not this week's.
     log += &search("16/Nov/2026:09:00:00", "s10", "转账失败", 3);
@@ -116,7 +126,14 @@ fn week_log() -> String {
 
 fn week_with_log(site: &TestSite, log: &str, extra: &[&str]) -> (String, String) {
     site.write("access.log", log);
-    let mut args = vec!["week", "2026-W46", "--as-of", "2026-11-22", "--search-log", "access.log"];
+    let mut args = vec![
+        "week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-22",
+        "--search-log",
+        "access.log",
+    ];
     args.extend(extra);
     let output = site.run(&args);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -141,8 +158,15 @@ fn the_week_report_counts_and_groups_searches_by_meaning() {
     let top = out.split("top searches").nth(1).unwrap();
     let first = top.lines().nth(2).unwrap();
     assert!(first.trim_start().starts_with("4  转账失败"), "{first}");
-    assert!(first.contains("→ KB-0002") && first.contains("×3"), "{first}");
-    for spelling in ["“转帐失败？” 1", "“请问转账失败了” 1", "“zhuanzhang shibai” 1"] {
+    assert!(
+        first.contains("→ KB-0002") && first.contains("×3"),
+        "{first}"
+    );
+    for spelling in [
+        "“转帐失败？” 1",
+        "“请问转账失败了” 1",
+        "“zhuanzhang shibai” 1",
+    ] {
         assert!(first.contains(spelling), "{spelling} in {first}");
     }
     let nothing = out.split("searches that found nothing").nth(1).unwrap();
@@ -184,7 +208,10 @@ fn week_write_puts_the_searches_in_the_draft_as_inline_code() {
         "{draft}"
     );
     assert!(draft.contains("### 没有找到答案的搜索"), "{draft}");
-    assert!(draft.contains("- `<script>alert(1)</script>`：1 次"), "{draft}");
+    assert!(
+        draft.contains("- `<script>alert(1)</script>`：1 次"),
+        "{draft}"
+    );
     assert!(draft.contains("``a`b [链接](javascript:x)``"), "{draft}");
     assert!(draft.contains("另有 2 次搜索含客户信息"), "{draft}");
     assert!(!draft.contains(ID_NUMBER) && !draft.contains(MOBILE));
@@ -201,7 +228,10 @@ fn bad_logs_are_counted_and_skipped_with_warnings_that_show_nothing_of_them() {
     let mut log = Vec::new();
     log.extend(search("09/Nov/2026:09:00:00", "s1", "转账失败", 3).bytes());
     // Another log format, an error log line, a line cut short, binary junk, an overlong line.
-    log.extend(format!("{{\"time\":\"2026-11-09T09:00:00+08:00\",\"uri\":\"/search/log?q={MOBILE}\"}}\n").bytes());
+    log.extend(
+        format!("{{\"time\":\"2026-11-09T09:00:00+08:00\",\"uri\":\"/search/log?q={MOBILE}\"}}\n")
+            .bytes(),
+    );
     log.extend(b"2026/11/09 09:00:01 [error] 7#7: *3 open() failed (2: No such file)\n");
     let cut = search("09/Nov/2026:09:00:02", "s2", &format!("转账 {MOBILE}"), 3);
     log.extend(&cut.as_bytes()[..cut.len() - 40]);
@@ -218,9 +248,18 @@ fn bad_logs_are_counted_and_skipped_with_warnings_that_show_nothing_of_them() {
     log.extend(search("09/Nov/2026:09:01:00", "s3", "转账失败", 3).bytes());
     site.write("bad.log", &log);
     let output = site.run(&[
-        "week", "2026-W46", "--as-of", "2026-11-22", "--search-log", "bad.log",
+        "week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-22",
+        "--search-log",
+        "bad.log",
     ]);
-    assert!(output.status.success(), "a bad log never fails: {}", stderr(&output));
+    assert!(
+        output.status.success(),
+        "a bad log never fails: {}",
+        stderr(&output)
+    );
     let (out, err) = (stdout(&output), stderr(&output));
     assert!(out.contains("searches in 2026-W46: 2 "), "{out}");
     for expected in [
@@ -258,7 +297,10 @@ fn gzip_logs_rotated_logs_and_a_gzip_cut_short_are_read() {
     );
     // A compressed log cut short: what it holds is read, then a warning.
     let whole = gzip(&log);
-    site.write("data/search-logs/access.log.1.gz", &whole[..whole.len() / 2]);
+    site.write(
+        "data/search-logs/access.log.1.gz",
+        &whole[..whole.len() / 2],
+    );
     let output = site.run(&["week", "2026-W46", "--as-of", "2026-11-22"]);
     assert!(output.status.success());
     assert!(
@@ -276,7 +318,9 @@ fn hot_shows_searches_per_week_and_no_query_reaches_the_site() {
     let hot = site.read("public/hot/index.html");
     assert!(hot.contains("每周搜索"), "{hot}");
     assert!(
-        hot.contains("<th scope=\"row\">2026-W46</th><td>10</td><td>4（40.0%）</td><td>2（20.0%）</td>"),
+        hot.contains(
+            "<th scope=\"row\">2026-W46</th><td>10</td><td>4（40.0%）</td><td>2（20.0%）</td>"
+        ),
         "{hot}"
     );
     // Counts only: no query is published anywhere, least of all customer data.
@@ -311,9 +355,24 @@ fn phrasings_learned_from_the_log_index_like_front_matter_questions() {
     log += &teaching_log("基金到账慢", "KB-0003", 2);
     for day in 0..3 {
         let date = format!("{:02}/Nov/2026", 9 + day);
-        log += &search(&format!("{date}:15:00:00"), &format!("r{day}"), "港股开户", 2);
-        log += &open(&format!("{date}:15:00:10"), &format!("r{day}"), "港股开户", "KB-0004");
-        log += &search(&format!("{date}:15:01:00"), &format!("r{day}"), "港股通 条件", 2);
+        log += &search(
+            &format!("{date}:15:00:00"),
+            &format!("r{day}"),
+            "港股开户",
+            2,
+        );
+        log += &open(
+            &format!("{date}:15:00:10"),
+            &format!("r{day}"),
+            "港股开户",
+            "KB-0004",
+        );
+        log += &search(
+            &format!("{date}:15:01:00"),
+            &format!("r{day}"),
+            "港股通 条件",
+            2,
+        );
     }
     // Customer data never teaches.
     log += &teaching_log(&format!("{MOBILE}转账"), "KB-0002", 3);
@@ -325,8 +384,14 @@ fn phrasings_learned_from_the_log_index_like_front_matter_questions() {
         "---\nid: KB-0002\ntitle: 银证转账失败怎么办？\ncategory: 咨询类\nquestions: [钱转不出去]\n---\n\n## 处理步骤\n\n1. 第一步\n2. 第二步\n",
     );
     // The same log, without learning: only the searches per week differ from `learning`.
-    written.write("qaportal.toml", format!("{}\n[search]\nlearn_min_days = 3\n", common::CONFIG));
-    written.write("data/search-logs/access.log", learning.read("data/search-logs/access.log"));
+    written.write(
+        "qaportal.toml",
+        format!("{}\n[search]\nlearn_min_days = 3\n", common::CONFIG),
+    );
+    written.write(
+        "data/search-logs/access.log",
+        learning.read("data/search-logs/access.log"),
+    );
     learning.build_ok();
     written.build_ok();
     let index = |site: &TestSite| {

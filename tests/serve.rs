@@ -45,6 +45,13 @@ fn serves_the_site_with_the_reload_script_and_the_right_types() {
         missing.body_text().contains("reload.js"),
         "the site's 404 page, with the script"
     );
+    // The search log's reports (a beacon is a POST) are answered with nothing, as the
+    // documented web server lines do.
+    let beacon = common::request(
+        server.port,
+        "POST /search/log?event=search&q=x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!((beacon.status, beacon.body.len()), (204, 0));
 }
 
 #[test]

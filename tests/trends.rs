@@ -81,7 +81,9 @@ fn hot_shows_every_week_with_tickets_by_category_with_gaps() {
     assert!(table.contains("2026-W41 无工单数据"), "{table}");
     assert!(table.contains("2026-W42 1 0 3 0 4 25.0%"), "{table}");
     assert!(
-        text(&hot).contains("2026-W40 至 2026-W42 共 14 件工单，其中咨询类占 64.3%；2 周中有 1 周咨询类超过 80%"),
+        text(&hot).contains(
+            "2026-W40 至 2026-W42 共 14 件工单，其中咨询类占 64.3%；2 周中有 1 周咨询类超过 80%"
+        ),
         "{}",
         text(&hot)
     );
@@ -128,14 +130,19 @@ fn monthly_pages_rank_the_month_against_the_month_before() {
         "{}",
         ranking[0]
     );
-    assert!(ranking[1].contains("3 下降 1 位（上月 5）"), "{}", ranking[1]);
+    assert!(
+        ranking[1].contains("3 下降 1 位（上月 5）"),
+        "{}",
+        ranking[1]
+    );
     // Last month's mix beside this month's.
     let mix = text(&october[october.find("各类工单与上月比较").unwrap()..]);
     assert!(mix.contains("咨询类 3 33.3% 5 71.4%"), "{mix}");
     // September is known from the first export on; November up to the last week exported.
-    assert!(site
-        .read("public/hot/2026-09/index.html")
-        .contains("工单数据只覆盖 2026-09-28 至 2026-09-30"));
+    assert!(
+        site.read("public/hot/2026-09/index.html")
+            .contains("工单数据只覆盖 2026-09-28 至 2026-09-30")
+    );
     let november = site.read("public/hot/2026-11/index.html");
     assert!(
         november.contains("工单数据只覆盖 2026-11-01 至 2026-11-08"),
@@ -146,9 +153,10 @@ fn monthly_pages_rank_the_month_against_the_month_before() {
     let hot = site.read("public/hot/index.html");
     assert!(hot.contains("href=\"/hot/2026-10/\">2026 年 10 月</a>"));
     assert!(site.read("public/sitemap.xml").contains("/hot/2026-11/"));
-    assert!(site
-        .read("public/hot/2026-W44/index.html")
-        .contains("href=\"/hot/2026-10/\">2026 年 10 月月度汇总"));
+    assert!(
+        site.read("public/hot/2026-W44/index.html")
+            .contains("href=\"/hot/2026-10/\">2026 年 10 月月度汇总")
+    );
 }
 
 #[test]
@@ -173,9 +181,11 @@ fn an_answer_shows_its_last_eight_weeks_of_tickets() {
         "近 8 周工单 共 6 件 W37 2 件 W38 无数据 W39 无数据 W40 无数据 W41 无数据 W42 无数据 W43 4 件 W44 0 件",
     );
     // An answer without tickets in those weeks shows none.
-    assert!(!site
-        .read("public/account/a4/index.html")
-        .contains("ticket-history"));
+    assert!(
+        !site
+            .read("public/account/a4/index.html")
+            .contains("ticket-history")
+    );
 }
 
 #[test]
@@ -228,7 +238,9 @@ fn weekly_pages_mark_answers_whose_tickets_fell_after_an_action() {
         export(&[("2026-11-18", "KB-0002", 1), ("2026-11-18", "KB-0003", 1)]),
     );
     build(&site, "2026-11-22");
-    assert!(!site
-        .read("public/hot/2026-W47/index.html")
-        .contains("处理后工单下降"));
+    assert!(
+        !site
+            .read("public/hot/2026-W47/index.html")
+            .contains("处理后工单下降")
+    );
 }

@@ -328,7 +328,10 @@ mod tests {
             ],
         );
         // Top of the axis 50 = 150 px: 10 tickets are 30 px, 30 are 90 px.
-        assert!(svg.contains("height=\"30\" class=\"bar bar-data\""), "{svg}");
+        assert!(
+            svg.contains("height=\"30\" class=\"bar bar-data\""),
+            "{svg}"
+        );
         assert!(svg.contains(">50</text>"), "the axis goes to 50: {svg}");
         assert!(
             svg.contains("height=\"90\" class=\"bar bar-consultation\""),
@@ -337,7 +340,11 @@ mod tests {
         assert!(!svg.contains("bar-program"), "a zero segment is not drawn");
         let first = svg.find("bar-consultation").unwrap();
         assert!(first < svg.find("bar-data").unwrap(), "stacked in order");
-        assert_eq!(svg.matches("<rect").count(), 3, "the week without data has no bar");
+        assert_eq!(
+            svg.matches("<rect").count(),
+            3,
+            "the week without data has no bar"
+        );
         assert!(svg.contains(">W02<"));
     }
 }

@@ -310,7 +310,12 @@ fn month_pages(
             i.checked_sub(1).map(|j| months[j]),
         );
         let view = trends::month_view(site, rendered, &report, weeks, neighbours);
-        pages.push(page(trends::month_path(month), "month.html", "month", &view));
+        pages.push(page(
+            trends::month_path(month),
+            "month.html",
+            "month",
+            &view,
+        ));
     }
 }
 

@@ -449,10 +449,7 @@ pub fn fall_views(site: &Site, rendered: &Rendered, week: IsoWeek) -> Vec<FallVi
             FallView {
                 article: article_link(site, article, &rendered.articles[fall.article]),
                 action,
-                text: format!(
-                    "{what}后，工单由每周 {before} 件降至 {} 件",
-                    fall.after
-                ),
+                text: format!("{what}后，工单由每周 {before} 件降至 {} 件", fall.after),
                 what,
                 date: fall.date.to_string(),
                 session_url,

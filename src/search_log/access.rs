@@ -214,14 +214,15 @@ fn token<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
 fn quoted<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
     let text = rest.strip_prefix(b"\"")?;
     let mut i = 0;
-    while i < text.len() {
-        match text[i] {
-            b'\\' => i += 2,
-            b'"' => {
-                *rest = &text[i + 1..];
-                return Some(&text[..i]);
-            }
-            _ => i += 1,
+    while let Some(found) = memchr::memchr2(b'\\', b'"', &text[i..]) {
+        i += found;
+        if text[i] == b'"' {
+            *rest = &text[i + 1..];
+            return Some(&text[..i]);
+        }
+        i += 2;
+        if i >= text.len() {
+            break;
         }
     }
     None
@@ -373,10 +374,7 @@ mod tests {
                 String::from_utf8_lossy(line)
             );
         }
-        assert_eq!(
-            parse(b"\x00\x01\x02\x89PNG\x1a"),
-            Err(Unreadable::Binary)
-        );
+        assert_eq!(parse(b"\x00\x01\x02\x89PNG\x1a"), Err(Unreadable::Binary));
         // A scanner's TLS handshake on the HTTP port: a readable line with no target.
         let tls = parse(b"198.51.100.2 - - [14/Nov/2026:09:12:03 +0800] \"\\x16\\x03\\x01\\x02\\x00\" 400 157 \"-\" \"-\"").unwrap();
         assert_eq!(tls.target, b"");

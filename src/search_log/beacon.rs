@@ -94,10 +94,15 @@ pub fn decode(query_string: &[u8]) -> Result<Event, &'static str> {
             None => (pair, &b""[..]),
         };
         // `+` is a space in a query string (the page encodes spaces as %20; a form would not).
-        let plus_as_space: Vec<u8> = value
-            .iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect();
+        let plus_as_space: std::borrow::Cow<[u8]> = if value.contains(&b'+') {
+            value
+                .iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect::<Vec<u8>>()
+                .into()
+        } else {
+            value.into()
+        };
         let value: std::borrow::Cow<[u8]> = percent_decode(&plus_as_space).into();
         let text = || std::str::from_utf8(&value).map_err(|_| "a value that is not UTF-8 text");
         match name {
@@ -140,9 +145,7 @@ pub fn decode(query_string: &[u8]) -> Result<Event, &'static str> {
             }
             b"session" => {
                 let id = text()?;
-                if id.is_empty()
-                    || id.len() > 40
-                    || !id.bytes().all(|b| b.is_ascii_alphanumeric())
+                if id.is_empty() || id.len() > 40 || !id.bytes().all(|b| b.is_ascii_alphanumeric())
                 {
                     return Err("a session that is not a short id");
                 }

@@ -63,8 +63,7 @@ pub struct Search {
 impl Search {
     /// Found nothing: the page said so (`none`), or counted no results.
     pub fn found_nothing(&self) -> bool {
-        self.outcome == Some(Outcome::None)
-            || (self.outcome.is_none() && self.results == Some(0))
+        self.outcome == Some(Outcome::None) || (self.outcome.is_none() && self.results == Some(0))
     }
 }
 
@@ -274,7 +273,12 @@ struct Sessions {
     open: FxHashMap<u64, (i64, Search)>,
     latest: i64,
     since_sweep: u32,
+    /// [`meaning::key`] of the queries seen: most searches repeat one (cleared when big).
+    keys: FxHashMap<String, String>,
 }
+
+/// Distinct queries whose keys are remembered at once.
+const KEYS_CACHED: usize = 100_000;
 
 impl Sessions {
     fn event(
@@ -287,7 +291,17 @@ impl Sessions {
     ) {
         self.latest = self.latest.max(time.seconds);
         let key = match &event.query {
-            Query::Text(q) => meaning::key(q),
+            Query::Text(q) => match self.keys.get(q) {
+                Some(key) => key.clone(),
+                None => {
+                    if self.keys.len() >= KEYS_CACHED {
+                        self.keys.clear();
+                    }
+                    let key = meaning::key(q);
+                    self.keys.insert(q.clone(), key.clone());
+                    key
+                }
+            },
             Query::Withheld => String::new(),
         };
         let current = self.open.remove(&session).and_then(|(seen, search)| {
@@ -422,7 +436,12 @@ mod tests {
         }
         let mut learner = learn::Learner::new(3);
         let reading = read_text(&log, &mut learner);
-        assert_eq!((reading.events, reading.searches), (6, 3), "{:?}", reading.problems);
+        assert_eq!(
+            (reading.events, reading.searches),
+            (6, 3),
+            "{:?}",
+            reading.problems
+        );
         let learned = learner.phrasings();
         assert_eq!(
             learned.get(&ArticleId("KB-0002".into())),

@@ -106,14 +106,23 @@ impl Sink for WeekSearches {
         let super::Query::Text(text) = &search.query else {
             return;
         };
-        // A query of only punctuation or filler groups by its text.
+        // A query of only punctuation or filler groups by its text. Looked up before copied:
+        // most searches repeat a group and a spelling already seen.
         let key = if search.key.is_empty() {
-            text.clone()
+            text
         } else {
-            search.key.clone()
+            &search.key
         };
-        let group = self.groups.entry(key).or_default();
-        *group.forms.entry(text.clone()).or_default() += 1;
+        if !self.groups.contains_key(key) {
+            self.groups.insert(key.clone(), GroupSum::default());
+        }
+        let group = self.groups.get_mut(key).expect("inserted");
+        match group.forms.get_mut(text) {
+            Some(n) => *n += 1,
+            None => {
+                group.forms.insert(text.clone(), 1);
+            }
+        }
         group.counts.add(search);
         if let Some(answer) = &search.opened {
             group.opened += 1;
@@ -237,8 +246,14 @@ pub fn format(site: &Site, report: &WeekReport) -> String {
     };
     let _ = writeln!(out, "\ntop searches\n{:>7}  search", "count");
     for g in report.top() {
-        let opened = match g.answers.iter().find_map(|(id, n)| site.article(id).map(|a| (a, n))) {
-            Some((article, n)) => format!("  → {} {} ×{n}", article.id.value, short(&article.title)),
+        let opened = match g
+            .answers
+            .iter()
+            .find_map(|(id, n)| site.article(id).map(|a| (a, n)))
+        {
+            Some((article, n)) => {
+                format!("  → {} {} ×{n}", article.id.value, short(&article.title))
+            }
             None => String::new(),
         };
         let nothing = if g.counts.nothing > 0 {
@@ -281,11 +296,7 @@ fn short(title: &str) -> String {
 /// A query as inline code in markdown: shown exactly as typed, never read as markup or HTML
 /// (a fence longer than any run of backticks in it, CommonMark §6.1).
 fn code(text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
@@ -333,7 +344,11 @@ pub fn weekly_note_section(site: &Site, report: &WeekReport) -> String {
                 .find_map(|(id, n)| site.article(id).map(|a| (a, n)))
             {
                 Some((article, n)) => {
-                    format!("，{n} 次打开了[{}]({})", escape_link_text(&article.title), article.id.value)
+                    format!(
+                        "，{n} 次打开了[{}]({})",
+                        escape_link_text(&article.title),
+                        article.id.value
+                    )
                 }
                 None => String::new(),
             };

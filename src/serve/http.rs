@@ -110,6 +110,14 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 fn handle(request: Request, shared: &Arc<Shared>) {
+    // The pages' search log (`[search] log = true`): answered with nothing, as the web server
+    // the site is published on does (docs/search-log.md); the preview keeps no log.
+    let beacon = format!("{}{}", shared.base_path, crate::search_log::beacon::PATH);
+    if request.url().split('?').next() == Some(beacon.as_str()) {
+        let _ =
+            request.respond(Response::empty(204).with_header(header("Cache-Control", "no-store")));
+        return;
+    }
     if !matches!(request.method(), Method::Get | Method::Head) {
         let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
         return;
