@@ -112,6 +112,8 @@ pub struct MonthEntry {
     pub rank: usize,
     pub tickets: u32,
     pub previous_tickets: u32,
+    /// Its place the month before, if it had tickets then.
+    pub previous_rank: Option<usize>,
     pub change: Change,
 }
 
@@ -145,17 +147,19 @@ pub fn month_report(site: &Site, tickets: &TicketData, month: Month) -> MonthRep
         .enumerate()
         .map(|(i, (article, count))| {
             let rank = i + 1;
-            let (change, previous_tickets) = match previous_rank.get(&article) {
-                None => (Change::New, 0),
-                Some(&(was, n)) if was > rank => (Change::Up(was - rank), n),
-                Some(&(was, n)) if was < rank => (Change::Down(rank - was), n),
-                Some(&(_, n)) => (Change::Same, n),
+            let before = previous_rank.get(&article).copied();
+            let change = match before {
+                None => Change::New,
+                Some((was, _)) if was > rank => Change::Up(was - rank),
+                Some((was, _)) if was < rank => Change::Down(rank - was),
+                Some(_) => Change::Same,
             };
             MonthEntry {
                 article,
                 rank,
                 tickets: count,
-                previous_tickets,
+                previous_tickets: before.map_or(0, |b| b.1),
+                previous_rank: before.map(|b| b.0),
                 change,
             }
         })

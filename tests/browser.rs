@@ -46,6 +46,8 @@ fn node(args: &[&str], site: &Path, site_without_offline: &Path) {
         .current_dir(repo)
         .env("QAPORTAL_SITE", site)
         .env("QAPORTAL_SITE_NO_OFFLINE", site_without_offline)
+        // For the suites that run `qaportal serve` or `init` themselves.
+        .env("QAPORTAL_BIN", env!("CARGO_BIN_EXE_qaportal"))
         .output()
         .expect("node (v20) is needed for the browser tests");
     let text = String::from_utf8_lossy(&output.stdout);

@@ -177,12 +177,11 @@ fn new_and_deleted_answers_rebuild_the_whole_site() {
         "content/account/new.md",
         "---\nid: KB-0002\ntitle: 新问题\ncategory: 咨询类\n---\n\n新答案。\n",
     );
-    events.next("reload");
-    assert_eq!(server.get("/account/new/", "").status, 200);
+    events.reload_until(|| server.get("/account/new/", "").status == 200);
     assert!(server.get("/account/", "").body_text().contains("新问题"));
     site.remove("content/account/new.md");
-    events.next("reload");
-    assert_eq!(server.get("/account/new/", "").status, 404);
+    events.reload_until(|| server.get("/account/new/", "").status == 404);
+    assert!(!server.get("/account/", "").body_text().contains("新问题"));
 }
 
 #[test]

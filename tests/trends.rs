@@ -126,12 +126,13 @@ fn monthly_pages_rank_the_month_against_the_month_before() {
         .collect();
     assert_eq!(ranking.len(), 2, "{ranking:?}");
     assert!(
-        ranking[0].starts_with("1 问题 2") && ranking[0].contains("6 上升 1 位（上月 2）"),
+        ranking[0].starts_with("1 问题 2")
+            && ranking[0].contains("上升 1 位，上月第 2 名 6 件 上月 2 件"),
         "{}",
         ranking[0]
     );
     assert!(
-        ranking[1].contains("3 下降 1 位（上月 5）"),
+        ranking[1].contains("下降 1 位，上月第 1 名 3 件 上月 5 件"),
         "{}",
         ranking[1]
     );

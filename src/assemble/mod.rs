@@ -7,6 +7,7 @@
 mod articles;
 pub mod charts;
 mod feed;
+pub mod present;
 pub mod sessions;
 pub mod trends;
 pub mod views;
@@ -343,7 +344,7 @@ fn session_pages(
             &format!("“{}”的二维码", session.title),
         ));
         pages.push(page(session.path(), "session.html", "session", &view));
-        let present = sessions::session_presentation(site, rendered, session);
+        let present = present::session_presentation(site, rendered, session);
         pages.push(page(
             format!("{}present/", session.path()),
             "present.html",

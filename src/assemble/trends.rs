@@ -217,6 +217,7 @@ pub struct MonthItem {
     pub system_title: String,
     pub tickets: u32,
     pub previous_tickets: u32,
+    pub previous_rank: Option<usize>,
     pub change: super::weekly::ChangeView,
 }
 
@@ -310,6 +311,7 @@ pub fn month_view(
                     .map_or_else(String::new, |s| s.title.clone()),
                 tickets: e.tickets,
                 previous_tickets: e.previous_tickets,
+                previous_rank: e.previous_rank,
                 change: super::weekly::change_view(e.change),
             }
         })

@@ -68,16 +68,20 @@ fn with_fields<T>(
                 )
                 .at(Span::new(input.id, offset..offset))
                 .label(format!("{format} syntax error"))
-                .help(match split.format {
-                    frontmatter::Format::Yaml => {
-                        "YAML fields are `name: value`; put values containing `: ` or starting \
+                .help(error.hint.unwrap_or_else(|| {
+                    match split.format {
+                        frontmatter::Format::Yaml => {
+                            "YAML fields are `name: value`; put values containing `: ` or starting \
                              with `[`, `{`, `*` or `#` in quotes"
-                    }
-                    frontmatter::Format::Toml => {
-                        "TOML fields are `name = \"value\"`; text needs quotes, lists are \
+                                .to_string()
+                        }
+                        frontmatter::Format::Toml => {
+                            "TOML fields are `name = \"value\"`; text needs quotes, lists are \
                              [\"a\", \"b\"]"
+                        }
+                        .to_string(),
                     }
-                }),
+                })),
             );
             return None;
         }

@@ -144,6 +144,8 @@ impl Value {
 pub struct ParseError {
     pub message: String,
     pub offset: Option<usize>,
+    /// How to fix it, when the mistake is recognised; else the format's general advice.
+    pub hint: Option<String>,
 }
 
 pub fn parse(format: Format, front: &str) -> Result<Node, ParseError> {
@@ -169,6 +171,21 @@ fn parse_yaml(front: &str) -> Result<Node, ParseError> {
     match serde_saphyr::from_str_with_options::<YamlNode>(front, options) {
         Ok(node) => Ok(node.0),
         Err(error) => {
+            // A quoted value missing its closing quote runs on into the next lines, and the
+            // parser stops somewhere after it ("invalid indentation in multiline quoted
+            // scalar" at the next field): point at the quote that was opened instead.
+            if let Some((offset, quote)) = unclosed_quote(front) {
+                return Err(ParseError {
+                    message: format!("the value opened with {quote} is never closed on its line"),
+                    offset: Some(offset),
+                    hint: Some(format!(
+                        "end the value with a closing {quote} on the same line (inside the \
+                         value, write {} as {})",
+                        quote,
+                        if quote == '"' { "\\\"" } else { "''" }
+                    )),
+                });
+            }
             let offset = error.location().map(|l| {
                 let span = l.span();
                 span.byte_offset().map(|o| o as usize).unwrap_or_else(|| {
@@ -178,9 +195,62 @@ fn parse_yaml(front: &str) -> Result<Node, ParseError> {
             Err(ParseError {
                 message: yaml_message(&error),
                 offset,
+                hint: None,
             })
         }
     }
+}
+
+/// The first line whose value (after `key: ` or `- `) opens a quote that the line does not
+/// close: the byte offset of that quote and the quote.
+fn unclosed_quote(front: &str) -> Option<(usize, char)> {
+    let mut start = 0;
+    for line in front.split_inclusive('\n') {
+        let here = start;
+        start += line.len();
+        let content = line.trim_end();
+        let trimmed = content.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        let value_at = if let Some(rest) = trimmed.strip_prefix("- ") {
+            content.len() - rest.len()
+        } else if let Some(colon) = content.find(": ") {
+            colon + 2
+        } else {
+            continue;
+        };
+        let value = content[value_at..].trim_start();
+        let at = here + content.len() - value.len();
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let mut chars = value[1..].chars().peekable();
+        let mut closed = false;
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                ('"', '\\') => {
+                    chars.next();
+                }
+                ('"', '"') => {
+                    closed = true;
+                    break;
+                }
+                ('\'', '\'') if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                }
+                ('\'', '\'') => {
+                    closed = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !closed {
+            return Some((at, quote));
+        }
+    }
+    None
 }
 
 /// serde-saphyr's `Display` may append the position and a snippet; we render our own, so keep
@@ -213,6 +283,7 @@ fn parse_toml(front: &str) -> Result<Node, ParseError> {
         Err(error) => Err(ParseError {
             message: error.message().trim().trim_end_matches('.').to_string(),
             offset: error.span().map(|s| s.start),
+            hint: None,
         }),
     }
 }

@@ -20,6 +20,12 @@ use crate::diagnostic::Diagnostic;
 use crate::model::ArticleId;
 use crate::source::{SourceId, Span};
 
+/// A diagram taller than this (CSS px, as drawn for a phone) gets a link above it to the steps
+/// that follow: about half a phone's screen.
+const LONG_DIAGRAM: f64 = 400.0;
+/// The room a diagram has on a slide (CSS px at 1920×1080, see `present.css`).
+const SLIDE_DIAGRAM: (f64, f64) = (1824.0, 930.0);
+
 /// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing.
 pub const SLOT_ATTRIBUTE: &str = "data-qaportal-slot";
 
@@ -83,6 +89,9 @@ pub struct Document {
     pub site_links: Vec<(String, Span)>,
     /// Files under `content/` to publish, relative to `content/`.
     pub assets: Vec<String>,
+    /// The flowcharts, each drawn for a landscape screen, for the presentation views (the
+    /// page's own drawing, in `html`, is laid out for a phone).
+    pub diagrams: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -103,6 +112,7 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         slots: Vec::new(),
         has_raw_html: false,
         diagrams: 0,
+        skips: Vec::new(),
         in_steps_section: false,
         steps_done: false,
         list_depth: 0,
@@ -131,6 +141,8 @@ struct Renderer<'a, 'b> {
     has_raw_html: bool,
     /// Diagrams so far, for unique ids.
     diagrams: usize,
+    /// Slots for a link to the steps above a long diagram, and the number of headings before it.
+    skips: Vec<(usize, usize)>,
     in_steps_section: bool,
     steps_done: bool,
     list_depth: usize,
@@ -509,6 +521,7 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         self.diagrams += 1;
+        // Laid out for a phone (the page) and for a slide (the presentation views).
         let options = qaportal_diagram::Options {
             id_prefix: format!("{}-d{}", self.input.id_prefix, self.diagrams),
             title: self.doc.headings.last().map(|h| h.text.clone()),
@@ -518,7 +531,22 @@ impl<'a> Renderer<'a, '_> {
             Ok(diagram) => {
                 self.doc.text.push_str(&diagram.description);
                 self.end_block();
+                if diagram.height > LONG_DIAGRAM {
+                    // Filled in by `finish` when a steps section follows.
+                    self.skips.push((self.slots.len(), self.doc.headings.len()));
+                    self.trusted(String::new());
+                }
                 self.trusted(diagram.html);
+                let slide = qaportal_diagram::Options {
+                    fit: qaportal_diagram::Fit::Screen {
+                        width: SLIDE_DIAGRAM.0,
+                        height: SLIDE_DIAGRAM.1,
+                    },
+                    ..options
+                };
+                if let Ok(drawn) = qaportal_diagram::render(&source, &slide) {
+                    self.doc.diagrams.push(drawn.html);
+                }
             }
             Err(errors) => {
                 // Lines of the block count from the line after the opening fence.
@@ -554,7 +582,25 @@ impl<'a> Renderer<'a, '_> {
     fn finish(mut self) -> Document {
         let mut html = String::with_capacity(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
-        let slots = std::mem::take(&mut self.slots);
+        let mut slots = std::mem::take(&mut self.slots);
+        for &(slot, headings_before) in &self.skips {
+            let steps = self.doc.headings[headings_before..].iter().find(|h| {
+                h.level <= 2
+                    && self
+                        .settings
+                        .steps_headings
+                        .iter()
+                        .any(|s| s == h.text.trim_end_matches([':', '：']))
+            });
+            if let Some(heading) = steps {
+                let mut link = String::from("<p class=\"jump\"><a href=\"#");
+                escape_attribute(&mut link, &heading.id);
+                link.push_str("\">↓ 跳过流程图，看");
+                escape_attribute(&mut link, &heading.text);
+                link.push_str("</a></p>");
+                slots[slot] = link;
+            }
+        }
         let finish_html = |html: String| {
             let mut html = if self.has_raw_html {
                 sanitize::clean(&html)

@@ -601,7 +601,11 @@ fn sep(ctx: &Ctx, a: &Item, b: &Item) -> f64 {
     if cluster(a) || cluster(b) {
         20.0
     } else if big(a) && big(b) {
-        if ctx.horizontal { 20.0 } else { 28.0 }
+        if ctx.horizontal || ctx.compact {
+            20.0
+        } else {
+            28.0
+        }
     } else if big(a) || big(b) {
         14.0
     } else {
