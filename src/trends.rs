@@ -148,12 +148,7 @@ pub fn month_report(site: &Site, tickets: &TicketData, month: Month) -> MonthRep
         .map(|(i, (article, count))| {
             let rank = i + 1;
             let before = previous_rank.get(&article).copied();
-            let change = match before {
-                None => Change::New,
-                Some((was, _)) if was > rank => Change::Up(was - rank),
-                Some((was, _)) if was < rank => Change::Down(rank - was),
-                Some(_) => Change::Same,
-            };
+            let change = Change::between(before.map(|b| b.0), rank);
             MonthEntry {
                 article,
                 rank,
@@ -282,7 +277,7 @@ pub fn falls(site: &Site, tickets: &TicketData, week: IsoWeek) -> Vec<Fall> {
     let mut found = Vec::new();
     for (i, mut acts) in actions.into_iter().enumerate() {
         // The latest action first: the one most likely to explain this week.
-        acts.sort_by(|a, b| b.0.cmp(&a.0));
+        acts.sort_by_key(|a| std::cmp::Reverse(a.0));
         let id = &site.content.articles[i].id.value;
         let after = this.by_article.get(id).copied().unwrap_or(0);
         for (date, action) in acts {

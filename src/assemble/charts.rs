@@ -91,6 +91,21 @@ fn bar_step(n: usize) -> u32 {
     }
 }
 
+/// The opening of a trend chart over `periods` periods: an image with a title and a
+/// description, wide ones scrolling sideways.
+fn trend_svg(id: &str, title: &str, description: &str, periods: usize, size: (u32, u32)) -> String {
+    let class = if periods > 26 {
+        "chart chart-trend chart-wide"
+    } else {
+        "chart chart-trend"
+    };
+    let (width, height) = size;
+    format!(
+        "<svg class=\"{class}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" \
+         aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{title}</title><desc id=\"{id}-d\">{description}</desc>"
+    )
+}
+
 /// Tickets per period as stacked bars by category, with a vertical axis; the caller puts the
 /// numbers in a table beside it.
 pub fn stacked_bars(id: &str, title: &str, description: &str, stacks: &[Stack]) -> String {
@@ -109,15 +124,7 @@ pub fn stacked_bars(id: &str, title: &str, description: &str, stacks: &[Stack]) 
         .unwrap_or(0);
     let top = nice_ceiling(max);
     let y_of = |n: u32| TOP + PLOT - (n as u64 * PLOT as u64 / top as u64) as u32;
-    let class = if stacks.len() > 26 {
-        "chart chart-trend chart-wide"
-    } else {
-        "chart chart-trend"
-    };
-    let mut svg = format!(
-        "<svg class=\"{class}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" \
-         aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{title}</title><desc id=\"{id}-d\">{description}</desc>"
-    );
+    let mut svg = trend_svg(id, title, description, stacks.len(), (width, height));
     for n in [0, top / 2, top] {
         let y = y_of(n);
         let _ = write!(
@@ -190,15 +197,7 @@ pub fn share_line(
     let height = TOP + PLOT + BOTTOM;
     let y_of = |p: f64| TOP as f64 + PLOT as f64 * (1.0 - p.clamp(0.0, 100.0) / 100.0);
     let x_of = |i: usize| AXIS as f64 + step as f64 * (i as f64 + 0.5);
-    let class = if points.len() > 26 {
-        "chart chart-trend chart-wide"
-    } else {
-        "chart chart-trend"
-    };
-    let mut svg = format!(
-        "<svg class=\"{class}\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" \
-         aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{title}</title><desc id=\"{id}-d\">{description}</desc>"
-    );
+    let mut svg = trend_svg(id, title, description, points.len(), (width, height));
     for p in [0.0, reference, 100.0] {
         let y = y_of(p);
         let _ = write!(

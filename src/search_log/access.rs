@@ -74,6 +74,9 @@ pub fn open(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     })
 }
 
+/// A line of a log and its number (from 1), or why it cannot be read.
+pub type Line<'a> = (u64, Result<&'a [u8], Unreadable>);
+
 /// The lines of a log, each at most [`MAX_LINE`] bytes (a longer one comes as `Err(TooLong)`),
 /// without their line ending.
 pub struct Lines<R> {
@@ -94,7 +97,7 @@ impl<R: BufRead> Lines<R> {
 
     /// The next line and its number; `Ok(None)` at the end. A read error (a truncated gzip
     /// stream) ends the file with an error.
-    pub fn next_line(&mut self) -> std::io::Result<Option<(u64, Result<&[u8], Unreadable>)>> {
+    pub fn next_line(&mut self) -> std::io::Result<Option<Line<'_>>> {
         self.line.clear();
         let mut too_long = false;
         let mut any = false;

@@ -80,6 +80,15 @@ pub struct Group {
     pub answers: Vec<(ArticleId, u32)>,
 }
 
+impl Group {
+    /// The published answer opened most often after this search, and how often.
+    pub fn top_answer<'s>(&self, site: &'s Site) -> Option<(&'s crate::model::Article, u32)> {
+        self.answers
+            .iter()
+            .find_map(|(id, n)| site.article(id).map(|a| (a, *n)))
+    }
+}
+
 /// Sums up the searches of one week.
 pub struct WeekSearches {
     week: IsoWeek,
@@ -246,11 +255,7 @@ pub fn format(site: &Site, report: &WeekReport) -> String {
     };
     let _ = writeln!(out, "\ntop searches\n{:>7}  search", "count");
     for g in report.top() {
-        let opened = match g
-            .answers
-            .iter()
-            .find_map(|(id, n)| site.article(id).map(|a| (a, n)))
-        {
+        let opened = match g.top_answer(site) {
             Some((article, n)) => {
                 format!("  → {} {} ×{n}", article.id.value, short(&article.title))
             }
@@ -338,11 +343,7 @@ pub fn weekly_note_section(site: &Site, report: &WeekReport) -> String {
     if !report.groups.is_empty() {
         let _ = writeln!(out, "### 搜索最多\n");
         for g in report.top() {
-            let opened = match g
-                .answers
-                .iter()
-                .find_map(|(id, n)| site.article(id).map(|a| (a, n)))
-            {
+            let opened = match g.top_answer(site) {
                 Some((article, n)) => {
                     format!(
                         "，{n} 次打开了[{}]({})",
