@@ -137,7 +137,7 @@ function phrasing(a) {
   else if (roll < 0.55) text = a.title.replace(/[？?。]$/, '').split(/[，,（(？?]/)[0];
   else if (roll < 0.85 && a.tags.length) text = pick(a.tags) + (chance(0.5) && a.tags.length > 1 ? ' ' + pick(a.tags) : '');
   else text = a.title.replace(/[？?。]$/, '').split(/[？?]/)[0];
-  if (chance(0.08)) {
+  if (chance(0.05)) {
     // Tags without characters of several readings (行 is hang in 行情, xing in 银行), which
     // the table gives one of.
     const tag = a.tags.find((t) => /^[\u4e00-\u9fff]{2,4}$/.test(t) && !/[行长重还乐传调发干更几假将角解觉卡量率难便期数说提相要应只中种着差藏单]/.test(t));
@@ -146,7 +146,7 @@ function phrasing(a) {
   }
   if (chance(0.2)) text = [...text].map((c) => (HOMOPHONES[c] && chance(0.6) ? HOMOPHONES[c] : c)).join('');
   if (chance(0.2)) text = text.replace(/[“”"，、]/g, ' ').replace(/\s+/g, ' ').trim();
-  if (text.length < 12 && chance(0.3)) text += pick(FILLERS);
+  if (text.length < 12 && !/(怎么办|吗|在哪|为什么)$/.test(text) && chance(0.3)) text += pick(FILLERS);
   return text;
 }
 

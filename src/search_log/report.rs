@@ -156,10 +156,18 @@ impl WeekSearches {
             .into_values()
             .map(|sum| {
                 let mut forms: Vec<(String, u32)> = sum.forms.into_iter().collect();
-                // The spelling typed most often; among equals, one in characters rather than
-                // pinyin, then the shortest.
-                let pinyin = |t: &str| t.is_ascii();
+                // Named by the spelling in characters typed most often (the team reads 交易
+                // sooner than jiaoyi), else by the one typed most; then the shortest.
+                let pinyin = |t: &str| !t.chars().any(search_index::tokenizer::is_han);
                 forms.sort_by(|a, b| {
+                    pinyin(&a.0)
+                        .cmp(&pinyin(&b.0))
+                        .then_with(|| b.1.cmp(&a.1))
+                        .then_with(|| a.0.len().cmp(&b.0.len()))
+                        .then_with(|| a.0.cmp(&b.0))
+                });
+                // The others, most frequent first (among equals, as above).
+                forms[1..].sort_by(|a, b| {
                     b.1.cmp(&a.1)
                         .then_with(|| pinyin(&a.0).cmp(&pinyin(&b.0)))
                         .then_with(|| a.0.len().cmp(&b.0.len()))
