@@ -273,7 +273,18 @@ pub fn base_path_of(base_url: &str) -> String {
     }
 }
 
+/// Every link, QR code, sitemap and feed entry starts with `base_url`: longer ones make QR
+/// codes that do not fit or scan.
+pub const MAX_BASE_URL_CHARS: usize = 300;
+
 pub fn check_base_url(url: &str) -> Result<(), String> {
+    let length = url.chars().count();
+    if length > MAX_BASE_URL_CHARS {
+        return Err(format!(
+            "base_url is {length} characters long; at most {MAX_BASE_URL_CHARS} are allowed \
+             (QR codes of its links must stay small enough to scan)"
+        ));
+    }
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

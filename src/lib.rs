@@ -21,7 +21,10 @@ pub mod assemble;
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod crash;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hot;
 pub mod lint;
 pub mod load;

@@ -8,6 +8,10 @@ use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
 
+/// The longest URL a QR code is drawn for; callers check it (fast_qr's limit at level M is
+/// 2,331 bytes).
+pub const MAX_URL_BYTES: usize = 1_000;
+
 /// Quiet zone around the code, in modules (the standard asks for 4; scanners in practice are
 /// fine with 2 on a white page, and the code stays bigger in a corner of the screen).
 const MARGIN: usize = 2;

@@ -314,7 +314,11 @@ fn colliding_aliases() {
     );
     assert_has(
         &err,
-        &["alias `/faq/mima.html` collides with the alias at content/account/reset-password.md"],
+        &[
+            "two pages would be written at /faq/mima.html: the alias `/faq/mima.html` of KB-0002 \
+             and the alias `/faq/mima.html` of KB-0001 (content/account/reset-password.md:5:11)",
+            "content/account/bad.md:5:11",
+        ],
     );
 }
 

@@ -155,7 +155,40 @@ pub fn parse(format: Format, front: &str) -> Result<Node, ParseError> {
     }
 }
 
+/// Front matter longer than this is refused before it is parsed: fields are a title, a few
+/// phrasings and tags, never pages of text.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// The text all values of one front matter may add up to, aliases expanded: YAML's `*name`
+/// repeats a value without writing it again, so 60 aliases of a 1 MB string would otherwise be
+/// 60 MB in memory (and more in the copies made from it).
+pub const MAX_EXPANDED_BYTES: usize = 256 * 1024;
+
+thread_local! {
+    /// Text produced by the YAML being read on this thread, for [`MAX_EXPANDED_BYTES`].
+    static EXPANDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `len` bytes of produced text; an error once the front matter's total is over the
+/// limit.
+fn expand<E: de::Error>(len: usize) -> Result<(), E> {
+    let total = EXPANDED.get().saturating_add(len);
+    EXPANDED.set(total);
+    if total > MAX_EXPANDED_BYTES {
+        return Err(E::custom(format!(
+            "the front matter's values add up to more than {} KB (YAML aliases `*name` repeat \
+             their anchor's whole value each time)",
+            MAX_EXPANDED_BYTES / 1024
+        )));
+    }
+    Ok(())
+}
+
 fn parse_yaml(front: &str) -> Result<Node, ParseError> {
+    if front.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(too_long(front));
+    }
+    EXPANDED.set(0);
     if front.trim().is_empty() {
         return Ok(Node {
             value: Value::Table(Vec::new()),
@@ -164,9 +197,19 @@ fn parse_yaml(front: &str) -> Result<Node, ParseError> {
     }
     // YAML 1.2 booleans only: with YAML 1.1's, the `on` of `reviewed: { by: …, on: … }` and a
     // tag like `no` would silently become true/false. Ids like `0042` stay text.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 32;
+    budget.flow_nesting_limit = 32;
+    budget.max_aliases = 1_000;
+    budget.max_events = 100_000;
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = 10_000;
+    alias_limits.max_replay_stack_depth = 16;
     let options = serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
+        budget: Some(budget),
+        alias_limits: alias_limits,
     };
     match serde_saphyr::from_str_with_options::<YamlNode>(front, options) {
         Ok(node) => Ok(node.0),
@@ -271,7 +314,25 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
     first.trim_end_matches(['.', ':']).to_string()
 }
 
+fn too_long(front: &str) -> ParseError {
+    ParseError {
+        message: format!(
+            "the front matter is {} KB long; at most {} KB is read",
+            front.len().div_ceil(1024),
+            MAX_FRONT_MATTER_BYTES / 1024
+        ),
+        offset: Some(0),
+        hint: Some(
+            "front matter holds short fields (title, phrasings, tags); move long text to the body"
+                .into(),
+        ),
+    }
+}
+
 fn parse_toml(front: &str) -> Result<Node, ParseError> {
+    if front.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(too_long(front));
+    }
     match toml::de::DeTable::parse(front) {
         Ok(table) => {
             let range = table.span();
@@ -386,10 +447,12 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Float(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        expand(v.len())?;
         Ok(Value::Text(v.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        expand(v.len())?;
         Ok(Value::Text(v))
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -405,6 +468,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         while let Some(YamlNode(item)) = seq.next_element()? {
+            // An empty value costs memory too: counted as a few bytes each.
+            expand::<A::Error>(16)?;
             items.push(item);
         }
         Ok(Value::List(items))
@@ -414,6 +479,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut entries = Vec::new();
         while let Some(YamlNode(key)) = map.next_key()? {
             let YamlNode(value) = map.next_value()?;
+            expand::<A::Error>(32)?;
             entries.push((key, value));
         }
         Ok(Value::Table(entries))

@@ -147,6 +147,20 @@ fn walk(content_dir: &Path) -> (Vec<(PathBuf, Role)>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            // Links are not followed: what is published is what the content folder holds.
+            let root = content_dir.parent().unwrap_or(content_dir);
+            let shown = display_path(root, entry.path());
+            problems.push(match crate::source::inside_site(root, entry.path()) {
+                Err(target) => crate::theme::outside(&shown, &target),
+                Ok(()) => Diagnostic::warning(
+                    "ignored-file",
+                    format!("{shown} is a symbolic link; it is ignored"),
+                )
+                .help("copy the file or folder here instead of linking to it"),
+            });
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -181,6 +195,19 @@ fn walk(content_dir: &Path) -> (Vec<(PathBuf, Role)>, Vec<Diagnostic>) {
     (files, problems)
 }
 
+/// Markdown files larger than this are refused before they are read: an answer is a few
+/// kilobytes, and rendering costs memory in proportion (a 200 MB file took 6.7 GB).
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// `1.5 MB`, `200 KB`.
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 fn read_and_parse(
     path: &Path,
     display: String,
@@ -189,6 +216,26 @@ fn read_and_parse(
     content_dir: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> (SourceFile, Parsed) {
+    let _processing = crate::crash::processing(display.clone());
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_FILE_BYTES
+    {
+        problems.push(
+            Diagnostic::error(
+                "file-too-large",
+                format!(
+                    "{display} is {}; a markdown file may be at most {}",
+                    human_size(meta.len()),
+                    human_size(MAX_FILE_BYTES)
+                ),
+            )
+            .help("split it into several answers; images and attachments go beside it as their own files"),
+        );
+        return (
+            SourceFile::new(path.to_path_buf(), display, String::new()),
+            Parsed::Nothing,
+        );
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {

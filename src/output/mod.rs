@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+pub mod claims;
 mod write;
 
 use crate::assemble::Page;
@@ -85,6 +86,7 @@ fn each_page<T: Send>(
     let results: Vec<Result<T, Box<Diagnostic>>> = pages
         .par_iter()
         .map(|page| {
+            let _processing = crate::crash::processing(format!("the page {}", page.path));
             let html = apply(tera, page)?;
             on_page();
             finish(file_for(&page.path), html.into_bytes())

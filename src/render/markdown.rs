@@ -102,6 +102,24 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    if let Some(range) = too_deep(body, options) {
+        // Where the too-deep block starts: the whole block may be a megabyte.
+        let at = input.body_start + range.start;
+        let span = Span::new(input.source, at..at);
+        let mut doc = Document::default();
+        doc.diagnostics.push(
+            Diagnostic::error(
+                "too-deep",
+                format!(
+                    "lists, quotes, emphasis or HTML elements are nested more than {MAX_NESTING} deep here"
+                ),
+            )
+            .at(span)
+            .label("nested too deep")
+            .help("flatten the structure (an answer reads best with a few levels at most), and close every HTML element you open"),
+        );
+        return doc;
+    }
     let mut renderer = Renderer {
         input,
         settings,
@@ -121,12 +139,82 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         step_start: 0,
         paragraphs: 0,
         in_first_paragraph: false,
+        suffixes: std::collections::HashMap::new(),
     };
     let mut events = Parser::new_ext(body, options).into_offset_iter();
     while let Some((event, range)) = events.next() {
         renderer.event(event, range, &mut events);
     }
     renderer.finish()
+}
+
+/// How deep markdown containers (lists, quotes, emphasis, links) and raw HTML elements may be
+/// nested in one document. Deeper documents are refused before they are rendered: HTML
+/// parsers (the sanitizer's, browsers') take time in proportion to depth × size on them
+/// (100,000 nested `<div>`s took 37 s), and no reader follows more than a few levels.
+pub const MAX_NESTING: usize = 64;
+
+/// Where the document first nests deeper than [`MAX_NESTING`], in one linear pass.
+fn too_deep(body: &str, options: Options) -> Option<Range<usize>> {
+    let mut depth = 0usize;
+    let mut html_depth = 0usize;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html)
+                if html_nesting(html, &mut html_depth, MAX_NESTING.saturating_sub(depth)) =>
+            {
+                return Some(range);
+            }
+            _ => {}
+        }
+        if depth + html_depth > MAX_NESTING {
+            return Some(range);
+        }
+    }
+    None
+}
+
+/// Updates the depth of open raw HTML elements with the tags of `html`; true as soon as it goes
+/// over `limit`. Void elements and those whose end tag may be left out (`<p>`, `<li>`, …) do
+/// not count.
+fn html_nesting(html: &str, depth: &mut usize, limit: usize) -> bool {
+    const NOT_NESTING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+        "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+    ];
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        i += lt + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let name_len = bytes[start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[start..start + name_len].to_ascii_lowercase();
+        let end = html[start..].find('>').map_or(html.len(), |e| start + e);
+        let self_closing = end > 0 && bytes.get(end - 1) == Some(&b'/');
+        i = end.min(html.len());
+        if NOT_NESTING.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        if closing {
+            *depth = depth.saturating_sub(1);
+        } else {
+            *depth += 1;
+            if *depth > limit {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 struct Renderer<'a, 'b> {
@@ -154,6 +242,8 @@ struct Renderer<'a, 'b> {
     step_start: usize,
     paragraphs: usize,
     in_first_paragraph: bool,
+    /// The next suffix to try for each heading id already taken (`slug::unique`).
+    suffixes: std::collections::HashMap<String, usize>,
 }
 
 type Events<'a> = pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
@@ -331,7 +421,7 @@ impl<'a> Renderer<'a, '_> {
         let wanted = id
             .map(|id| id.to_string())
             .unwrap_or_else(|| slug::slugify(&text));
-        let id = slug::unique(&wanted, &self.doc.anchors);
+        let id = slug::unique(&wanted, &self.doc.anchors, &mut self.suffixes);
         self.doc.anchors.insert(id.clone());
         let level_number = level as u8;
         if level_number <= 2 {
@@ -602,15 +692,12 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         let finish_html = |html: String| {
-            let mut html = if self.has_raw_html {
+            let html = if self.has_raw_html {
                 sanitize::clean(&html)
             } else {
                 html
             };
-            for (n, markup) in slots.iter().enumerate() {
-                html = html.replace(&format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>"), markup);
-            }
-            html
+            fill_slots(&html, &slots)
         };
         self.doc.html = finish_html(html);
         for step in &mut self.doc.steps {
@@ -619,6 +706,37 @@ impl<'a> Renderer<'a, '_> {
         self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
         self.doc
     }
+}
+
+/// Puts each slot's trusted markup in place of its placeholder, in one pass over the HTML (one
+/// `replace` per slot was quadratic in the number of diagrams).
+fn fill_slots(html: &str, slots: &[String]) -> String {
+    if slots.is_empty() {
+        return html.to_string();
+    }
+    let open = format!("<div {SLOT_ATTRIBUTE}=\"");
+    let mut out = String::with_capacity(html.len() + slots.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(at) = rest.find(&open) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + open.len()..];
+        let filled = after.split_once("\"></div>").and_then(|(n, tail)| {
+            let markup = slots.get(n.parse::<usize>().ok()?)?;
+            Some((markup, tail))
+        });
+        match filled {
+            Some((markup, tail)) => {
+                out.push_str(markup);
+                rest = tail;
+            }
+            None => {
+                out.push_str(&open);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_qaportal_comment(html: &str) -> bool {

@@ -62,6 +62,7 @@ impl<'a> Context<'a> {
         steps: bool,
         id_prefix: &str,
     ) -> Document {
+        let _processing = crate::crash::processing(sources.get(source).display_path.clone());
         let resolver = links::Resolver {
             site: self.site,
             assets: self.assets,
