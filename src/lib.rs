@@ -14,6 +14,8 @@
 //! - [`output`]: templates applied, files written to a fresh folder and swapped in; the
 //!   [`offline`] service worker is written last, versioned by a hash of all the rest.
 //!
+//! Every URL written from author input passes the one [`url_policy`].
+//!
 //! [`build`] runs the stages. Every stage reports problems as [`diagnostic::Diagnostic`]s
 //! instead of stopping, so one build shows every problem.
 
@@ -28,6 +30,7 @@ pub mod fuzzing;
 pub mod hot;
 pub mod lint;
 pub mod load;
+pub mod markup;
 pub mod model;
 pub mod offline;
 pub mod output;
@@ -40,4 +43,5 @@ pub mod serve;
 pub mod source;
 pub mod theme;
 pub mod trends;
+pub mod url_policy;
 pub mod validate;

@@ -31,9 +31,8 @@ fn sandbox() -> &'static std::sync::Mutex<Sandbox> {
     SANDBOX.get_or_init(|| std::sync::Mutex::new(Sandbox::new()))
 }
 
-/// Raw HTML and markdown that the sanitizer and the link checks must neutralise (or turn into
-/// an error). Classes owned by the `hostile-script` work (heading attributes, autolinks,
-/// external images) are in [`SCRIPT_CLASSES_PENDING`].
+/// Raw HTML and markdown that the sanitizer, the URL policy and the attribute allow-list must
+/// neutralise (or turn into an error).
 const PAYLOADS: &[&str] = &[
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -54,12 +53,6 @@ const PAYLOADS: &[&str] = &[
     "![图](javascript:alert(1))",
     "[点我](data:text/html,<script>alert(1)</script>)",
     "<a href=\"vbscript:msgbox(1)\">x</a>",
-];
-
-/// Payload classes that the `hostile-script` branch fixes (one scheme allow-list, one
-/// attribute allow-list, the sanitizer on every page body): kept apart so that this suite
-/// passes before that lands; `every_payload_class_is_neutralised` runs them (`--ignored`).
-const SCRIPT_CLASSES_PENDING: &[&str] = &[
     "## 标题 {tabindex=0 autofocus onfocus=alert(1)}",
     "<javascript:alert(1)>",
     "<vbscript:msgbox(1)>",
@@ -270,13 +263,11 @@ proptest! {
     }
 }
 
-/// Every payload class at once, the pending ones included: passes once the `hostile-script`
-/// branch (one URL scheme and attribute allow-list on every route) has landed.
+/// Every payload class, each alone: none may leave script in a page that would be published.
 #[test]
-#[ignore = "needs the hostile-script branch's allow-lists; run with --ignored"]
 fn every_payload_class_is_neutralised() {
     let mut failures = Vec::new();
-    for payload in PAYLOADS.iter().chain(SCRIPT_CLASSES_PENDING) {
+    for payload in PAYLOADS {
         if let Err(error) = check_article(&article(&[payload], &[], "")) {
             failures.push(format!("{payload}: {error}"));
         }

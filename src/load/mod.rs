@@ -6,6 +6,7 @@
 mod entities;
 pub mod fields;
 pub mod frontmatter;
+mod svg;
 pub mod tickets;
 
 use std::path::{Path, PathBuf};
@@ -51,11 +52,19 @@ pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -
     let mut markdown = Vec::new();
     for (path, role) in files {
         match role {
-            Role::Asset => content.assets.push(
-                path.strip_prefix(&content_dir)
-                    .unwrap_or(&path)
-                    .to_path_buf(),
-            ),
+            Role::Asset => {
+                if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+                {
+                    check_svg(&path, root, sources, diagnostics);
+                }
+                content.assets.push(
+                    path.strip_prefix(&content_dir)
+                        .unwrap_or(&path)
+                        .to_path_buf(),
+                )
+            }
             role => markdown.push((path, role)),
         }
     }
@@ -205,6 +214,31 @@ pub fn human_size(bytes: u64) -> String {
         format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     } else {
         format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// An SVG file is published as it is: it must hold no script and load nothing from elsewhere.
+fn check_svg(path: &Path, root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return; // not text: no script either; a broken file is the reader's problem to see
+    };
+    let problems = svg::check(&text);
+    if problems.is_empty() {
+        return;
+    }
+    let display = display_path(root, path);
+    let id = sources.add(SourceFile::new(path.to_path_buf(), display, text));
+    for problem in problems {
+        let offset = sources.get(id).offset_of(problem.line, problem.column);
+        diagnostics.push(
+            Diagnostic::error("unsafe-svg", problem.message)
+                .at(Span::new(id, offset..offset))
+                .label("readers who open this image on its own would run or load this")
+                .help(
+                    "export the drawing again without scripts, links and external images (or as \
+                     PNG); embedded PNG or JPEG images are fine",
+                ),
+        );
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 pub mod claims;
+mod csp;
 mod write;
 
 use crate::assemble::Page;
@@ -95,9 +96,9 @@ fn each_page<T: Send>(
     collect_errors(results)
 }
 
-/// The page's template applied to its values.
+/// The page's template applied to its values; an HTML page gets its Content-Security-Policy.
 fn apply(tera: &tera::Tera, page: &Page) -> Result<String, Box<Diagnostic>> {
-    tera.render(page.template, &page.context).map_err(|error| {
+    let html = tera.render(page.template, &page.context).map_err(|error| {
         Box::new(
             Diagnostic::error(
                 "template",
@@ -110,6 +111,11 @@ fn apply(tera: &tera::Tera, page: &Page) -> Result<String, Box<Diagnostic>> {
                 "fix the theme's template; see themes/default/templates for the values available",
             ),
         )
+    })?;
+    Ok(if page.template.ends_with(".html") {
+        csp::protect(html)
+    } else {
+        html
     })
 }
 

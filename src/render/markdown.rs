@@ -14,11 +14,13 @@ use pulldown_cmark::{
 };
 
 use super::links::{Resolver, Target};
+use super::raw_html::RawChunk;
 use super::{sanitize, slug};
 use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::model::ArticleId;
 use crate::source::{SourceId, Span};
+use crate::url_policy::{self, Resource};
 
 /// A diagram taller than this (CSS px, as drawn for a phone) gets a link above it to the steps
 /// that follow: about half a phone's screen.
@@ -26,7 +28,9 @@ const LONG_DIAGRAM: f64 = 400.0;
 /// The room a diagram has on a slide (CSS px at 1920×1080, see `present.css`).
 const SLIDE_DIAGRAM: (f64, f64) = (1824.0, 930.0);
 
-/// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing.
+/// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing. Its
+/// value carries a hash of the whole source file, so that an author cannot type a placeholder
+/// that would be replaced: it would have to contain the hash of a text that contains it.
 pub const SLOT_ATTRIBUTE: &str = "data-qaportal-slot";
 
 /// One markdown document to render.
@@ -128,7 +132,8 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         doc: Document::default(),
         out: Vec::new(),
         slots: Vec::new(),
-        has_raw_html: false,
+        slot_key: xxhash_rust::xxh3::xxh3_64(input.text.as_bytes()),
+        html_block: None,
         diagrams: 0,
         skips: Vec::new(),
         in_steps_section: false,
@@ -226,7 +231,10 @@ struct Renderer<'a, 'b> {
     out: Vec<Event<'a>>,
     /// Trusted markup that must not go through the sanitizer.
     slots: Vec<String>,
-    has_raw_html: bool,
+    /// Part of every placeholder of `slots`: a hash of the source file.
+    slot_key: u64,
+    /// The raw HTML block being read, checked when it ends.
+    html_block: Option<RawChunk>,
     /// Diagrams so far, for unique ids.
     diagrams: usize,
     /// Slots for a link to the steps above a long diagram, and the number of headings before it.
@@ -261,7 +269,7 @@ impl<'a> Renderer<'a, '_> {
                 id,
                 classes,
                 attrs,
-            }) => self.heading(level, id, classes, attrs, events),
+            }) => self.heading(level, id, classes, attrs, range, events),
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => self.image(dest_url, title, range, events),
@@ -365,6 +373,18 @@ impl<'a> Renderer<'a, '_> {
                 self.out.push(event);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range),
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(RawChunk::default());
+                self.out.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(chunk) = self.html_block.take() {
+                    self.doc
+                        .diagnostics
+                        .extend(chunk.diagnostics(self.input.source));
+                }
+                self.out.push(event);
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
                 if lang.as_ref() == "mermaid" =>
             {
@@ -403,8 +423,10 @@ impl<'a> Renderer<'a, '_> {
         id: Option<CowStr<'a>>,
         classes: Vec<CowStr<'a>>,
         attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        range: Range<usize>,
         events: &mut Events<'a>,
     ) {
+        self.check_heading_attributes(id.as_deref(), &classes, &attrs, range);
         let start = self.out.len();
         let mut text = String::new();
         while let Some((event, range)) = events.next() {
@@ -434,23 +456,57 @@ impl<'a> Renderer<'a, '_> {
             id: id.clone(),
             text,
         });
+        // Only the anchor is published: classes and other attributes (`{onfocus=…}`) were
+        // reported above.
         self.out.push(Event::Start(Tag::Heading {
             level,
             id: Some(id.into()),
-            classes,
-            attrs,
+            classes: Vec::new(),
+            attrs: Vec::new(),
         }));
         self.out.extend(inner);
         self.out.push(Event::End(TagEnd::Heading(level)));
     }
 
+    /// Reports heading attributes other than the anchor (see [`sanitize::heading_attributes`]).
+    fn check_heading_attributes(
+        &mut self,
+        id: Option<&str>,
+        classes: &[CowStr<'a>],
+        attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
+        range: Range<usize>,
+    ) {
+        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+        let keys: Vec<&str> = attrs.iter().map(|(key, _)| key.as_ref()).collect();
+        let Some(problem) = sanitize::heading_attributes(id, &classes, &keys) else {
+            return;
+        };
+        // The `{…}` at the end of the heading's first line.
+        let source = &self.body[range.clone()];
+        let line_end = source.find('\n').unwrap_or(source.len());
+        let span = match source[..line_end].rfind('{') {
+            Some(open) => {
+                let close = source[open..line_end]
+                    .find('}')
+                    .map_or(line_end, |c| open + c + 1);
+                self.span(range.start + open..range.start + close)
+            }
+            None => self.span(range.start..range.start + line_end),
+        };
+        self.doc.diagnostics.push(problem.at(span));
+    }
+
     /// Checks and rewrites a link; returns the destination to write in the page.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, range: Range<usize>) -> CowStr<'a> {
-        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+        // `<x@example.com>`: the address is written after `mailto:`, and CommonMark allows no
+        // character in it that could change that.
+        if link_type == LinkType::Email {
             return dest;
         }
         let span = self.dest_span(&dest, range);
         match self.resolver.resolve(&dest, self.input.dir) {
+            // `<https://…>` is written as it is.
+            Ok(_) if link_type == LinkType::Autolink => dest,
             Ok(target) => self
                 .target_url(target, span)
                 .map(CowStr::from)
@@ -534,12 +590,25 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         let span = self.dest_span(&dest, range);
-        let src = match self.resolver.resolve(&dest, self.input.dir) {
-            Ok(Target::Asset { path }) => {
+        let resolved = match url_policy::check_resource(&dest) {
+            Err(Resource::Unsafe(problem)) => Err(problem),
+            _ => Ok(self.resolver.resolve(&dest, self.input.dir)),
+        };
+        let src = match resolved {
+            Err(problem) => {
+                self.doc.diagnostics.push(
+                    Diagnostic::error("unsafe-link", problem.message(&dest, "images"))
+                        .at(span)
+                        .label("this image")
+                        .help(problem.help()),
+                );
+                String::new()
+            }
+            Ok(Ok(Target::Asset { path })) => {
                 self.doc.assets.push(path.clone());
                 self.resolver.site.url(&format!("/{path}"))
             }
-            Ok(Target::External) => {
+            Ok(Ok(Target::External)) => {
                 self.doc.diagnostics.push(
                     Diagnostic::error("external-image", format!("image `{dest}` is on another site"))
                         .at(span)
@@ -548,7 +617,7 @@ impl<'a> Renderer<'a, '_> {
                 );
                 dest.to_string()
             }
-            Ok(_) => {
+            Ok(Ok(_)) => {
                 self.doc.diagnostics.push(
                     Diagnostic::error("missing-image", format!("`{dest}` is not an image file"))
                         .at(span)
@@ -557,7 +626,7 @@ impl<'a> Renderer<'a, '_> {
                 );
                 dest.to_string()
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 let message = error
                     .message
                     .replace("no file at", "missing image: no file at");
@@ -584,7 +653,7 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::InlineHtml(html.into()));
     }
 
-    fn raw_html(&mut self, html: CowStr<'a>, _range: Range<usize>) {
+    fn raw_html(&mut self, html: CowStr<'a>, range: Range<usize>) {
         // Markers for qaportal itself (`<!-- qaportal:allow customer-data -->`) are never
         // published, whatever the raw HTML policy: escaped, they would show as text.
         if is_qaportal_comment(&html) {
@@ -592,9 +661,19 @@ impl<'a> Renderer<'a, '_> {
         }
         match self.settings.raw_html {
             RawHtml::Escape => self.out.push(Event::Text(html)),
-            RawHtml::Allow => self.out.push(Event::Html(html)),
-            RawHtml::Sanitize => {
-                self.has_raw_html = true;
+            // `allow` is refused when the config is read; the sanitizer runs in any case.
+            RawHtml::Sanitize | RawHtml::Allow => {
+                let start = self.input.body_start + range.start;
+                match &mut self.html_block {
+                    Some(block) => block.push(&html, start, self.input.text),
+                    None => {
+                        let mut chunk = RawChunk::default();
+                        chunk.push(&html, start, self.input.text);
+                        self.doc
+                            .diagnostics
+                            .extend(chunk.diagnostics(self.input.source));
+                    }
+                }
                 self.out.push(Event::Html(html));
             }
         }
@@ -662,11 +741,16 @@ impl<'a> Renderer<'a, '_> {
     /// Markup that must reach the page as is, even when the document is sanitized: a
     /// placeholder goes through the sanitizer and is replaced afterwards.
     fn trusted(&mut self, html: String) {
-        let n = self.slots.len();
+        let placeholder = self.placeholder(self.slots.len());
         self.slots.push(html);
-        self.out.push(Event::Html(
-            format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>").into(),
-        ));
+        self.out.push(Event::Html(placeholder.into()));
+    }
+
+    fn placeholder(&self, n: usize) -> String {
+        format!(
+            "<div {SLOT_ATTRIBUTE}=\"{:016x}-{n}\"></div>",
+            self.slot_key
+        )
     }
 
     fn finish(mut self) -> Document {
@@ -691,14 +775,9 @@ impl<'a> Renderer<'a, '_> {
                 slots[slot] = link;
             }
         }
-        let finish_html = |html: String| {
-            let html = if self.has_raw_html {
-                sanitize::clean(&html)
-            } else {
-                html
-            };
-            fill_slots(&html, &slots)
-        };
+        // Every document is sanitized, raw HTML or not: the HTML of the whole body is what
+        // reaches the page, whichever route (markdown, attributes, raw HTML) put it there.
+        let finish_html = |html: String| fill_slots(sanitize::clean(&html), self.slot_key, &slots);
         self.doc.html = finish_html(html);
         for step in &mut self.doc.steps {
             step.html = finish_html(std::mem::take(&mut step.html));
@@ -709,14 +788,15 @@ impl<'a> Renderer<'a, '_> {
 }
 
 /// Puts each slot's trusted markup in place of its placeholder, in one pass over the HTML (one
-/// `replace` per slot was quadratic in the number of diagrams).
-fn fill_slots(html: &str, slots: &[String]) -> String {
+/// `replace` per slot was quadratic in the number of diagrams). Only placeholders with the
+/// document's own key are filled: one an author typed stays an empty `<div>`.
+fn fill_slots(html: String, key: u64, slots: &[String]) -> String {
     if slots.is_empty() {
-        return html.to_string();
+        return html;
     }
-    let open = format!("<div {SLOT_ATTRIBUTE}=\"");
+    let open = format!("<div {SLOT_ATTRIBUTE}=\"{key:016x}-");
     let mut out = String::with_capacity(html.len() + slots.iter().map(String::len).sum::<usize>());
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(at) = rest.find(&open) {
         out.push_str(&rest[..at]);
         let after = &rest[at + open.len()..];

@@ -3,7 +3,8 @@
 
 pub mod links;
 pub mod markdown;
-mod sanitize;
+pub mod raw_html;
+pub mod sanitize;
 pub mod slug;
 
 use std::collections::{BTreeSet, HashSet};
