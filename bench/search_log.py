@@ -40,39 +40,47 @@ def queries(rng, n):
 def generate(path, megabytes, seed=1):
     rng = random.Random(seed)
     pool = queries(rng, 20_000)
+    # Each query percent-encoded once (the encoding is most of the cost of a line).
+    encoded = [urllib.parse.quote(q, safe="") for q in pool]
     weights = [1 / (i + 1) for i in range(len(pool))]
     cumulative = []
     total = 0.0
     for w in weights:
         total += w
         cumulative.append(total)
-    draw = lambda: pool[bisect.bisect(cumulative, rng.random() * total)]
+    draw = lambda: encoded[bisect.bisect(cumulative, rng.random() * total)]
+    below = lambda n: int(rng.random() * n)
     start = calendar.timegm((2026, 9, 20, 16, 0, 0))  # Monday 2026-09-21 00:00 in UTC+8 (W39)
     limit = megabytes * 1_000_000
     written = 0
     session = 0
     with open(path, "w", encoding="utf-8") as out:
+        chunk = []
         while written < limit:
             session += 1
-            t = start + rng.randrange(56 * 86400)
+            t = start + below(56 * 86400)
             sid = f"s{session:x}"
-            ip = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            ip = f"10.{below(256)}.{below(256)}.{1 + below(254)}"
             lines = []
-            for _ in range(rng.randint(1, 4)):
+            for _ in range(1 + below(4)):
                 q = draw()
-                lines.append((t, {"event": "search", "q": q, "results": rng.randrange(0, 20), "outcome": "answers", "session": sid}))
-                t += rng.randrange(3, 30)
+                lines.append((t, f"event=search&q={q}&results={below(20)}&outcome=answers&session={sid}"))
+                t += 3 + below(27)
                 if rng.random() < 0.7:
-                    lines.append((t, {"event": "open", "q": q, "answer": f"KB-{rng.randrange(1, 90):04d}", "rank": rng.randrange(1, 7), "session": sid}))
-                    t += rng.randrange(30, 300)
+                    lines.append((t, f"event=open&q={q}&answer=KB-{1 + below(89):04d}&rank={1 + below(6)}&session={sid}"))
+                    t += 30 + below(270)
             for t, params in lines:
                 local = time.gmtime(t + 8 * 3600)
                 stamp = f"{local.tm_mday:02d}/{MONTHS[local.tm_mon - 1]}/{local.tm_year}:{local.tm_hour:02d}:{local.tm_min:02d}:{local.tm_sec:02d} +0800"
-                line = f'{ip} - - [{stamp}] "POST /search/log?{urllib.parse.urlencode(params, quote_via=urllib.parse.quote)}&v=1 HTTP/1.1" 204 0 "-" "{AGENT}"\n'
+                line = f'{ip} - - [{stamp}] "POST /search/log?{params}&v=1 HTTP/1.1" 204 0 "-" "{AGENT}"\n'
                 if rng.random() < 0.0001:
                     line = rng.choice(['{"time":"2026-10-01T10:00:00+08:00"}\n', line[: len(line) // 2] + "\n", "\x00\x01\x02junk\n"])
-                out.write(line)
-                written += len(line.encode())
+                chunk.append(line)
+                written += len(line)  # ASCII: the query is percent-encoded
+            if len(chunk) > 4096:
+                out.write("".join(chunk))
+                chunk.clear()
+        out.write("".join(chunk))
     return os.path.getsize(path)
 
 
@@ -108,7 +116,8 @@ def main():
         for mb in [int(s) for s in args.sizes.split(",")]:
             path = os.path.join(WORK, f"search-{mb}MB.log")
             if not os.path.exists(path):
-                generate(path, mb)
+                generate(path + ".part", mb)
+                os.rename(path + ".part", path)
             logs.append(path)
         biggest = logs[-1]
         gz = biggest + ".gz"
