@@ -167,4 +167,7 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+// The search-log bench (search_log.js) builds and measures its sites the same way.
+module.exports = { readTsv, writeSite, fsFetch, metrics };
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

@@ -60,6 +60,32 @@
   }
   var search = latest(qp.search);
 
+  // A query that may hold a customer's data: a run of eleven or more digits (a mobile, ID or
+  // card number; spaces and dashes allowed between them) or an e-mail address. The search page
+  // keeps it out of its address (history, shared links, the Referer of later requests), and
+  // the search log reports it without its text.
+  function personal(query) {
+    var text = query.normalize ? query.normalize('NFKC') : query;
+    return /\d(?:[\s\-]?\d){10,}/.test(text) || /[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(text);
+  }
+
+  // The search log (search/log.js, when the site turns it on): the searches a reader settles
+  // on and the answers opened from their results.
+  var log = window.qaportalLog;
+  function logOpens(list, system) {
+    function opened(e) {
+      if (!log || (e.type === 'auxclick' && e.button !== 1)) return;
+      var link = e.target.closest && e.target.closest('a');
+      var item = link && link.closest('li[data-id]');
+      if (!item || item.parentNode !== list) return;
+      var rank = Array.prototype.indexOf.call(list.querySelectorAll('li[data-id]'), item) + 1;
+      var query = list.getAttribute('data-query') || '';
+      log.opened(query, system(), item.getAttribute('data-id'), rank, personal(query));
+    }
+    list.addEventListener('click', opened);
+    list.addEventListener('auxclick', opened);
+  }
+
   // Why a search found nothing to show: offline, only words searched before (their index files
   // are saved on the phone) can be searched. Undefined for a search a newer one replaced.
   function failure(error) {
@@ -78,6 +104,7 @@
     list.hidden = true;
     form.appendChild(list);
     input.setAttribute('aria-controls', list.id);
+    logOpens(list, function () { return ''; });
     var composing = composition(input, config.composing);
     var run = debounce(function () {
       if (composing()) return;
@@ -88,6 +115,7 @@
         hits.forEach(function (hit) { list.appendChild(resultItem(hit, query)); });
         // Which query the list answers: a test (or an integrator) waits for it, not for time.
         list.setAttribute('data-query', query);
+        if (log) log.searched(query, '', hits, personal(query));
         if (!hits.length) {
           var li = document.createElement('li');
           li.className = 'result-none';
@@ -130,11 +158,13 @@
     select.value = params.get('system') || '';
 
     var composing = composition(input);
+    logOpens(results, function () { return select.value; });
     function run() {
       if (composing()) return;
       var query = input.value.trim();
       var system = select.value;
-      var url = location.pathname + (query ? '?q=' + encodeURIComponent(query) + (system ? '&system=' + encodeURIComponent(system) : '') : '');
+      var shown = query && !personal(query);
+      var url = location.pathname + (shown ? '?q=' + encodeURIComponent(query) + (system ? '&system=' + encodeURIComponent(system) : '') : '');
       history.replaceState(null, '', url);
       if (!query) {
         results.innerHTML = '';
@@ -151,6 +181,7 @@
           results.innerHTML = '';
           hits.forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
           results.setAttribute('data-query', query);
+          if (log) log.searched(query, system, hits, personal(query));
           nothing.hidden = hits.length > 0;
           more.hidden = hits.total <= shown;
           status.textContent = hits.length ? (hits.total > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题') : '';
