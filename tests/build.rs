@@ -454,3 +454,72 @@ fn two_builds_of_one_source_at_once_both_succeed() {
         );
     }
 }
+
+/// The search index's files after a build: path under its content-named folder → bytes.
+fn search_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("search/manifest.json")).unwrap()).unwrap();
+    let base = dir.join("search").join(manifest["base"].as_str().unwrap());
+    tree(&base)
+}
+
+#[test]
+fn after_one_answer_changes_only_changed_search_files_are_written() {
+    let site = TestSite::new();
+    let answer = |n: usize, extra: &str| {
+        format!(
+            "---\nid: KB-{n:04}\ntitle: 问题 {n} 转账失败怎么办\ncategory: 咨询类\n---\n\n\
+             第 {n} 种情况：银行卡余额不足或超过限额，请核对后重试。{extra}\n"
+        )
+    };
+    // Enough answers for the index to have many shards, some of which the change never touches.
+    for n in 2..60 {
+        site.write(&format!("content/account/a{n}.md"), answer(n, ""));
+    }
+    site.build_ok();
+    site.build_ok();
+    let before = search_files(&site.path("public"));
+    site.write(
+        "content/account/a7.md",
+        answer(7, "如仍失败，请联系营业部开户柜台。"),
+    );
+    let started = std::time::SystemTime::now();
+    // File times tick coarser than the clock: a file written later is stamped after `started`.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    site.build_ok();
+
+    let after = search_files(&site.path("public"));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.path("public/search/manifest.json")).unwrap())
+            .unwrap();
+    let base = site
+        .path("public/search")
+        .join(manifest["base"].as_str().unwrap());
+    let written: Vec<&String> = after
+        .keys()
+        .filter(|path| {
+            std::fs::metadata(base.join(path))
+                .unwrap()
+                .modified()
+                .unwrap()
+                > started
+        })
+        .collect();
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(!changed.is_empty(), "the answer's terms are in the index");
+    assert!(
+        changed.len() < after.len(),
+        "some shards stay the same (BM25's average length moves others): {} of {}",
+        changed.len(),
+        after.len()
+    );
+    assert_eq!(written, changed, "exactly the files whose content changed");
+
+    // And the site is the one a build from nothing gives.
+    site.run(&["build", "--as-of", "2026-11-22", "--out", "fresh"]);
+    assert_eq!(tree(&site.path("public")), tree(&site.path("fresh")));
+}

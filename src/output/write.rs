@@ -106,6 +106,21 @@ impl Staging {
         // From here the manifest no longer describes the folder.
         let _ = std::fs::remove_file(dir.join(MARKER));
 
+        for (from, to) in moved_folders(self.old.keys().map(String::as_str), &paths) {
+            if std::fs::rename(dir.join(&from), dir.join(&to)).is_err() {
+                // Only a saving: the files are then written where they belong.
+                continue;
+            }
+            let old = std::mem::take(&mut self.old);
+            self.old = old
+                .into_iter()
+                .map(|(path, hash)| match path.strip_prefix(&from) {
+                    Some(rest) if rest.starts_with('/') => (format!("{to}{rest}"), hash),
+                    _ => (path, hash),
+                })
+                .collect();
+        }
+
         let gone: Vec<PathBuf> = self
             .old
             .keys()
@@ -200,6 +215,41 @@ impl Staging {
         let _ = std::fs::remove_file(self.dir.join(MARKER));
         format!("cannot write the site to {}: {error}", self.out.display())
     }
+}
+
+/// Folders to rename before writing (old name, new name): where a folder of the previous site
+/// is gone and exactly one new folder takes its place beside it, such as the search index's
+/// content-named folder (`search/<hash>/`) after an edit. Its files are then moved in one
+/// rename, and only those whose content changed are written, instead of the whole folder being
+/// deleted and written again under its new name. Renaming is always safe: every file is still
+/// compared with its new content, and files the site no longer has are deleted afterwards.
+fn moved_folders<'a>(
+    old: impl Iterator<Item = &'a str>,
+    new: &HashSet<&'a str>,
+) -> Vec<(String, String)> {
+    let old_dirs: HashSet<&str> = old.flat_map(ancestors).collect();
+    let new_dirs: HashSet<&str> = new.iter().flat_map(|p| ancestors(p)).collect();
+    let parent = |d: &'a str| d.rsplit_once('/').map_or("", |(p, _)| p);
+    // The topmost folders only gone (or only new), by their parent folder.
+    let mut by_parent: std::collections::BTreeMap<&str, (Vec<&str>, Vec<&str>)> =
+        Default::default();
+    for &d in &old_dirs {
+        if !new_dirs.contains(d) && (parent(d).is_empty() || new_dirs.contains(parent(d))) {
+            by_parent.entry(parent(d)).or_default().0.push(d);
+        }
+    }
+    for &d in &new_dirs {
+        if !old_dirs.contains(d) && (parent(d).is_empty() || old_dirs.contains(parent(d))) {
+            by_parent.entry(parent(d)).or_default().1.push(d);
+        }
+    }
+    by_parent
+        .into_values()
+        .filter_map(|(gone, fresh)| match (gone.as_slice(), fresh.as_slice()) {
+            ([from], [to]) => Some((from.to_string(), to.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `a/b/c.html` → `a`, `a/b`.
@@ -452,6 +502,67 @@ mod tests {
             names.len(),
             3,
             "public, .public.prev and the lock only: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_renamed_folder_keeps_its_unchanged_files() {
+        // The search index lives in a folder named by its content: after one answer changes,
+        // most of its files are the same under the new name.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let site = |hash: &str, second: &str| {
+            vec![
+                file("index.html", "home"),
+                file(&format!("search/{hash}/t/1.json"), "same"),
+                file(&format!("search/{hash}/t/2.json"), second),
+                file(&format!("search/{hash}/m/0.json"), "meta"),
+                file("search/manifest.json", hash),
+            ]
+        };
+        write_atomically(&out, &site("aaa", "old")).unwrap();
+        write_atomically(&out, &site("aaa", "old")).unwrap();
+        // Marks the file the manifest says holds "same" (inode numbers are reused, so they
+        // cannot tell a moved file from a rewritten one): a moved file keeps the mark.
+        let prev = dir.path().join(".public.prev");
+        std::fs::write(prev.join("search/aaa/t/1.json"), "moved, not written").unwrap();
+        write_atomically(&out, &site("bbb", "new")).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("search/bbb/t/1.json")).unwrap(),
+            b"moved, not written",
+            "an unchanged file of the renamed folder is not written again"
+        );
+        assert_eq!(
+            std::fs::read(out.join("search/bbb/t/2.json")).unwrap(),
+            b"new"
+        );
+        assert_eq!(
+            std::fs::read(out.join("search/bbb/m/0.json")).unwrap(),
+            b"meta"
+        );
+        assert!(!out.join("search/aaa").exists());
+        // The folder left behind (the previous site) is whole, and the manifest right: the
+        // next build from it gives the same site.
+        assert_eq!(
+            std::fs::read(prev.join("search/aaa/t/2.json")).unwrap(),
+            b"old"
+        );
+        write_atomically(&out, &site("bbb", "new")).unwrap();
+        assert_eq!(
+            std::fs::read(out.join("search/bbb/t/2.json")).unwrap(),
+            b"new"
+        );
+        assert!(!out.join("search/aaa").exists());
+    }
+
+    #[test]
+    fn moved_folders_are_one_for_one() {
+        let new: HashSet<&str> = ["s/b/t/1.json", "a/x/index.html", "a/y/index.html"].into();
+        let old = ["s/a/t/1.json", "a/z/index.html", "gone/f.txt"];
+        assert_eq!(
+            moved_folders(old.into_iter(), &new),
+            vec![("s/a".to_string(), "s/b".to_string())],
+            "a/z has two candidates, gone/ none"
         );
     }
 
