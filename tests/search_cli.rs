@@ -45,7 +45,9 @@ fn json_output_and_system_filter() {
         "2026-11-22",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let hits: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(results["outcome"], "answers", "{results}");
+    let hits = &results["hits"];
     let ids: Vec<&str> = hits
         .as_array()
         .unwrap()

@@ -681,7 +681,17 @@
     });
     results.total = kept.length ? hits.total : 0;
     results.outcome = outcome;
+    var reading = typesPinyin(query) ? readingOf(query, await loadPinyin()) : '';
+    if (reading) results.reading = reading;
     return results;
+  }
+
+  // How the pinyin typed in a query reads on this site: each syllable as the site's most used
+  // character of that reading (`kai hu` 开户); '' when no word is pinyin.
+  function readingOf(query, py) {
+    return pinyinStreams(runs(normalize(query)), py).map(function (st) {
+      return st.syllables.map(function (syl) { return (py.siteChars.get(syl) || [])[0] || syl; }).join('');
+    }).filter(function (r) { return /[^\x00-\x7f]/.test(r); }).join(' ');
   }
 
 
