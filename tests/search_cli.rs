@@ -152,7 +152,13 @@ fn the_terminal_ranks_as_the_site_does() {
     let mut queries: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(repo.join("data/tickets")).unwrap() {
         let path = entry.unwrap().path();
-        if !path.file_name().unwrap().to_str().unwrap().starts_with("itsm-") {
+        if !path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("itsm-")
+        {
             continue;
         }
         let mut reader = csv::Reader::from_path(&path).unwrap();
@@ -205,7 +211,14 @@ fn the_terminal_ranks_as_the_site_does() {
 
     let terminal = common::qaportal()
         .current_dir(repo)
-        .args(["search", "--limit", "10", "--as-of", "2026-11-22", "--queries"])
+        .args([
+            "search",
+            "--limit",
+            "10",
+            "--as-of",
+            "2026-11-22",
+            "--queries",
+        ])
         .arg(&file)
         .output()
         .unwrap();

@@ -112,12 +112,7 @@ fn main() {
             }
         })
         .collect();
-    let files = build_client_index(
-        &docs,
-        &synonyms,
-        &config,
-        &client,
-    );
+    let files = build_client_index(&docs, &synonyms, &config, &client);
     for f in files.iter().filter(|f| !f.path.ends_with(".gz")) {
         let path = out.join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

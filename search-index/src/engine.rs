@@ -95,7 +95,11 @@ impl Part {
             .collect::<Option<_>>()?;
         let mut vectors = HashMap::new();
         for v in json["fieldVectors"].as_array()? {
-            let elements = v[1].as_array()?.iter().map(Value::as_f64).collect::<Option<_>>()?;
+            let elements = v[1]
+                .as_array()?
+                .iter()
+                .map(Value::as_f64)
+                .collect::<Option<_>>()?;
             vectors.insert(v[0].as_str()?.to_string(), elements);
         }
         let mut terms = HashMap::new();
@@ -275,7 +279,9 @@ impl ClientIndex {
         let manifest: Manifest = files
             .get("manifest.json")
             .ok_or_else(|| IndexError("no manifest.json".into()))
-            .and_then(|b| serde_json::from_slice(b).map_err(|e| IndexError(format!("manifest.json: {e}"))))?;
+            .and_then(|b| {
+                serde_json::from_slice(b).map_err(|e| IndexError(format!("manifest.json: {e}")))
+            })?;
         let pinyin = files
             .get("pinyin.txt")
             .map(|b| String::from_utf8_lossy(b).into_owned())
@@ -674,7 +680,10 @@ impl Coverage {
         if self.total == 0.0 {
             return 0.0;
         }
-        round_to(self.matched.get(&doc).copied().unwrap_or(0.0) / self.total, 1e6)
+        round_to(
+            self.matched.get(&doc).copied().unwrap_or(0.0) / self.total,
+            1e6,
+        )
     }
 
     fn words(&self, doc: usize) -> usize {
@@ -696,4 +705,3 @@ fn is_glue(unit: &str) -> bool {
 fn is_query_word(unit: &str) -> bool {
     term_class(unit) != TermClass::Char && !is_glue(unit)
 }
-

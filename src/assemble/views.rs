@@ -234,9 +234,10 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
                     &config.base_url,
                 )
             }),
-        feedback_query_url: config.feedback_url.as_ref().map(|t| {
-            fill_feedback(t, "", &format!("搜索：{QUERY_MARK}"), &config.base_url)
-        }),
+        feedback_query_url: config
+            .feedback_url
+            .as_ref()
+            .map(|t| fill_feedback(t, "", &format!("搜索：{QUERY_MARK}"), &config.base_url)),
         assets,
         systems: site
             .content

@@ -115,15 +115,14 @@ pub fn build_client_index(
     let first_tier = opts.first_tier.max(1);
     // Per part: its key, its first tier (first_tier postings per term) and the tails of the
     // terms with more.
-    let parts: Vec<(&str, LunrIndex, Vec<(String, Vec<Tail>)>)> =
-        part_documents(&ordered, synonyms, config)
-            .into_par_iter()
-            .map(|(part, docs)| {
-                let (first, tails) =
-                    LunrIndex::build(&part.boosts, part.bm25, &docs).split_tail(first_tier);
-                (part.key, first, tails)
-            })
-            .collect();
+    let parts: Vec<BuiltPart<'_>> = part_documents(&ordered, synonyms, config)
+        .into_par_iter()
+        .map(|(part, docs)| {
+            let (first, tails) =
+                LunrIndex::build(&part.boosts, part.bm25, &docs).split_tail(first_tier);
+            (part.key, first, tails)
+        })
+        .collect();
     let shards = opts.shards.unwrap_or_else(|| {
         shard_count(&parts, opts.postings_per_shard).min(opts.max_shards.next_power_of_two())
     });
@@ -179,6 +178,9 @@ pub fn build_client_index(
         .collect()
 }
 
+/// A part of the index: its key, its first tier and the tails of the terms with more postings.
+type BuiltPart<'a> = (&'a str, LunrIndex, Vec<(String, Vec<Tail>)>);
+
 /// In how many documents each Han character (other than the stop characters) occurs in a field
 /// with pinyin (title, phrasings, tags): a syllable typed alone stands for the site's most used
 /// characters of that reading.
@@ -203,7 +205,7 @@ fn char_use(docs: &[&SearchDocument]) -> HashMap<char, u32> {
 /// The power of two at or above `postings / per_shard` (at least 1), counting the first-tier
 /// postings of every part (a shard holds all parts) and a tail's documents at an eighth of a
 /// posting each (a few bytes, against a posting's tens).
-fn shard_count(parts: &[(&str, LunrIndex, Vec<(String, Vec<Tail>)>)], per_shard: usize) -> usize {
+fn shard_count(parts: &[BuiltPart<'_>], per_shard: usize) -> usize {
     let postings: usize = parts
         .iter()
         .flat_map(|(_, index, _)| &index.terms)
@@ -258,7 +260,7 @@ fn push_readings(out: &mut String, readings: &[(char, &str)]) {
 /// every part), `r` the readings that hash there and `tail` the tails of its terms (see
 /// [`encode_docs`]); both omitted when empty.
 fn shard_files(
-    parts: &[(&str, LunrIndex, Vec<(String, Vec<Tail>)>)],
+    parts: &[BuiltPart<'_>],
     shards: usize,
     readings: &[Vec<(char, &'static str)>],
 ) -> Vec<String> {
