@@ -721,20 +721,29 @@
     });
   }
 
-  // Marks the characters of `text` that occur in the query's Han text or words.
+  // Marks the parts of `text` that match the query: its Han bigrams (both characters), a Han
+  // character the query has alone (a one-character run), and its words. A single character of a
+  // longer query is not marked alone: 码 of 验证码 in 密码, 了 or 不 anywhere are not matches.
   function highlight(text, query) {
     var q = normalize(query);
-    var marks = new Set();
-    runs(q).forEach(function (r) { if (r.han) r.chars.forEach(function (c) { marks.add(c); }); });
+    var pairs = new Set();
+    var singles = new Set();
+    runs(q).forEach(function (r) {
+      if (!r.han) return;
+      if (r.chars.length === 1 && STOP_CHARS.indexOf(r.chars[0]) < 0) singles.add(r.chars[0]);
+      for (var j = 0; j + 1 < r.chars.length; j++) pairs.add(r.chars[j] + r.chars[j + 1]);
+    });
     var words = runs(q).filter(function (r) { return !r.han; }).map(function (r) { return r.chars.join(''); });
     var out = '';
     var open = false;
     var chars = Array.from(String(text));
-    var pending = 0; // characters left of a matched word
+    var norm = chars.map(function (c) { return normalize(c); });
+    var pending = 0; // characters left of a match
     for (var i = 0; i < chars.length; i++) {
       var c = chars[i];
+      if (i + 1 < chars.length && pairs.has(norm[i] + norm[i + 1])) pending = 2;
       if (!pending) {
-        if (marks.has(normalize(c))) pending = 1;
+        if (singles.has(norm[i])) pending = 1;
         for (var k = 0; k < words.length && !pending; k++) {
           var w = words[k];
           if (normalize(chars.slice(i, i + w.length).join('')) === w) pending = w.length;
