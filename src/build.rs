@@ -132,7 +132,56 @@ fn load_site(
     );
     site.synonyms = synonyms;
     clock.lap("validate");
+    // The searches per week are for the site's pages; learned phrasings also for `search`,
+    // which must rank as the site does.
+    if options.produce || site.config.search.learn_from_log {
+        read_search_logs(options, &mut site, diagnostics);
+        clock.lap("search log");
+    }
     Some(site)
+}
+
+/// The access logs of `data/search-logs/`: the searches per week that `/hot/` shows, and with
+/// `[search] learn_from_log`, the phrasings search learns, which join the answers' phrasings
+/// the way ticket question texts do (and so reach both indexes).
+fn read_search_logs(options: &Options, site: &mut Site, diagnostics: &mut Diagnostics) {
+    use crate::search_log::{self, Both, learn::Learner, report::Totals};
+    let files = search_log::log_files(&options.root);
+    if files.is_empty() {
+        return;
+    }
+    let mut totals = Totals::default();
+    let config = &site.config.search;
+    let mut learner = config
+        .learn_from_log
+        .then(|| Learner::new(config.learn_min_days));
+    let reading = match &mut learner {
+        Some(learner) => search_log::read(
+            &files,
+            &options.root,
+            options.as_of,
+            &mut Both(&mut totals, learner),
+        ),
+        None => search_log::read(&files, &options.root, options.as_of, &mut totals),
+    };
+    diagnostics.extend(reading.problems);
+    site.searches = totals;
+    if let Some(learner) = learner {
+        for (id, learned) in learner.phrasings() {
+            if !site.by_id.contains_key(&id) {
+                continue;
+            }
+            let phrasings = site.tickets.phrasings.entry(id).or_default();
+            for text in learned {
+                if phrasings.len() >= load::tickets::MAX_PHRASINGS {
+                    break;
+                }
+                if !phrasings.contains(&text) {
+                    phrasings.push(text);
+                }
+            }
+        }
+    }
 }
 
 /// Records how long each stage took.

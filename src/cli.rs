@@ -76,6 +76,10 @@ enum Command {
         /// With --write: replace an existing weekly page.
         #[arg(long, requires = "write")]
         force: bool,
+        /// Access logs (common or combined format, plain or .gz) to report the week's searches
+        /// from; default: the files in data/search-logs/.
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        search_log: Vec<PathBuf>,
     },
     /// Search the knowledge base from the terminal, as the help site does.
     Search {
@@ -211,8 +215,9 @@ pub fn main() -> ExitCode {
             site,
             write,
             force,
+            search_log,
         } => match site_options(&cli.root, &site, None, Purpose::Read) {
-            Ok(options) => run_week(&options, week.as_deref(), write, force, color),
+            Ok(options) => run_week(&options, week.as_deref(), write, force, &search_log, color),
             Err(message) => usage_error(&message),
         },
         Command::Search {
@@ -401,6 +406,7 @@ fn run_week(
     week: Option<&str>,
     write: bool,
     force: bool,
+    search_logs: &[PathBuf],
     color: bool,
 ) -> ExitCode {
     let week = match week {
@@ -423,6 +429,10 @@ fn run_week(
     };
     let report = crate::hot::report(&site, &site.tickets, week);
     print!("{}", crate::hot::format_report(&site, &report));
+    let searches = week_searches(options, &site, week, search_logs, color);
+    if let Some(searches) = &searches {
+        print!("{}", crate::search_log::report::format(&site, searches));
+    }
     if write {
         let path = options
             .root
@@ -436,7 +446,13 @@ fn run_week(
             );
             return ExitCode::from(1);
         }
-        let note = crate::hot::weekly_note(&site, &report);
+        let mut note = crate::hot::weekly_note(&site, &report);
+        if let Some(searches) = searches.as_ref().filter(|s| s.counts.searches > 0) {
+            note.push('\n');
+            note.push_str(&crate::search_log::report::weekly_note_section(
+                &site, searches,
+            ));
+        }
         if let Err(error) = std::fs::create_dir_all(path.parent().expect("has a parent"))
             .and_then(|()| std::fs::write(&path, note))
         {
@@ -446,6 +462,46 @@ fn run_week(
         println!("wrote {}", path.display());
     }
     ExitCode::SUCCESS
+}
+
+/// The week's searches from `--search-log` files, or else from `data/search-logs/`; `None`
+/// when there are no logs. Problems with the logs are warnings.
+fn week_searches(
+    options: &build::Options,
+    site: &crate::model::Site,
+    week: crate::model::IsoWeek,
+    search_logs: &[PathBuf],
+    color: bool,
+) -> Option<crate::search_log::report::WeekReport> {
+    use crate::search_log;
+    let files = if search_logs.is_empty() {
+        search_log::log_files(&options.root)
+    } else {
+        search_logs.to_vec()
+    };
+    if files.is_empty() {
+        return None;
+    }
+    let mut sink = search_log::report::WeekSearches::new(week);
+    // Relative paths name files from where the command runs, not from --root.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let base = if search_logs.is_empty() {
+        options.root.as_path()
+    } else {
+        cwd.as_path()
+    };
+    let reading = search_log::read(&files, base, options.as_of, &mut sink);
+    // Learning, the site's loading read data/search-logs/ already and showed its problems.
+    let shown = search_logs.is_empty() && site.config.search.learn_from_log;
+    if !reading.problems.is_empty() && !shown {
+        let mut diagnostics = crate::diagnostic::Diagnostics::default();
+        diagnostics.extend(reading.problems);
+        eprint!(
+            "{}",
+            diagnostics.render(&crate::source::Sources::default(), color)
+        );
+    }
+    Some(sink.report())
 }
 
 /// What `qaportal search` asks: one query, or every line of a file.

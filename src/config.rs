@@ -46,6 +46,41 @@ pub struct Config {
     pub lint: LintConfig,
     #[serde(default)]
     pub offline: OfflineConfig,
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// `[search]`: what the site learns from its users' searches.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Pages report each search and each answer opened from its results to
+    /// `<base>search/log?…`, a request the web server logs and answers with nothing (see
+    /// docs/search-log.md). Off by default: the site makes no request it does not need.
+    #[serde(default)]
+    pub log: bool,
+    /// Queries after which a user opened an answer and searched no more become phrasings of that
+    /// answer, read from `data/search-logs/`.
+    #[serde(default)]
+    pub learn_from_log: bool,
+    /// A query teaches search only when it led to the same answer on this many distinct days,
+    /// so that one user cannot.
+    #[serde(default = "default_learn_min_days")]
+    pub learn_min_days: u32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            log: false,
+            learn_from_log: false,
+            learn_min_days: default_learn_min_days(),
+        }
+    }
+}
+
+fn default_learn_min_days() -> u32 {
+    3
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -97,12 +97,10 @@ pub fn report(site: &Site, tickets: &TicketData, week: IsoWeek) -> WeekReport {
         .into_iter()
         .map(|(article, rank, count, chosen)| {
             let before = previous_rank.get(&article).copied();
-            let change = match before {
-                _ if count == 0 => Change::Chosen,
-                None => Change::New,
-                Some((before, _)) if before > rank => Change::Up(before - rank),
-                Some((before, _)) if before < rank => Change::Down(rank - before),
-                Some(_) => Change::Same,
+            let change = if count == 0 {
+                Change::Chosen
+            } else {
+                Change::between(before.map(|b| b.0), rank)
             };
             HotEntry {
                 article,
@@ -179,6 +177,16 @@ impl WeekReport {
 }
 
 impl Change {
+    /// From an answer's place in the period before (`None`: not ranked then) to its place now.
+    pub fn between(before: Option<usize>, now: usize) -> Change {
+        match before {
+            None => Change::New,
+            Some(before) if before > now => Change::Up(before - now),
+            Some(before) if before < now => Change::Down(now - before),
+            Some(_) => Change::Same,
+        }
+    }
+
     /// Short form for the terminal: `new`, `+2`, `-1`, `=`.
     pub fn short(self) -> String {
         match self {

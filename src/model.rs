@@ -187,6 +187,50 @@ impl FromStr for IsoWeek {
     }
 }
 
+/// A calendar month, written `2017-08`: the period of the monthly trend pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i16,
+    pub month: i8,
+}
+
+impl Month {
+    pub fn of(date: Date) -> Month {
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    pub fn first_day(self) -> Date {
+        Date::new(self.year, self.month, 1).expect("valid month")
+    }
+
+    pub fn last_day(self) -> Date {
+        self.first_day().last_of_month()
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
 /// 52 or 53: the ISO week of 28 December is always the year's last.
 pub fn weeks_in_year(year: i16) -> i8 {
     Date::new(year, 12, 28)
@@ -354,6 +398,8 @@ pub struct Site {
     pub tickets: crate::load::tickets::TicketData,
     /// Interchangeable terms from `synonyms.txt`, expanded when indexing.
     pub synonyms: search_index::Synonyms,
+    /// Searches per week from the access logs of `data/search-logs/` (empty without).
+    pub searches: crate::search_log::report::Totals,
 }
 
 impl Site {

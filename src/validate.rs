@@ -79,6 +79,7 @@ pub fn validate(
         unpublished,
         tickets,
         synonyms: search_index::Synonyms::default(),
+        searches: Default::default(),
     }
 }
 

@@ -45,6 +45,10 @@ fn serves_the_site_with_the_reload_script_and_the_right_types() {
         missing.body_text().contains("reload.js"),
         "the site's 404 page, with the script"
     );
+    // The search log's reports sent as image requests are answered with nothing, as the
+    // documented web server lines do (the preview keeps no log).
+    let beacon = server.get("/search/log?event=search&q=x", "");
+    assert_eq!((beacon.status, beacon.body.len()), (204, 0));
 }
 
 #[test]

@@ -289,4 +289,14 @@ async function main() {
 
 if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
 
-module.exports = { buildIndex, productRanks, baselineRanks, metrics, pick };
+// search_log.js's form of writeSite: (root, {corpus: <tonghuashun-faq folder>, via}, questions).
+function writeTonghuashunSite(root, opts, questions) {
+  const articles = corpora.readTsv(path.join(opts.corpus, 'standard_questions.tsv')).map(([id, title]) => ({ id, title }));
+  writeSite(root, opts, { articles }, questions);
+}
+
+// The search-log bench (search_log.js) builds and measures its sites the same way.
+module.exports = {
+  buildIndex, productRanks, baselineRanks, metrics, pick,
+  readTsv: corpora.readTsv, writeSite: writeTonghuashunSite, fsFetch,
+};

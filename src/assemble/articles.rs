@@ -129,6 +129,7 @@ fn article_view(
             .iter()
             .map(|&s| session_link(site, &site.content.sessions[s]))
             .collect(),
+        tickets: super::trends::ticket_history(site, article),
         qr_url: site.url(&format!("{}qr.svg", permalink(article))),
         present_url: site.url(&format!("{}present/", permalink(article))),
     }

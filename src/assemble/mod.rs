@@ -5,9 +5,11 @@
 //! files is the next stage's job.
 
 mod articles;
+pub mod charts;
 mod feed;
 pub mod present;
 pub mod sessions;
+pub mod trends;
 pub mod views;
 pub mod weekly;
 
@@ -356,7 +358,41 @@ fn weekly_pages(
         pages.push(page(weekly::week_path(week), "week.html", "week", &view));
         summaries.push(weekly::summary(site, rendered, &report, 3));
     }
-    pages.push(page("/hot/".into(), "hot.html", "weeks", &summaries));
+    let mut hot = tera::Context::new();
+    hot.insert("weeks", &summaries);
+    hot.insert("trend", &trends::trend_view(site, weeks));
+    hot.insert("searches", &trends::search_weeks(site, weeks));
+    pages.push(Page {
+        path: "/hot/".into(),
+        template: "hot.html",
+        context: hot,
+    });
+    month_pages(site, rendered, weeks, pages);
+}
+
+/// `/hot/YYYY-MM/`: every month with tickets.
+fn month_pages(
+    site: &Site,
+    rendered: &Rendered,
+    weeks: &[crate::model::IsoWeek],
+    pages: &mut Vec<Page>,
+) {
+    let months = crate::trends::months(site, &site.tickets);
+    for (i, &month) in months.iter().enumerate() {
+        let report = crate::trends::month_report(site, &site.tickets, month);
+        // Newest first, like the weeks.
+        let neighbours = (
+            months.get(i + 1).copied(),
+            i.checked_sub(1).map(|j| months[j]),
+        );
+        let view = trends::month_view(site, rendered, &report, weeks, neighbours);
+        pages.push(page(
+            trends::month_path(month),
+            "month.html",
+            "month",
+            &view,
+        ));
+    }
 }
 
 fn session_pages(
@@ -423,6 +459,9 @@ fn sitemap(site: &Site, weeks: &[crate::model::IsoWeek]) -> Vec<SitemapEntry> {
     }
     for week in weeks {
         entries.push(entry(&weekly::week_path(*week), None));
+    }
+    for month in crate::trends::months(site, &site.tickets) {
+        entries.push(entry(&trends::month_path(month), None));
     }
     for session in &site.content.sessions {
         entries.push(entry(&session.path(), Some(session.date.to_string())));

@@ -25,6 +25,8 @@ pub struct SiteView {
     pub search_url: String,
     /// Folder of the client search index.
     pub search_index_url: String,
+    /// Where the pages report searches (`[search] log = true`): `/search/log`.
+    pub search_log_url: Option<String>,
     pub hot_url: String,
     pub sessions_url: String,
     pub feed_url: String,
@@ -134,6 +136,8 @@ pub struct ArticleView {
     pub related: Vec<ArticleLink>,
     /// The live sessions that covered this answer, newest first.
     pub sessions: Vec<SessionLink>,
+    /// Its tickets in the last 8 weeks with ticket data, when it had any.
+    pub tickets: Option<super::trends::TicketHistory>,
     pub qr_url: String,
     pub present_url: String,
 }
@@ -214,6 +218,10 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
         home_url: site.url("/"),
         search_url: site.url("/search/"),
         search_index_url: site.url("/search/"),
+        search_log_url: config
+            .search
+            .log
+            .then(|| site.url(&format!("/{}", crate::search_log::beacon::PATH))),
         hot_url: site.url("/hot/"),
         sessions_url: site.url("/sessions/"),
         feed_url: site.url("/feed.xml"),

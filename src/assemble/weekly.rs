@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
+use super::charts::{Share, category_bars};
+use super::trends::{FallView, fall_views};
 use super::views::{ArticleLink, article_link};
 use crate::hot::{Change, WeekReport};
-use crate::model::{IsoWeek, Site};
+use crate::model::{Category, IsoWeek, Site};
 use crate::render::Rendered;
 
 #[derive(Serialize, Clone)]
@@ -30,6 +32,9 @@ pub struct HotItem {
     pub change: ChangeView,
     /// Chosen as hot by the team (the article's `hot` field).
     pub chosen: bool,
+    /// On a weekly page, when the answer's tickets fell after the team acted on it: what and
+    /// when (`2026-10-13 更新后，工单由每周 7.5 件降至 2 件`).
+    pub fell: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -57,6 +62,12 @@ pub struct WeekView {
     pub chart: String,
     pub added: Vec<ArticleLink>,
     pub updated: Vec<ArticleLink>,
+    /// Answers whose tickets fell this week after the team published, updated or presented
+    /// them, biggest fall first.
+    pub falls: Vec<FallView>,
+    /// The month the week's Thursday is in (ISO weeks belong to the month of their Thursday),
+    /// when it has a monthly page.
+    pub month: Option<super::trends::MonthLink>,
     pub note_title: Option<String>,
     pub note: String,
     pub previous: Option<WeekLink>,
@@ -113,7 +124,7 @@ pub fn week_link(site: &Site, week: IsoWeek) -> WeekLink {
     }
 }
 
-fn change_view(change: Change) -> ChangeView {
+pub(super) fn change_view(change: Change) -> ChangeView {
     match change {
         Change::New => ChangeView {
             kind: "new",
@@ -160,6 +171,7 @@ pub fn items(site: &Site, rendered: &Rendered, report: &WeekReport) -> Vec<HotIt
                 previous_rank: entry.previous_rank,
                 change: change_view(entry.change),
                 chosen: entry.chosen,
+                fell: None,
             }
         })
         .collect()
@@ -207,17 +219,27 @@ pub fn week_view(
         .weekly
         .iter()
         .position(|n| n.week == report.week);
+    let falls = fall_views(site, rendered, report.week);
+    let mut items = items(site, rendered, report);
+    for item in &mut items {
+        item.fell = falls
+            .iter()
+            .find(|f| f.article.id == item.article.id)
+            .map(|f| f.text.clone());
+    }
     WeekView {
         week: report.week.to_string(),
         title: week_title(report.week),
         dates: dates(report.week),
         url: site.url(&week_path(report.week)),
-        items: items(site, rendered, report),
+        items,
         total: report.total,
         chart: chart(&report.week, &categories, report.total),
         categories,
         added: report.added.iter().map(link).collect(),
         updated: report.updated.iter().map(link).collect(),
+        falls,
+        month: super::trends::month_of_week(site, report.week),
         note_title: note.and_then(|i| site.content.weekly[i].title.clone()),
         note: note
             .map(|i| rendered.weekly[i].html.clone())
@@ -227,47 +249,17 @@ pub fn week_view(
     }
 }
 
-/// The category mix as horizontal bars: inline SVG with a text alternative, colours from the
-/// theme's CSS (classes), so it follows light and dark mode.
+/// The category mix as horizontal bars.
 fn chart(week: &IsoWeek, categories: &[CategoryCount], total: u32) -> String {
-    if total == 0 {
-        return String::new();
-    }
-    const WIDTH: u32 = 320;
-    const LABEL: u32 = 64;
-    const BAR: u32 = 22;
-    const GAP: u32 = 10;
-    let height = categories.len() as u32 * (BAR + GAP);
-    let max = categories.iter().map(|c| c.count).max().unwrap_or(1).max(1);
-    let description: Vec<String> = categories
+    let shares: Vec<Share> = categories
         .iter()
-        .map(|c| format!("{} {} 件（{}%）", c.label, c.count, c.percent))
+        .zip(Category::ALL)
+        .map(|(c, category)| Share {
+            category,
+            count: c.count,
+            percent: c.percent,
+        })
         .collect();
-    let id = format!("mix-{week}");
-    let mut svg = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\">\
-         <title id=\"{id}-t\">{} 工单类别分布（共 {total} 件）</title><desc id=\"{id}-d\">{}</desc>",
-        week_title(*week),
-        description.join("，")
-    );
-    let bar_space = WIDTH - LABEL - 96;
-    for (i, c) in categories.iter().enumerate() {
-        let y = i as u32 * (BAR + GAP);
-        let width = (c.count as u64 * bar_space as u64 / max as u64) as u32;
-        svg.push_str(&format!(
-            "<text x=\"0\" y=\"{}\" class=\"chart-label\">{}</text>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{}\" height=\"{BAR}\" rx=\"3\" class=\"bar bar-{}\"/>\
-             <text x=\"{}\" y=\"{}\" class=\"chart-value\">{}（{}%）</text>",
-            y + BAR - 6,
-            c.label,
-            width.max(1),
-            c.key,
-            LABEL + width.max(1) + 6,
-            y + BAR - 6,
-            c.count,
-            c.percent
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
+    let title = format!("{} 工单类别分布", week_title(*week));
+    category_bars(&format!("mix-{week}"), &title, &shares, total)
 }

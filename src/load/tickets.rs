@@ -22,14 +22,14 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{ArticleId, Category, Content, IsoWeek};
+use crate::model::{ArticleId, Category, Content, IsoWeek, Month};
 use crate::source::{SourceFile, SourceId, Sources, Span, display_path};
 
 pub const TICKETS_DIR: &str = "data/tickets";
 
 /// At most this many phrasings per article are kept (the most frequent): enough to learn how
 /// users ask, without letting one noisy article dominate the search index.
-const MAX_PHRASINGS: usize = 200;
+pub const MAX_PHRASINGS: usize = 200;
 
 /// A client question longer than this is not kept as a phrasing: search phrasings are how
 /// people ask, in a sentence or two; longer texts are pasted logs or conversations.
@@ -50,7 +50,10 @@ pub struct WeekTickets {
 #[derive(Debug, Default)]
 pub struct TicketData {
     pub weeks: BTreeMap<IsoWeek, WeekTickets>,
-    /// The clients' own words, per article: distinct, most frequent first.
+    /// The same tickets per calendar month, for the monthly trend pages.
+    pub months: BTreeMap<Month, WeekTickets>,
+    /// The clients' own words, per article: distinct, most frequent first; with `[search]
+    /// learn_from_log`, followed by the queries learned from the search log (`build`).
     pub phrasings: HashMap<ArticleId, Vec<String>>,
     pub rows: usize,
 }
@@ -134,14 +137,20 @@ pub fn load(
         sources.add(source);
         diagnostics.extend(file.problems);
         data.rows += file.rows;
-        for (week, tickets) in file.weeks {
-            let total = data.weeks.entry(week).or_default();
-            total.total += tickets.total;
-            for (i, n) in tickets.by_category.iter().enumerate() {
-                total.by_category[i] += n;
-            }
-            for (article, n) in tickets.by_article {
-                *total.by_article.entry(id_of(article)).or_default() += n;
+        // A week that spans two months is counted in parts, one per month: each part adds to
+        // its week and to its month.
+        for ((week, month), tickets) in file.weeks {
+            for total in [
+                data.weeks.entry(week).or_default(),
+                data.months.entry(month).or_default(),
+            ] {
+                total.total += tickets.total;
+                for (i, n) in tickets.by_category.iter().enumerate() {
+                    total.by_category[i] += n;
+                }
+                for (&article, n) in &tickets.by_article {
+                    *total.by_article.entry(id_of(article)).or_default() += n;
+                }
             }
         }
         for (article, texts) in file.phrasings {
@@ -253,7 +262,8 @@ struct FileWeek {
 
 #[derive(Default)]
 struct FileTickets {
-    weeks: FxHashMap<IsoWeek, FileWeek>,
+    /// By week and month: a week may span two months.
+    weeks: FxHashMap<(IsoWeek, Month), FileWeek>,
     phrasings: FxHashMap<u32, FxHashMap<String, u32>>,
     rows: usize,
     problems: Vec<Diagnostic>,
@@ -323,7 +333,7 @@ struct Rows<'k> {
     columns: Columns,
     strict: bool,
     categories: FxHashMap<Vec<u8>, Option<Category>>,
-    week_of_day: FxHashMap<[u8; 10], IsoWeek>,
+    days: FxHashMap<[u8; 10], Day>,
     unknown_articles: BTreeMap<Vec<u8>, Unknown>,
     unknown_systems: BTreeMap<Vec<u8>, Unknown>,
     row_problems: usize,
@@ -365,7 +375,7 @@ impl Rows<'_> {
             );
             return;
         };
-        let Some(week) = week_of(time, &mut self.week_of_day) else {
+        let Some(day) = day_of(time, &mut self.days) else {
             let shown = String::from_utf8_lossy(time);
             self.report_row(
                 out,
@@ -426,7 +436,7 @@ impl Rows<'_> {
             .unwrap_or(Category::Other);
 
         out.rows += 1;
-        let tickets = out.weeks.entry(week).or_default();
+        let tickets = out.weeks.entry((day.week, day.month)).or_default();
         tickets.total += 1;
         let category_index = Category::ALL
             .iter()
@@ -471,7 +481,7 @@ impl Rows<'_> {
                     let cells: Vec<&[u8]> = line.split(|&b| b == b',').collect();
                     cells.len() + 1 >= width.max(4)
                         || (cells.len() > columns.time
-                            && week_of(cells[columns.time], &mut self.week_of_day).is_some())
+                            && day_of(cells[columns.time], &mut self.days).is_some())
                 })
                 .count();
             if Some(i) != columns.question || rows > 0 || shifted {
@@ -517,7 +527,7 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
         columns,
         strict,
         categories: FxHashMap::default(),
-        week_of_day: FxHashMap::default(),
+        days: FxHashMap::default(),
         unknown_articles: BTreeMap::new(),
         unknown_systems: BTreeMap::new(),
         row_problems: 0,
@@ -638,16 +648,23 @@ fn trim(bytes: &[u8]) -> &[u8] {
     bytes.trim_ascii()
 }
 
-/// The ISO week of a ticket time `YYYY-MM-DD…` (or `YYYY/MM/DD…`); days are cached, as a big
-/// export has a million rows over a few hundred days.
-fn week_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], IsoWeek>) -> Option<IsoWeek> {
+/// The periods a day of tickets counts in.
+#[derive(Clone, Copy)]
+struct Day {
+    week: IsoWeek,
+    month: Month,
+}
+
+/// The day of a ticket time `YYYY-MM-DD…` (or `YYYY/MM/DD…`); days are cached, as a big export
+/// has a million rows over a few hundred days.
+fn day_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], Day>) -> Option<Day> {
     let time = trim(time);
     let day: [u8; 10] = time.get(..10)?.try_into().ok()?;
     if time.len() > 10 && !matches!(time[10], b' ' | b'T') {
         return None;
     }
-    if let Some(week) = cache.get(&day) {
-        return Some(*week);
+    if let Some(found) = cache.get(&day) {
+        return Some(*found);
     }
     let mut normalized = day;
     for i in [4, 7] {
@@ -656,9 +673,12 @@ fn week_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], IsoWeek>) -> Option<IsoW
         }
     }
     let date = super::fields::parse_date(std::str::from_utf8(&normalized).ok()?)?;
-    let week = IsoWeek::of(date);
-    cache.insert(day, week);
-    Some(week)
+    let found = Day {
+        week: IsoWeek::of(date),
+        month: Month::of(date),
+    };
+    cache.insert(day, found);
+    Some(found)
 }
 
 fn add_phrasing(texts: &mut FxHashMap<String, u32>, question: &[u8]) {
@@ -691,6 +711,10 @@ fn add_phrasing(texts: &mut FxHashMap<String, u32>, question: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn week_of(time: &[u8], cache: &mut FxHashMap<[u8; 10], Day>) -> Option<IsoWeek> {
+        day_of(time, cache).map(|day| day.week)
+    }
 
     #[test]
     fn ticket_times_map_to_iso_weeks() {

@@ -91,6 +91,12 @@ impl Server {
 
 fn handle(request: &Request, shared: &Arc<Shared>) -> Reply {
     let path = request.target.split(['?', '#']).next().unwrap_or("");
+    // The pages' search log (`[search] log = true`): answered with nothing, as the web server
+    // the site is published on does (docs/search-log.md); the preview keeps no log. (A
+    // beacon's POST gets the transport's 405, which a beacon ignores just as well.)
+    if path == format!("{}{}", shared.base_path, crate::search_log::beacon::PATH) {
+        return Reply::new(204, Vec::new()).with("Cache-Control", "no-store");
+    }
     if path == format!("{PREFIX}events") {
         return events(shared);
     }

@@ -1,6 +1,6 @@
 // Accessibility of the sample site on a phone (375×667), in light and dark mode: axe-core finds
-// no serious or critical problem on the home, a system, an answer (with a flow diagram), a weekly
-// and the search page (with results); every page has its landmarks and headings in order; every
+// no serious or critical problem on the home, a system, an answer (with a flow diagram and its
+// tickets), a weekly, the trend (/hot/), a monthly and the search page (with results); every page has its landmarks and headings in order; every
 // target a thumb must hit is at least 44×44 px; and keyboard focus is always visible.
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +18,8 @@ export const PAGES = {
   system: '/bank-transfer/',
   answer: '/bank-transfer/balance-mismatch/',
   weekly: '/hot/2026-W46/',
+  trend: '/hot/',
+  month: '/hot/2026-10/',
   search: '/search/?q=' + encodeURIComponent('银证转账'),
 };
 

@@ -19,6 +19,9 @@ export function startServer(root, { delay = 0 } = {}) {
   const server = createServer(async (req, res) => {
     if (delay) await new Promise((r) => setTimeout(r, delay));
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    // The search log's requests are logged and answered with nothing, as docs/search-log.md
+    // configures nginx.
+    if (path === '/search/log') { res.writeHead(204, { 'Cache-Control': 'no-store' }).end(); return; }
     let file = normalize(join(root, path));
     if (!file.startsWith(normalize(root))) { res.writeHead(400).end(); return; }
     try {

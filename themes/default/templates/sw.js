@@ -32,7 +32,10 @@ self.addEventListener('fetch', function (event) {
   var request = event.request;
   var url = new URL(request.url);
   // Event streams (the live reload of `qaportal serve`) never end: they are not for a cache.
+  // The search log's requests (an image request where sendBeacon is missing) are for the
+  // server's log: never answered from a cache, never saved.
   if (request.method !== 'GET' || url.origin !== self.location.origin ||
+      url.pathname === CONFIG.scope + 'search/log' ||
       url.pathname.indexOf(CONFIG.scope) !== 0 ||
       (request.headers.get('Accept') || '').indexOf('text/event-stream') >= 0) return;
   if (isImmutable(url.pathname)) {

@@ -60,6 +60,32 @@
   }
   var search = latest(qp.search);
 
+  // A query that may hold a customer's data: a run of eleven or more digits (a mobile, ID or
+  // card number; spaces and dashes allowed between them) or an e-mail address. The search page
+  // keeps it out of its address (history, shared links, the Referer of later requests), and
+  // the search log reports it without its text.
+  function personal(query) {
+    var text = query.normalize ? query.normalize('NFKC') : query;
+    return /\d(?:[\s\-]?\d){10,}/.test(text) || /[^\s@]+@[^\s@]+\.[a-z]{2,}/i.test(text);
+  }
+
+  // The search log (search/log.js, when the site turns it on): the searches a reader settles
+  // on and the answers opened from their results.
+  var log = window.qaportalLog;
+  function logOpens(list, system) {
+    function opened(e) {
+      if (!log || (e.type === 'auxclick' && e.button !== 1)) return;
+      var link = e.target.closest && e.target.closest('a');
+      var item = link && link.closest('li[data-id]');
+      if (!item || item.parentNode !== list) return;
+      var rank = Array.prototype.indexOf.call(list.querySelectorAll('li[data-id]'), item) + 1;
+      var query = list.getAttribute('data-query') || '';
+      log.opened(query, system(), item.getAttribute('data-id'), rank, personal(query));
+    }
+    list.addEventListener('click', opened);
+    list.addEventListener('auxclick', opened);
+  }
+
   // Why a search found nothing to show: offline, only words searched before (their index files
   // are saved on the phone) can be searched. Undefined for a search a newer one replaced.
   function failure(error) {
@@ -80,7 +106,8 @@
   // site's feedback_url has a place for a title.
   function askTeam(link, query) {
     var template = link && link.getAttribute('data-template');
-    if (template) link.href = template.split('%7Bquery%7D').join(encodeURIComponent(query));
+    // A query that may hold customer data (see personal) is not copied into another system.
+    if (template) link.href = template.split('%7Bquery%7D').join(personal(query) ? '' : encodeURIComponent(query));
   }
 
   function setUpBox(form) {
@@ -92,6 +119,7 @@
     list.hidden = true;
     form.appendChild(list);
     input.setAttribute('aria-controls', list.id);
+    logOpens(list, function () { return ''; });
     var composing = composition(input, config.composing);
     var run = debounce(function () {
       if (composing()) return;
@@ -105,6 +133,7 @@
         // Which query the list answers: a test (or an integrator) waits for it, not for time.
         list.setAttribute('data-query', query);
         list.setAttribute('data-outcome', hits.outcome || (hits.length ? 'answers' : 'none'));
+        if (log) log.searched(query, '', hits, personal(query));
         // Enter opens the search page, which offers the hot issues and a ticket for the team.
         if (!hits.length) list.appendChild(note('没有找到相关问题，按回车看热点问题或提交工单'));
         list.hidden = false;
@@ -145,11 +174,13 @@
     select.value = params.get('system') || '';
 
     var composing = composition(input);
+    logOpens(results, function () { return select.value; });
     function run() {
       if (composing()) return;
       var query = input.value.trim();
       var system = select.value;
-      var url = location.pathname + (query ? '?q=' + encodeURIComponent(query) + (system ? '&system=' + encodeURIComponent(system) : '') : '');
+      var shown = query && !personal(query);
+      var url = location.pathname + (shown ? '?q=' + encodeURIComponent(query) + (system ? '&system=' + encodeURIComponent(system) : '') : '');
       history.replaceState(null, '', url);
       if (!query) {
         results.innerHTML = '';
@@ -178,6 +209,7 @@
           askTeam(nothing.querySelector('.ask-team'), query);
           reading.hidden = !hits.reading;
           reading.textContent = hits.reading ? '按拼音读作：' + hits.reading : '';
+          if (log) log.searched(query, system, hits, personal(query));
           more.hidden = hits.total <= shown;
           status.textContent = outcome === 'answers'
             ? (hits.total > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题')
