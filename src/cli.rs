@@ -2,8 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 problems in the site source (or writing it), 2 usage errors.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -84,7 +84,12 @@ enum Command {
     /// Search the knowledge base from the terminal, as the help site does.
     Search {
         /// The question, as a client manager would type it.
-        query: String,
+        #[arg(required_unless_present = "queries")]
+        query: Option<String>,
+        /// Search every line of this file instead (a week's ticket questions, say), printing
+        /// one JSON object a line: {"query", "results": {"outcome", "total", "hits"}}.
+        #[arg(long, value_name = "FILE", conflicts_with = "query")]
+        queries: Option<PathBuf>,
         /// Only answers of this system (folder name).
         #[arg(long)]
         system: Option<String>,
@@ -217,12 +222,19 @@ pub fn main() -> ExitCode {
         },
         Command::Search {
             query,
+            queries,
             system,
             limit,
             json,
             site,
         } => match site_options(&cli.root, &site, None, Purpose::Read) {
-            Ok(options) => run_search(&options, &query, system.as_deref(), limit, json, color),
+            Ok(options) => {
+                let queries = match (&queries, &query) {
+                    (Some(file), _) => Queries::File(file),
+                    (None, query) => Queries::One(query.as_deref().unwrap_or_default()),
+                };
+                run_search(&options, queries, system.as_deref(), limit, json, color)
+            }
             Err(message) => usage_error(&message),
         },
         Command::Init { dir } => match scaffold::init(&dir) {
@@ -492,9 +504,15 @@ fn week_searches(
     Some(sink.report())
 }
 
+/// What `qaportal search` asks: one query, or every line of a file.
+enum Queries<'a> {
+    One(&'a str),
+    File(&'a Path),
+}
+
 fn run_search(
     options: &build::Options,
-    query: &str,
+    queries: Queries<'_>,
     system: Option<&str>,
     limit: usize,
     json: bool,
@@ -530,41 +548,69 @@ fn run_search(
         ));
     }
     let documents = crate::search::documents(&site, &rendered);
-    let hits = crate::search::index_and_related(&options.root, &documents, &site.synonyms)
-        .and_then(|(index, _)| {
-            index
-                .search(query, system, limit)
-                .map_err(|e| e.to_string())
-        });
-    let hits = match hits {
-        Ok(hits) => hits,
+    let index = match crate::search::client_index(&options.root, &documents, &site.synonyms) {
+        Ok(index) => index,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(1);
         }
     };
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&hits).expect("hits serialize")
-        );
-    } else if hits.is_empty() {
-        println!("no answers found for “{query}”");
-    } else {
-        for (rank, hit) in hits.iter().enumerate() {
-            let system_title = site
-                .system(&hit.system)
-                .map_or(hit.system.as_str(), |s| s.title.as_str());
-            println!("{:>2}. {}  {}", rank + 1, hit.id, hit.title);
-            println!(
-                "    {system_title} · {} · {}{}",
-                hit.category,
-                site.config.origin(),
-                hit.url
-            );
+    let search = |query: &str| {
+        index.search(query, system, limit).unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            std::process::exit(1)
+        })
+    };
+    match queries {
+        Queries::File(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(e) => return usage_error(&format!("cannot read {}: {e}", path.display())),
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for query in text.lines().map(str::trim).filter(|q| !q.is_empty()) {
+                let line = serde_json::json!({"query": query, "results": search(query)});
+                if writeln!(out, "{line}").is_err() {
+                    break;
+                }
+            }
+        }
+        Queries::One(query) => {
+            let results = search(query);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&results).expect("results serialize")
+                );
+            } else {
+                print_results(&site, query, &results);
+            }
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The results as the search page shows them: a weak search's under "可能相关".
+fn print_results(site: &crate::model::Site, query: &str, results: &search_index::engine::Results) {
+    use search_index::engine::Outcome;
+    match results.outcome {
+        Outcome::None => {
+            println!("no answers found for “{query}”");
+            return;
+        }
+        Outcome::Weak => println!("可能相关 (only partial matches for “{query}”):"),
+        Outcome::Answers => {}
+    }
+    for (rank, hit) in results.hits.iter().enumerate() {
+        println!("{:>2}. {}  {}", rank + 1, hit.id, hit.title);
+        println!(
+            "    {} · {} · {}{}",
+            hit.system_title,
+            hit.category,
+            site.config.origin(),
+            hit.url
+        );
+    }
 }
 
 fn print_problems(report: &Report, color: bool) {

@@ -100,6 +100,22 @@ pub fn client_files(documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<(S
         .collect()
 }
 
+/// The client index of `documents` for the engine that ranks as the site does (`qaportal
+/// search`): the files the build writes under `search/`, from the same cache.
+pub fn client_index(
+    root: &Path,
+    documents: &[SearchDocument],
+    synonyms: &Synonyms,
+) -> Result<search_index::engine::ClientIndex, String> {
+    let prefix = format!("{}/", ClientOptions::default().dir);
+    let files = client_files_cached(root, documents, synonyms)
+        .into_iter()
+        .filter(|(path, _)| !path.ends_with(".gz") && !path.ends_with(".br"))
+        .filter_map(|(path, bytes)| Some((path.strip_prefix(&prefix)?.to_string(), bytes)))
+        .collect();
+    search_index::engine::ClientIndex::new(files).map_err(|e| e.to_string())
+}
+
 /// [`client_files`], reused from the last build when the documents have not changed: kept in
 /// one file (`.qaportal/client-index`), as writing thousands of small cache files would cost
 /// what it saves.

@@ -1,4 +1,4 @@
-//! `qaportal search` in a terminal, over the site's tantivy index.
+//! `qaportal search` in a terminal, over the client index the site searches (search-index engine.rs).
 
 mod common;
 
@@ -45,7 +45,9 @@ fn json_output_and_system_filter() {
         "2026-11-22",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let hits: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(results["outcome"], "answers", "{results}");
+    let hits = &results["hits"];
     let ids: Vec<&str> = hits
         .as_array()
         .unwrap()
@@ -128,4 +130,132 @@ fn a_bad_synonyms_line_is_reported_with_its_line() {
         "{}",
         stderr(&output)
     );
+}
+
+/// Issue 12 "one ranking": over the sample knowledge base, `qaportal search --queries` and the
+/// site's own engine (qaportal-search.js in node over the built `search/` files) give the same
+/// outcome, total and top 10 for every query: the ticket questions and titles, whole and cut
+/// short as while typing, and pinyin, codes and off-topic questions.
+#[test]
+fn the_terminal_ranks_as_the_site_does() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let built = common::qaportal()
+        .current_dir(repo)
+        .args(["build", "--quiet", "--as-of", "2026-11-22", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+
+    let mut queries: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(repo.join("data/tickets")).unwrap() {
+        let path = entry.unwrap().path();
+        if !path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("itsm-")
+        {
+            continue;
+        }
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        for row in reader.records() {
+            let question = row.unwrap()[5].to_string();
+            // And its start, as the box searches while it is typed.
+            queries.push(question.chars().take(5).collect());
+            queries.push(question);
+        }
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("search/manifest.json")).unwrap())
+            .unwrap();
+    let base = out.join("search").join(manifest["base"].as_str().unwrap());
+    for entry in std::fs::read_dir(base.join("m")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let rows: Vec<serde_json::Value> =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            for row in rows {
+                let title: Vec<char> = row[1].as_str().unwrap().chars().collect();
+                queries.push(title.iter().collect());
+                queries.push(title.iter().take(4).collect());
+                queries.push(title.iter().skip(title.len().saturating_sub(7)).collect());
+            }
+        }
+    }
+    queries.extend(
+        [
+            "kai hu",
+            "zhuan zhang shi bai",
+            "kai",
+            "zhuanz",
+            "yzzz",
+            "688买不了",
+            "600519",
+            "95521",
+            "12386",
+            "level-2",
+            "天气预报",
+            "期货开户",
+            "美股怎么开户",
+            "xyzzyqwerty",
+        ]
+        .map(String::from),
+    );
+    assert!(queries.len() >= 1000, "{} queries", queries.len());
+    let file = dir.path().join("queries.txt");
+    std::fs::write(&file, queries.join("\n")).unwrap();
+
+    let terminal = common::qaportal()
+        .current_dir(repo)
+        .args([
+            "search",
+            "--limit",
+            "10",
+            "--as-of",
+            "2026-11-22",
+            "--queries",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(terminal.status.success(), "{}", stderr(&terminal));
+    let site = std::process::Command::new("node")
+        .arg(repo.join("tests/site_search.mjs"))
+        .arg(&out)
+        .arg(&file)
+        .arg("10")
+        .output()
+        .expect("node (v20) runs the site's search engine");
+    assert!(site.status.success(), "{}", stderr(&site));
+
+    let terminal: Vec<serde_json::Value> = stdout(&terminal)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let site: Vec<serde_json::Value> = stdout(&site)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(terminal.len(), site.len());
+    let mut answered = 0;
+    for (t, s) in terminal.iter().zip(&site) {
+        let ids: Vec<&serde_json::Value> = t["results"]["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| &h["id"])
+            .collect();
+        let site_ids: Vec<&serde_json::Value> = s["ids"].as_array().unwrap().iter().collect();
+        assert_eq!(t["query"], s["query"]);
+        assert_eq!(ids, site_ids, "top 10 of {}", t["query"]);
+        assert_eq!(t["results"]["outcome"], s["outcome"], "{}", t["query"]);
+        assert_eq!(t["results"]["total"], s["total"], "{}", t["query"]);
+        answered += usize::from(s["outcome"] == "answers");
+    }
+    // Not vacuous: most of these queries find answers.
+    assert!(answered * 2 > site.len(), "{answered} of {}", site.len());
 }

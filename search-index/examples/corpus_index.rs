@@ -1,12 +1,13 @@
-//! Builds the client index of a bench site made from the tonghuashun-faq corpus (used by
-//! `bench/relevance/relevance.js`; the corpus is read in place and never copied).
+//! Builds the client index of a bench site made from a corpus's titles (used by
+//! `bench/relevance/relevance.js`, which reads the corpora in place and passes their titles in a
+//! temporary file).
 //!
 //! ```text
-//! corpus_index --corpus DIR --out DIR [--questions FILE] [--synonyms FILE]
+//! corpus_index --titles FILE --out DIR [--questions FILE] [--synonyms FILE]
 //!              [--boost FIELD=X]... [--k1 X] [--b X] [--phrasings-k1 X] [--phrasings-b X]
 //!              [--weight CLASS=X]... [--no-pinyin] [--no-unigrams] [--no-initials]
 //! ```
-//! Articles are the corpus' 300 standard questions (id = the corpus id). `--questions FILE` gives
+//! Articles are the lines `id<TAB>title` of `--titles FILE`. `--questions FILE` gives
 //! each article its recorded phrasings: lines `gold_id<TAB>phrasing`. `--k1`/`--b` are the BM25
 //! of the answers part, `--phrasings-k1`/`--phrasings-b` that of the phrasings part, and
 //! `--boost questions=X` is the phrasings part's boost (the client index weighs the phrasings
@@ -18,15 +19,18 @@ use search_index::{ClientOptions, Config, SearchDocument, Synonyms, build_client
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut corpus, mut out, mut questions, mut synonyms) = (None, None, None, None);
+    let (mut titles, mut out, mut questions, mut synonyms) = (None, None, None, None);
     let mut config = Config::default();
+    let mut client = ClientOptions::default();
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
         match a.as_str() {
-            "--corpus" => corpus = Some(PathBuf::from(val())),
+            "--titles" => titles = Some(PathBuf::from(val())),
             "--out" => out = Some(PathBuf::from(val())),
             "--questions" => questions = Some(PathBuf::from(val())),
             "--synonyms" => synonyms = Some(PathBuf::from(val())),
+            "--first-tier" => client.first_tier = val().parse().unwrap(),
+            "--coverage-weight" => config.coverage_weight = val().parse().unwrap(),
             "--k1" => config.bm25.k1 = val().parse().unwrap(),
             "--b" => config.bm25.b = val().parse().unwrap(),
             "--phrasings-k1" => config.phrasings.bm25.k1 = val().parse().unwrap(),
@@ -74,7 +78,7 @@ fn main() {
             _ => panic!("unknown argument {a}"),
         }
     }
-    let corpus = corpus.expect("--corpus DIR");
+    let titles = titles.expect("--titles FILE");
     let out = out.expect("--out DIR");
     let synonyms = match synonyms {
         Some(p) => Synonyms::parse(&std::fs::read_to_string(p).unwrap())
@@ -91,10 +95,9 @@ fn main() {
                 .push(text.to_string());
         }
     }
-    let table = std::fs::read_to_string(corpus.join("standard_questions.tsv")).unwrap();
+    let table = std::fs::read_to_string(titles).unwrap();
     let docs: Vec<SearchDocument> = table
         .lines()
-        .skip(1)
         .map(|line| {
             let (id, title) = line.split_once('\t').unwrap();
             SearchDocument {
@@ -109,15 +112,7 @@ fn main() {
             }
         })
         .collect();
-    let files = build_client_index(
-        &docs,
-        &synonyms,
-        &config,
-        &ClientOptions {
-            brotli: None,
-            ..Default::default()
-        },
-    );
+    let files = build_client_index(&docs, &synonyms, &config, &client);
     for f in files.iter().filter(|f| !f.path.ends_with(".gz")) {
         let path = out.join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -28,6 +28,16 @@ type FieldRef = (u8, u32);
 /// (field number, doc number, score) of one term.
 pub type Posting = (u8, u32, f64);
 
+/// The postings of a term in one field beyond its first tier: the documents (ascending), all
+/// at `weight`, the mean of their scores (they differ only by term frequency and field length,
+/// and are below every first-tier score of the term).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tail {
+    pub field: u8,
+    pub weight: f64,
+    pub docs: Vec<u32>,
+}
+
 /// The computed index: every term's postings with their final (boosted, rounded) scores.
 pub struct LunrIndex {
     pub fields: Vec<String>,
@@ -122,13 +132,15 @@ impl LunrIndex {
         }
     }
 
-    /// Splits the postings of every term into its `cap` highest-scoring ones (the first tier)
-    /// and the rest (the second). Together the two tiers are exactly this index; a query reads
-    /// the first tier and only a query that needs more (a narrow system filter, "all results")
-    /// reads the second. Terms with no second-tier postings are absent from it.
-    pub fn split_tiers(self, cap: usize) -> (LunrIndex, LunrIndex) {
+    /// Splits the postings of every term into its `cap` highest-scoring ones (the first tier,
+    /// exact) and the rest, kept as a [`Tail`] per field: which documents, at one weight. A
+    /// query then reads every document of a common term for a few bytes each, instead of a lunr
+    /// posting each (tens of bytes) or none (a document outside the first tier then lost the
+    /// term's weight, and short documents won: on 12,088 lcqmc titles, hit@1 0.720 against
+    /// 0.861 with every posting read; with the tails, 0.866).
+    pub fn split_tail(self, cap: usize) -> (LunrIndex, Vec<(String, Vec<Tail>)>) {
         let mut first = Vec::with_capacity(self.terms.len());
-        let mut second = Vec::new();
+        let mut tails = Vec::new();
         for (term, mut postings) in self.terms {
             if postings.len() > cap {
                 // Highest score first; ties by field, then doc, so the split is deterministic.
@@ -136,16 +148,25 @@ impl LunrIndex {
                 let mut rest = postings.split_off(cap);
                 postings.sort_unstable_by_key(|&(f, d, _)| (f, d));
                 rest.sort_unstable_by_key(|&(f, d, _)| (f, d));
-                second.push((term.clone(), rest));
+                // In field order (the rest is sorted by field, then doc).
+                let tail = rest
+                    .chunk_by(|a, b| a.0 == b.0)
+                    .map(|run| Tail {
+                        field: run[0].0,
+                        weight: round3(run.iter().map(|p| p.2).sum::<f64>() / run.len() as f64),
+                        docs: run.iter().map(|p| p.1).collect(),
+                    })
+                    .collect();
+                tails.push((term.clone(), tail));
             }
             first.push((term, postings));
         }
-        let tier = |terms| LunrIndex {
-            fields: self.fields.clone(),
-            refs: self.refs.clone(),
-            terms,
+        let first = LunrIndex {
+            fields: self.fields,
+            refs: self.refs,
+            terms: first,
         };
-        (tier(first), tier(second))
+        (first, tails)
     }
 
     /// Serializes the terms `selected` (indices into `self.terms`, in UTF-16 order) as one

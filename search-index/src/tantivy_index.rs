@@ -427,11 +427,11 @@ impl SearchIndex {
 fn pinyin_sources(query: &str) -> HashMap<String, String> {
     let mut out = HashMap::new();
     let text = normalize(query);
-    for (han, run) in runs(&text) {
-        if !han {
+    for run in runs(&text) {
+        if !run.han {
             continue;
         }
-        let chars: Vec<char> = run.chars().filter(|&c| is_han(c)).collect();
+        let chars: Vec<char> = run.text.chars().filter(|&c| is_han(c)).collect();
         for pair in chars.windows(2) {
             if let (Some(a), Some(b)) = (
                 crate::pinyin::syllable_of(pair[0]),

@@ -10,7 +10,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::pinyin::{segment_syllables, syllable_of};
+use crate::pinyin::{syllable_of, typed_syllables};
 
 /// Longest Han run (in characters) whose pinyin initials are emitted as one term. Initials are
 /// typed for a word (`yzzz` for 银证转账), not for a sentence, and titles are often one long run.
@@ -112,11 +112,21 @@ pub fn is_word(c: char) -> bool {
         || matches!(c as u32, 0xDF..=0xF6 | 0xF8..=0x24F | 0x370..=0x3FF | 0x400..=0x4FF)
 }
 
+/// A maximal run of Han characters or of word characters in normalized text, and the text
+/// between the previous run and this one (empty when they touch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run<'a> {
+    pub han: bool,
+    pub text: &'a str,
+    pub sep: &'a str,
+}
+
 /// Splits already-normalized text into Han runs and words; everything else separates.
-pub fn runs(text: &str) -> Vec<(bool, &str)> {
+pub fn runs(text: &str) -> Vec<Run<'_>> {
     let mut out = Vec::new();
-    // (start byte, is Han) of the run being read.
+    // (start byte, is Han) of the run being read; end of the previous run.
     let mut current: Option<(usize, bool)> = None;
+    let mut prev_end = 0;
     for (i, c) in text.char_indices() {
         let class = if is_han(c) {
             Some(true)
@@ -129,14 +139,28 @@ pub fn runs(text: &str) -> Vec<(bool, &str)> {
             if class == Some(han) {
                 continue;
             }
-            out.push((han, &text[start..i]));
+            out.push(Run {
+                han,
+                text: &text[start..i],
+                sep: &text[prev_end..start],
+            });
+            prev_end = i;
         }
         current = class.map(|han| (i, han));
     }
     if let Some((start, han)) = current {
-        out.push((han, &text[start..]));
+        out.push(Run {
+            han,
+            text: &text[start..],
+            sep: &text[prev_end..start],
+        });
     }
     out
+}
+
+/// The word a word run is joined to by a hyphen (`level-2`: `level` for `2`), if any.
+fn hyphened<'a>(runs: &[Run<'a>], k: usize) -> Option<&'a str> {
+    (k > 0 && !runs[k].han && !runs[k - 1].han && runs[k].sep == "-").then(|| runs[k - 1].text)
 }
 
 /// Tokens of `text` (normalized here) under the contract, in text order, with repeats: the
@@ -144,22 +168,27 @@ pub fn runs(text: &str) -> Vec<(bool, &str)> {
 pub fn tokenize(text: &str, opts: Options) -> Vec<String> {
     let text = normalize(text);
     let mut out = Vec::new();
-    for (han, run) in runs(&text) {
-        if han {
-            han_tokens(run, opts, &mut out);
+    let runs = runs(&text);
+    for (k, run) in runs.iter().enumerate() {
+        if run.han {
+            han_tokens(run.text, opts, &mut out);
         } else {
-            word_tokens(run, &mut out);
+            word_tokens(run.text, hyphened(&runs, k), &mut out);
         }
     }
     out
 }
 
-fn word_tokens(word: &str, out: &mut Vec<String>) {
+fn word_tokens(word: &str, joined_to: Option<&str>, out: &mut Vec<String>) {
     out.push(word.to_string());
     // `level2` also yields `level` and `2`, so `level 2` and `l2`-less spellings still meet.
     let parts = split_letters_digits(word);
     if parts.len() > 1 {
         out.extend(parts.into_iter().map(str::to_string));
+    }
+    // `level-2` also yields `level2`, as users type it.
+    if let Some(previous) = joined_to {
+        out.push(format!("{previous}{word}"));
     }
 }
 
@@ -226,23 +255,81 @@ pub fn term_class(term: &str) -> TermClass {
     }
 }
 
-/// Query terms: the query's tokens (with pinyin) plus, for a word typed in pinyin (`kaihu`,
-/// `yinzhengzhuanzhang`), the syllable pairs it spells, so it meets the titles' pinyin terms.
-/// Repeats are kept: a repeated term counts twice, as in lunr's query vectors.
+/// Query terms: the query's tokens (with pinyin) plus the syllable pairs of the pinyin it types
+/// ([`pinyin_streams`]: `kaihu`, `kai hu`, `yinzhengzhuanzhang`), so it meets the titles' pinyin
+/// terms. Repeats are kept: a repeated term counts twice, as in lunr's query vectors.
 pub fn query_terms(query: &str) -> Vec<String> {
+    query_terms_with(query, true)
+}
+
+/// [`query_terms`], with the pinyin typed in its words only when `pinyin_words` (the browser
+/// reads words as pinyin only with the syllable table, which it fetches for a query with a word
+/// of two letters or more: see [`types_pinyin`]).
+pub fn query_terms_with(query: &str, pinyin_words: bool) -> Vec<String> {
     let mut out = Vec::new();
     let text = normalize(query);
-    for (han, run) in runs(&text) {
-        if han {
-            han_query_tokens(run, &mut out);
+    let runs = runs(&text);
+    for (k, run) in runs.iter().enumerate() {
+        if run.han {
+            han_query_tokens(run.text, &mut out);
         } else {
-            word_tokens(run, &mut out);
-            if let Some(syl) = segment_syllables(run) {
-                for pair in syl.windows(2) {
-                    out.push(format!("{}'{}", pair[0], pair[1]));
-                }
-            }
+            word_tokens(run.text, hyphened(&runs, k), &mut out);
         }
+    }
+    let streams = if pinyin_words {
+        pinyin_streams(&runs)
+    } else {
+        Vec::new()
+    };
+    for stream in streams {
+        for pair in stream.syllables.windows(2) {
+            out.push(format!("{}'{}", pair[0], pair[1]));
+        }
+    }
+    out
+}
+
+/// Whether a query has a word that may be pinyin (letters only, two or more): the browser then
+/// fetches the syllable table to read it.
+pub fn types_pinyin(query: &str) -> bool {
+    let text = normalize(query);
+    runs(&text)
+        .iter()
+        .any(|r| !r.han && r.text.len() >= 2 && r.text.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// Syllables typed in pinyin in a row, and the words that typed them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PinyinStream<'a> {
+    pub syllables: Vec<&'static str>,
+    pub words: Vec<&'a str>,
+}
+
+/// The syllables typed in the words of a query, as streams: words separated only by spaces or
+/// apostrophes continue a stream (`zhuan zhang shi bai`), so pairs form across them; any other
+/// separator, a Han run or a word that is not pinyin ends it. A word may end in a syllable cut
+/// short while typing (`zhuanz`, see [`typed_syllables`]); that ends its stream too.
+pub fn pinyin_streams<'a>(runs: &[Run<'a>]) -> Vec<PinyinStream<'a>> {
+    let mut out: Vec<PinyinStream<'a>> = Vec::new();
+    let mut open = false;
+    for run in runs {
+        let syllables = (!run.han).then(|| typed_syllables(run.text)).flatten();
+        let Some(syllables) = syllables else {
+            open = false;
+            continue;
+        };
+        let continues =
+            open && !run.sep.is_empty() && run.sep.chars().all(|c| matches!(c, ' ' | '\t' | '\''));
+        if !continues {
+            out.push(PinyinStream {
+                syllables: Vec::new(),
+                words: Vec::new(),
+            });
+        }
+        let stream = out.last_mut().expect("pushed above");
+        open = syllables.concat() == run.text;
+        stream.syllables.extend(syllables);
+        stream.words.push(run.text);
     }
     out
 }
@@ -286,11 +373,14 @@ pub struct QueryWeights {
 impl Default for QueryWeights {
     fn default() -> Self {
         // Single characters count double: in short titles one shared content character often
-        // decides (tuned on the first 5,000 bench queries: hit@1 0.527 -> 0.548).
+        // decides (tuned on the first 5,000 tonghuashun queries: hit@1 0.527 -> 0.548). Words
+        // (Latin letters and digits: app, oppo, 688, level2) count double too: a plain BM25 over
+        // characters sees such a word as several letters and their pairs, and a word is as
+        // specific as a Han bigram or more (bq, dev: APP登陆不上 found 老是登陆不上 first).
         QueryWeights {
             char: 2.0,
             bigram: 1.0,
-            word: 1.0,
+            word: 2.0,
             pinyin: 1.0,
             pinyin_fallback: true,
         }

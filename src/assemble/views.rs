@@ -41,6 +41,9 @@ pub struct SiteView {
     /// The page the service worker shows for a page not saved on the phone.
     pub offline_url: String,
     pub feedback_url: Option<String>,
+    /// `feedback_url` for a search that found no answer: its title is "搜索：" and
+    /// [`QUERY_MARK`], which the search page replaces with the query (percent-encoded).
+    pub feedback_query_url: Option<String>,
     /// Static file URLs with cache-busting hashes: `site.assets["style.css"]`.
     pub assets: std::collections::BTreeMap<String, String>,
     pub systems: Vec<SystemTile>,
@@ -239,6 +242,10 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
                     &config.base_url,
                 )
             }),
+        feedback_query_url: config
+            .feedback_url
+            .as_ref()
+            .map(|t| fill_feedback(t, "", &format!("搜索：{QUERY_MARK}"), &config.base_url)),
         assets,
         systems: site
             .content
@@ -264,6 +271,9 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Fills `{id}`, `{title}` and `{url}` of the feedback link template, URL-encoded.
+/// Stands for the query in [`SiteView::feedback_query_url`] (ui.js looks for it encoded).
+pub const QUERY_MARK: &str = "{query}";
+
 pub fn fill_feedback(template: &str, id: &str, title: &str, url: &str) -> String {
     let encode = |s: &str| utf8_percent_encode(s, QUERY_VALUE).to_string();
     template

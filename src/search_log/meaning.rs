@@ -16,7 +16,8 @@ use search_index::tokenizer::{QUERY_FILLER_BIGRAMS, STOP_CHARS, normalize, runs}
 pub fn key(query: &str) -> String {
     let text = normalize(query);
     let mut parts: Vec<String> = Vec::new();
-    for (han, run) in runs(&text) {
+    for run in runs(&text) {
+        let (han, run) = (run.han, run.text);
         if han {
             let chars: Vec<char> = run.chars().collect();
             // Characters of a filler bigram go, as do stop characters.

@@ -139,3 +139,62 @@ test('nothing found offers the hot issues and the feedback link', async () => {
   assert.ok(await page.locator('.nothing-found a[href*="itsm.example.com"]').count() === 1);
   await close();
 });
+
+// The outcome of a search (issue 12): off-topic questions are not dressed up as answers.
+async function searchPage(page, query) {
+  await page.goto(server.url + '/search/?q=' + encodeURIComponent(query));
+  await page.waitForFunction((q) => document.querySelector('.results').dataset.query === q, query, { timeout: 15000 });
+  return page.locator('.results').getAttribute('data-outcome');
+}
+
+test('an off-topic question finds nothing and offers the hot issues and a ticket with the query', async () => {
+  const { page, errors, close } = await phone();
+  assert.equal(await searchPage(page, '天气预报'), 'none');
+  assert.equal(await page.locator('.results li.result').count(), 0);
+  assert.ok(await page.locator('.nothing-found').isVisible());
+  assert.ok(await page.locator('.nothing-found .hot-list li').count() > 0);
+  const ticket = page.locator('.nothing-found a.ask-team');
+  assert.equal(await ticket.textContent(), '提交工单');
+  const href = await ticket.getAttribute('href');
+  assert.ok(href.startsWith('https://itsm.example.com/'), href);
+  assert.ok(href.includes(encodeURIComponent('天气预报')), href);
+  assert.ok(!href.includes('%7Bquery%7D'), href);
+  assert.ok(await page.locator('.weak-heading').isHidden());
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('a question only partly matched shows its results under 可能相关, with the ticket link', async () => {
+  const { page, errors, close } = await phone();
+  assert.equal(await searchPage(page, '期货开户'), 'weak');
+  assert.ok(await page.locator('.results li.result').count() > 0);
+  assert.ok(await page.locator('.weak-heading').isVisible());
+  assert.equal(await page.locator('.weak-heading').textContent(), '可能相关');
+  assert.ok(await page.locator('.nothing-found').isVisible());
+  assert.ok((await page.locator('.nothing-found a.ask-team').getAttribute('href')).includes(encodeURIComponent('期货开户')));
+  // A confident answer hides all of it.
+  assert.equal(await searchPage(page, '银证转账失败'), 'answers');
+  assert.ok(await page.locator('.weak-heading').isHidden());
+  assert.ok(await page.locator('.nothing-found').isHidden());
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('spaced pinyin is found and its reading shown; the box says nothing false when nothing is found', async () => {
+  const { page, errors, close } = await phone();
+  assert.equal(await searchPage(page, 'kai hu'), 'answers');
+  assert.equal(await page.locator('.results li.result').first().getAttribute('data-id'), 'KB-0001');
+  assert.ok(await page.locator('.pinyin-reading').isVisible());
+  assert.ok((await page.locator('.pinyin-reading').textContent()).includes('开户'));
+  await page.goto(server.url + '/');
+  await page.click('#q');
+  await page.keyboard.type('天气预报', { delay: 30 });
+  await page.waitForFunction(() => document.querySelector('.instant-results').dataset.query === '天气预报', null, { timeout: 15000 });
+  const list = page.locator('.instant-results');
+  assert.equal(await list.getAttribute('data-outcome'), 'none');
+  const text = await list.textContent();
+  assert.ok(!text.includes('查看更多'), text);
+  assert.ok(text.includes('提交工单'), text);
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -5,10 +5,10 @@
 //!
 //! ```text
 //! manifest.json            shard counts, parts (fields, boosts, BM25), query weights, systems
-//! <hash>/t/<n>.json        first-tier shard n: {"a": <lunr index>, "p": <lunr index>, "r": {…}},
-//!                          each part a complete lunr index of that part's terms hashing to n;
-//!                          `r` the pinyin readings of the characters hashing to n
-//! <hash>/x/<n>.json        second-tier shard n: the parts (postings past the first tier)
+//! <hash>/t/<n>.json        shard n: {"a": <lunr index>, "p": <lunr index>, "r": {…}, "tail": {…}},
+//!                          each part a complete lunr index of the first tiers of that part's
+//!                          terms hashing to n; `r` the pinyin readings of the characters
+//!                          hashing to n; `tail` the other documents of those terms
 //! <hash>/m/<n>.json        metadata of documents n*chunk .. (n+1)*chunk
 //! pinyin.txt               the tokenizer's char → pinyin table, for words typed in pinyin
 //! ```
@@ -19,12 +19,14 @@
 
 mod parts;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 
 use rayon::prelude::*;
 
-use crate::lunr::{LunrIndex, push_json_str};
+use std::fmt::Write as _;
+
+use crate::lunr::{LunrIndex, Tail, push_json_str};
 use crate::tokenizer::STOP_CHARS;
 use crate::{Config, SearchDocument, Synonyms};
 
@@ -57,12 +59,10 @@ pub struct ClientOptions {
     /// Fixed first-tier shard count instead (tests use 1 to compare the whole index with
     /// lunr.Builder).
     pub shards: Option<usize>,
-    /// Postings of a term in the first tier, its highest-scoring ones; the rest go to the second
-    /// tier, read only by queries that need more than the best results. A term in thousands of
-    /// articles has a tiny idf, and its full list would cost a phone tens of kilobytes.
+    /// Postings of a term (per part) kept as exact lunr postings, its highest-scoring ones; the
+    /// other documents of the term are its tail (see [`LunrIndex::split_tail`]). A term in
+    /// thousands of articles would otherwise cost a phone tens of kilobytes.
     pub first_tier: usize,
-    /// Aimed-for postings per second-tier shard.
-    pub second_tier_postings_per_shard: usize,
     /// Documents per metadata file. A query's ten results mostly lie in ten different files:
     /// 4 documents per file instead of 8 save about 5 kB per first query, for twice the files.
     pub meta_chunk: usize,
@@ -79,7 +79,6 @@ impl Default for ClientOptions {
             max_shards: 32768,
             shards: None,
             first_tier: 64,
-            second_tier_postings_per_shard: 4096,
             meta_chunk: 4,
             brotli: None,
         }
@@ -114,35 +113,27 @@ pub fn build_client_index(
 ) -> Vec<OutputFile> {
     let ordered = index_order(docs);
     let first_tier = opts.first_tier.max(1);
-    // Per part: its key and its two tiers (first_tier postings per term and part, then the rest).
-    let tiers: Vec<(&str, LunrIndex, LunrIndex)> = part_documents(&ordered, synonyms, config)
+    // Per part: its key, its first tier (first_tier postings per term) and the tails of the
+    // terms with more.
+    let parts: Vec<BuiltPart<'_>> = part_documents(&ordered, synonyms, config)
         .into_par_iter()
         .map(|(part, docs)| {
-            let (first, second) =
-                LunrIndex::build(&part.boosts, part.bm25, &docs).split_tiers(first_tier);
-            (part.key, first, second)
+            let (first, tails) =
+                LunrIndex::build(&part.boosts, part.bm25, &docs).split_tail(first_tier);
+            (part.key, first, tails)
         })
         .collect();
-    let first: Vec<(&str, &LunrIndex)> = tiers.iter().map(|(k, f, _)| (*k, f)).collect();
-    let second: Vec<(&str, &LunrIndex)> = tiers.iter().map(|(k, _, s)| (*k, s)).collect();
     let shards = opts.shards.unwrap_or_else(|| {
-        shard_count(&first, opts.postings_per_shard).min(opts.max_shards.next_power_of_two())
+        shard_count(&parts, opts.postings_per_shard).min(opts.max_shards.next_power_of_two())
     });
-    let overflow_shards = shard_count(&second, opts.second_tier_postings_per_shard);
-    let shard_json = shard_files(&first, shards, Some(&readings_by_shard(shards)));
-    let overflow_json = if second.iter().all(|(_, s)| s.terms.is_empty()) {
-        Vec::new()
-    } else {
-        shard_files(&second, overflow_shards, None)
-    };
+    let shard_json = shard_files(&parts, shards, &readings_by_shard(shards));
     let meta_json = meta_chunks(&ordered, opts.meta_chunk.max(1));
-    let pinyin = crate::pinyin::table_body();
+    let pinyin = crate::pinyin::table_body(&char_use(&ordered));
 
     let hash = {
         let mut h = Fnv64::default();
         shard_json
             .iter()
-            .chain(&overflow_json)
             .chain(&meta_json)
             .for_each(|s| h.write(s.as_bytes()));
         h.write(pinyin.as_bytes());
@@ -152,9 +143,6 @@ pub fn build_client_index(
     for (n, json) in shard_json.into_iter().enumerate() {
         files.push((format!("{hash}/t/{n}.json"), json.into_bytes()));
     }
-    for (n, json) in overflow_json.into_iter().enumerate() {
-        files.push((format!("{hash}/x/{n}.json"), json.into_bytes()));
-    }
     for (n, json) in meta_json.into_iter().enumerate() {
         files.push((format!("{hash}/m/{n}.json"), json.into_bytes()));
     }
@@ -162,7 +150,7 @@ pub fn build_client_index(
     files.push(("pinyin.txt".into(), pinyin.into_bytes()));
     files.push((
         "manifest.json".into(),
-        manifest(&ordered, config, opts, (shards, overflow_shards), &hash).into_bytes(),
+        manifest(&ordered, config, opts, shards, &hash).into_bytes(),
     ));
 
     let dir = opts.dir.trim_matches('/');
@@ -190,15 +178,49 @@ pub fn build_client_index(
         .collect()
 }
 
-/// The power of two at or above `postings / per_shard` (at least 1), counting the postings of
-/// every part: a shard holds all parts.
-fn shard_count(parts: &[(&str, &LunrIndex)], per_shard: usize) -> usize {
-    let total: usize = parts
+/// A part of the index: its key, its first tier and the tails of the terms with more postings.
+type BuiltPart<'a> = (&'a str, LunrIndex, Vec<(String, Vec<Tail>)>);
+
+/// In how many documents each Han character (other than the stop characters) occurs in a field
+/// with pinyin (title, phrasings, tags): a syllable typed alone stands for the site's most used
+/// characters of that reading.
+fn char_use(docs: &[&SearchDocument]) -> HashMap<char, u32> {
+    let mut used: HashMap<char, u32> = HashMap::new();
+    for doc in docs {
+        let mut seen: Vec<char> = std::iter::once(&doc.title)
+            .chain(&doc.questions)
+            .chain(&doc.tags)
+            .flat_map(|t| t.chars())
+            .filter(|&c| crate::tokenizer::is_han(c) && !STOP_CHARS.contains(c))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for c in seen {
+            *used.entry(c).or_default() += 1;
+        }
+    }
+    used
+}
+
+/// The power of two at or above `postings / per_shard` (at least 1), counting the first-tier
+/// postings of every part (a shard holds all parts) and a tail's documents at an eighth of a
+/// posting each (a few bytes, against a posting's tens).
+fn shard_count(parts: &[BuiltPart<'_>], per_shard: usize) -> usize {
+    let postings: usize = parts
         .iter()
-        .flat_map(|(_, index)| &index.terms)
+        .flat_map(|(_, index, _)| &index.terms)
         .map(|t| t.1.len())
         .sum();
-    total.div_ceil(per_shard.max(1)).max(1).next_power_of_two()
+    let tail_docs: usize = parts
+        .iter()
+        .flat_map(|(_, _, tails)| tails)
+        .flat_map(|(_, t)| t)
+        .map(|t| t.docs.len())
+        .sum();
+    (postings + tail_docs / 8)
+        .div_ceil(per_shard.max(1))
+        .max(1)
+        .next_power_of_two()
 }
 
 /// Readings of the pinyin table's characters, by the shard of each character as a one-character
@@ -232,30 +254,38 @@ fn push_readings(out: &mut String, readings: &[(char, &str)]) {
     out.push('}');
 }
 
-/// The JSON of each shard: `{"<part key>": <lunr index>, …, "r": {<char>: <syllable>, …}}`, each
-/// part a complete lunr index of its terms that hash to the shard (one fetch gives a term in
-/// every part), and `r` (first tier only, omitted when empty) the readings that hash there.
+/// The JSON of each shard: `{"<part key>": <lunr index>, …, "r": {<char>: <syllable>, …},
+/// "tail": {"<part key>": {<term>: [[<field>, <weight>, "<docs>"], …], …}}`: each part a
+/// complete lunr index of its first-tier terms that hash to the shard (one fetch gives a term in
+/// every part), `r` the readings that hash there and `tail` the tails of its terms (see
+/// [`encode_docs`]); both omitted when empty.
 fn shard_files(
-    parts: &[(&str, &LunrIndex)],
+    parts: &[BuiltPart<'_>],
     shards: usize,
-    readings: Option<&[Vec<(char, &'static str)>]>,
+    readings: &[Vec<(char, &'static str)>],
 ) -> Vec<String> {
-    // Per part, per shard: the indices of its terms there (in UTF-16 order, as lunr needs).
+    // Per part, per shard: the indices of its terms there (in UTF-16 order, as lunr needs), and
+    // of its tails.
+    let by_shard = |terms: &mut dyn Iterator<Item = &String>| {
+        let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); shards];
+        for (i, term) in terms.enumerate() {
+            by_shard[shard_of(term, shards)].push(i);
+        }
+        by_shard
+    };
     let selected: Vec<Vec<Vec<usize>>> = parts
         .iter()
-        .map(|(_, index)| {
-            let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); shards];
-            for (i, (term, _)) in index.terms.iter().enumerate() {
-                by_shard[shard_of(term, shards)].push(i);
-            }
-            by_shard
-        })
+        .map(|(_, index, _)| by_shard(&mut index.terms.iter().map(|t| &t.0)))
+        .collect();
+    let tails: Vec<Vec<Vec<usize>>> = parts
+        .iter()
+        .map(|(_, _, tails)| by_shard(&mut tails.iter().map(|t| &t.0)))
         .collect();
     (0..shards)
         .into_par_iter()
         .map(|n| {
             let mut out = String::from("{");
-            for (p, (key, index)) in parts.iter().enumerate() {
+            for (p, (key, index, _)) in parts.iter().enumerate() {
                 if p > 0 {
                     out.push(',');
                 }
@@ -263,14 +293,90 @@ fn shard_files(
                 out.push(':');
                 out.push_str(&index.to_json(&selected[p][n]));
             }
-            if let Some(r) = readings.map(|r| &r[n]).filter(|r| !r.is_empty()) {
+            if !readings[n].is_empty() {
                 out.push_str(",\"r\":");
-                push_readings(&mut out, r);
+                push_readings(&mut out, &readings[n]);
+            }
+            if tails.iter().any(|t| !t[n].is_empty()) {
+                out.push_str(",\"tail\":{");
+                let mut first_part = true;
+                for (p, (key, _, part_tails)) in parts.iter().enumerate() {
+                    if tails[p][n].is_empty() {
+                        continue;
+                    }
+                    if !std::mem::take(&mut first_part) {
+                        out.push(',');
+                    }
+                    push_json_str(&mut out, key);
+                    out.push_str(":{");
+                    for (i, &t) in tails[p][n].iter().enumerate() {
+                        let (term, lists) = &part_tails[t];
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        push_json_str(&mut out, term);
+                        out.push_str(":[");
+                        for (j, tail) in lists.iter().enumerate() {
+                            if j > 0 {
+                                out.push(',');
+                            }
+                            let _ = write!(out, "[{},{},\"", tail.field, tail.weight);
+                            encode_docs(&tail.docs, &mut out);
+                            out.push_str("\"]");
+                        }
+                        out.push(']');
+                    }
+                    out.push('}');
+                }
+                out.push('}');
             }
             out.push('}');
             out
         })
         .collect()
+}
+
+/// Base-64 digits of the variable-length quantities below (JSON-safe, as in source maps).
+const VLQ_DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Ascending document numbers as the gaps between them (the first from -1), each a
+/// variable-length quantity of base-64 digits: 5 bits a digit, low bits first, 32 added to every
+/// digit but a number's last. A gap under 32 is one character: a common term's documents cost
+/// about a byte each (gzip then shrinks the dense ones further).
+pub fn encode_docs(docs: &[u32], out: &mut String) {
+    let mut prev: i64 = -1;
+    for &d in docs {
+        let mut gap = (d as i64 - prev) as u64;
+        prev = d as i64;
+        loop {
+            let digit = (gap & 31) as usize;
+            gap >>= 5;
+            if gap == 0 {
+                out.push(VLQ_DIGITS[digit] as char);
+                break;
+            }
+            out.push(VLQ_DIGITS[digit | 32] as char);
+        }
+    }
+}
+
+/// The document numbers of [`encode_docs`]' text (`None` when it is not such a text).
+pub fn decode_docs(text: &str) -> Option<Vec<u32>> {
+    let mut docs = Vec::new();
+    let (mut prev, mut gap, mut shift) = (-1i64, 0u64, 0u32);
+    for b in text.bytes() {
+        let digit = VLQ_DIGITS.iter().position(|&c| c == b)? as u64;
+        gap |= (digit & 31) << shift;
+        shift += 5;
+        if digit < 32 {
+            prev += gap as i64;
+            docs.push(u32::try_from(prev).ok()?);
+            (gap, shift) = (0, 0);
+        } else if shift > 35 {
+            return None;
+        }
+    }
+    (shift == 0).then_some(docs)
 }
 
 /// `[[id, title, url, category, summary], …]` per chunk of documents.
@@ -304,7 +410,7 @@ fn manifest(
     docs: &[&SearchDocument],
     config: &Config,
     opts: &ClientOptions,
-    (shards, overflow_shards): (usize, usize),
+    shards: usize,
     hash: &str,
 ) -> String {
     // System key → (title, first doc, end doc); documents are grouped by system.
@@ -336,19 +442,25 @@ fn manifest(
         .chars()
         .filter_map(|c| crate::pinyin::syllable_of(c).map(|s| (c.to_string(), s.into())))
         .collect();
-    // Format 2: every shard holds one lunr index per part (format 1 was one lunr index).
+    // Format 3: the postings past the first tier are tails in the first-tier shards (format 2
+    // had them in second-tier shards, format 1 was one lunr index).
     serde_json::json!({
-        "format": 2,
+        "format": 3,
         "lunr": "2.3.9",
         "base": format!("{hash}/"),
         "shards": shards,
         "firstTier": opts.first_tier,
-        "overflowShards": overflow_shards,
         "docs": docs.len(),
         "metaChunk": opts.meta_chunk.max(1),
         "parts": parts,
         "weights": {"char": w.char, "bigram": w.bigram, "word": w.word, "pinyin": w.pinyin},
         "pinyinFallback": w.pinyin_fallback,
+        "coverageWeight": config.coverage_weight,
+        "outcome": {
+            "coverage": config.outcome.coverage,
+            "coverageWithWords": config.outcome.coverage_with_words,
+            "words": config.outcome.words,
+        },
         "readings": stop_readings,
         "systems": systems,
     })

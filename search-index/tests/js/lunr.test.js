@@ -4,8 +4,10 @@
 // - lunr ranks each part of the emitted whole index exactly like an index lunr.Builder builds
 //   from the same documents with the same tokens, fields, boosts, k1 and b (exported by
 //   search-index's export_index example);
-// - qaportal's own engine over the term shards scores every document exactly as the sum of
-//   lunr's scores in the whole parts.
+// - qaportal's own engine over the whole index (coverage weighting off) scores every document
+//   exactly as the sum of lunr's scores in the whole parts, and with it on, that sum times the
+//   document's coverage to the manifest's power; over term shards whose common terms have tails
+//   (format 3) it finds the same documents.
 //
 // The indexes are built by `cargo run --release -p search-index --example export_index` unless
 // QAPORTAL_SAMPLE_INDEX names a folder with `whole/` and `sharded/` exports (tests/js.rs sets it).
@@ -45,7 +47,7 @@ function indexes() {
   if (!root) {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'qaportal-lunr-'));
     // The whole index in one file; and split by term into 8 shards, with a first tier of two
-    // postings per term so that the second tier is exercised too.
+    // postings per term so that the tails are exercised too.
     exportIndex(path.join(root, 'whole'), 1, 1000000);
     exportIndex(path.join(root, 'sharded'), 8, 2);
   }
@@ -135,10 +137,10 @@ function assertSameRanking(actual, expected, what) {
 
 // A fetch that reads the sharded export from disk; `onJson(url, json)` may change what is read,
 // and `fetched` (if given) records every URL asked for.
-function shardedFetch({ onJson = (url, json) => json, fetched = [] } = {}) {
+function shardedFetch({ onJson = (url, json) => json, fetched = [], dir = dirs.sharded } = {}) {
   return (url) => {
     fetched.push(url);
-    const file = path.join(dirs.sharded, url);
+    const file = path.join(dir, url);
     return Promise.resolve({
       ok: true, status: 200,
       json: () => Promise.resolve(onJson(url, JSON.parse(fs.readFileSync(file, 'utf8')))),
@@ -150,7 +152,7 @@ function shardedFetch({ onJson = (url, json) => json, fetched = [] } = {}) {
 test('each part of every emitted shard loads with lunr.Index.load, and .gz (and .br if written) hold the same bytes', () => {
   for (const dir of [dirs.whole, dirs.sharded]) {
     const manifest = manifestOf(dir);
-    assert.strictEqual(manifest.format, 2);
+    assert.strictEqual(manifest.format, 3);
     assert.deepStrictEqual(manifest.parts.map((p) => p.key), ['a', 'p']);
     const files = shardFiles(dir);
     assert.ok(files.length >= 1);
@@ -158,8 +160,15 @@ test('each part of every emitted shard loads with lunr.Index.load, and .gz (and 
       const raw = fs.readFileSync(f);
       const json = JSON.parse(raw.toString('utf8'));
       // The parts, and in first-tier shards the readings of the characters hashing there.
-      assert.deepStrictEqual(Object.keys(json).filter((k) => k !== 'r'), ['a', 'p'], f);
-      if (json.r) assert.ok(/\/t\//.test(f), f + ': readings only in the first tier');
+      assert.deepStrictEqual(Object.keys(json).filter((k) => k !== 'r' && k !== 'tail'), ['a', 'p'], f);
+      for (const [key, terms] of Object.entries(json.tail || {})) {
+        assert.ok(['a', 'p'].includes(key), f + ': tail of part ' + key);
+        for (const [term, lists] of Object.entries(terms)) {
+          for (const [field, weight, docs] of lists) {
+            assert.ok(Number.isInteger(field) && weight > 0 && /^[A-Za-z0-9+/]+$/.test(docs), f + ' ' + term);
+          }
+        }
+      }
       for (const part of manifest.parts) {
         const idx = lunr.Index.load(json[part.key]);
         assert.ok(idx instanceof lunr.Index, f + ' ' + part.key);
@@ -173,12 +182,13 @@ test('each part of every emitted shard loads with lunr.Index.load, and .gz (and 
   }
   const sharded = shardFiles(dirs.sharded);
   assert.strictEqual(sharded.filter((f) => /\/t\//.test(f)).length, 8);
-  assert.ok(sharded.some((f) => /\/x\//.test(f)), 'second-tier shards');
+  assert.ok(!sharded.some((f) => /\/x\//.test(f)), 'no second tier in format 3');
   for (const key of ['a', 'p']) {
-    const inTier2 = sharded.filter((f) => /\/x\//.test(f))
-      .some((f) => JSON.parse(fs.readFileSync(f, 'utf8'))[key].invertedIndex.length > 0);
-    assert.ok(inTier2, `part ${key} has second-tier postings`);
+    const tails = sharded.some((f) => Object.keys((JSON.parse(fs.readFileSync(f, 'utf8')).tail || {})[key] || {}).length > 0);
+    assert.ok(tails, `part ${key} has tails`);
   }
+  // The whole export has no tails: every posting is exact.
+  for (const f of shardFiles(dirs.whole)) assert.ok(!JSON.parse(fs.readFileSync(f, 'utf8')).tail, f);
 });
 
 test('lunr ranks each part of the emitted index exactly like lunr.Builder over the same tokens', () => {
@@ -199,21 +209,44 @@ test('lunr ranks each part of the emitted index exactly like lunr.Builder over t
   }
 });
 
-test("qaportal's engine over term shards and both tiers scores exactly like the sum of lunr's scores in the whole parts", async () => {
+const noCoverage = (url, json) => (/manifest\.json$/.test(url) ? { ...json, coverageWeight: 0 } : json);
+
+test("qaportal's engine scores exactly like the sum of lunr's scores in the whole parts, times coverage to the manifest's power", async () => {
   const emitted = loadWhole(dirs.whole);
-  qp.init({ indexBase: 'search/', fetch: shardedFetch() });
+  const alpha = manifestOf(dirs.whole).coverageWeight;
+  assert.ok(alpha > 0, 'the built manifest weighs coverage');
   for (const q of QUERIES) {
-    const hits = await qp.rank(q, { limit: 1000, complete: true });
+    qp.init({ indexBase: 'search/', fetch: shardedFetch({ dir: dirs.whole, onJson: noCoverage }) });
+    const plain = await qp.rank(q, { limit: 1000, complete: true });
     const used = qp._state.lastClauses;
-    const expected = lunrSum(emitted, used);
-    assertSameRanking(hits.map((h) => ({ ref: String(h.doc), score: h.score })), expected, q);
+    assertSameRanking(plain.map((h) => ({ ref: String(h.doc), score: h.score })), lunrSum(emitted, used), q);
+    qp.init({ indexBase: 'search/', fetch: shardedFetch({ dir: dirs.whole }) });
+    const weighed = await qp.rank(q, { limit: 1000, complete: true });
+    const expected = lunrSum(emitted, qp._state.lastClauses).map((r) => {
+      const hit = weighed.find((h) => String(h.doc) === r.ref);
+      assert.ok(hit, q + ': ' + r.ref + ' found');
+      assert.ok(hit.coverage > 0 && hit.coverage <= 1, q + ': coverage of ' + r.ref);
+      return { ref: r.ref, score: r.score * Math.round(Math.pow(hit.coverage, alpha) * 1e9) / 1e9 };
+    });
+    assertSameRanking(weighed.map((h) => ({ ref: String(h.doc), score: h.score })), expected, q + ' (coverage)');
+  }
+});
+
+test('over term shards with tails the engine finds every document the whole index finds', async () => {
+  for (const q of QUERIES) {
+    qp.init({ indexBase: 'search/', fetch: shardedFetch({ dir: dirs.whole }) });
+    const whole = (await qp.rank(q, { limit: 1000, complete: true })).map((h) => h.doc).sort((a, b) => a - b);
+    qp.init({ indexBase: 'search/', fetch: shardedFetch() });
+    const sharded = (await qp.rank(q, { limit: 1000, complete: true })).map((h) => h.doc).sort((a, b) => a - b);
+    assert.deepStrictEqual(sharded, whole, q);
   }
 });
 
 test("the engine follows the manifest's pinyinFallback", async () => {
   const emitted = loadWhole(dirs.whole);
   const fetchWith = (fallback) => shardedFetch({
-    onJson: (url, json) => (/manifest\.json$/.test(url) ? { ...json, pinyinFallback: fallback } : json),
+    dir: dirs.whole,
+    onJson: (url, json) => (/manifest\.json$/.test(url) ? { ...json, pinyinFallback: fallback, coverageWeight: 0 } : json),
   });
   const termsOf = async (fallback, q) => {
     qp.init({ indexBase: 'search/', fetch: fetchWith(fallback) });

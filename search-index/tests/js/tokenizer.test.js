@@ -30,6 +30,11 @@ test('shard of a term matches the Rust hash', () => {
   for (const c of vectors.shard) assert.strictEqual(qp.shardOf(c.term, c.shards), c.shard, c.term);
 });
 
-test('highlight marks query characters and escapes HTML', () => {
-  assert.strictEqual(qp.highlight('账户<被>锁定 Level2', '帐户锁 level2'), '账<mark>户</mark>&lt;被&gt;<mark>锁</mark>定 <mark>Level2</mark>');
+test('highlight marks the query\'s bigrams and words, not stray characters, and escapes HTML', () => {
+  assert.strictEqual(qp.highlight('账户<被>锁定 Level2', '账户锁定 level2'), '<mark>账户</mark>&lt;被&gt;<mark>锁定</mark> <mark>Level2</mark>');
+  // 码 of 验证码, 了 and 忘 are in 密码忘了怎么办 but match nothing of it.
+  assert.strictEqual(qp.highlight('客户忘记验证码了', '密码忘了怎么办'), '客户忘记验证码了');
+  assert.strictEqual(qp.highlight('港股通怎么开通', '港股通'), '<mark>港股通</mark>怎么开通');
+  // A one-character query marks its character.
+  assert.strictEqual(qp.highlight('开户', '开'), '<mark>开</mark>户');
 });

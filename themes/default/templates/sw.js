@@ -117,8 +117,6 @@ async function cacheFirst(event, request) {
     // A page saved under an older version asks for its old styles: the current ones will do.
     var current = await cache.match(request, { ignoreSearch: true });
     if (current) return current;
-    var empty = emptyOverflowShard(request.url);
-    if (empty) return empty;
     throw error;
   }
 }
@@ -184,15 +182,6 @@ async function warmSearch(cache, url) {
   }
 }
 
-// The second tier of the index holds the long tail of common terms, read when a system filter
-// leaves few results. Offline and never fetched, it is answered as empty: the first tier still
-// gives each term's best answers.
-function emptyOverflowShard(url) {
-  if (!CONFIG.searchBase || url.indexOf(self.location.origin + CONFIG.searchBase + 'x/') !== 0) return null;
-  // No part at all: the search engine reads each missing part of a shard as an empty index.
-  var body = JSON.stringify({});
-  return new Response(body, { headers: { 'Content-Type': 'application/json' } });
-}
 {% else %}/* qaportal: offline support is turned off ([offline] enabled = false). A phone that installed the
  * service worker of an earlier build gets this one instead: it deletes the site's saved pages
  * and unregisters itself. */

@@ -95,6 +95,21 @@
       : '搜索暂时不可用，请稍后再试';
   }
 
+  function note(text) {
+    var li = document.createElement('li');
+    li.className = 'result-none';
+    li.textContent = text;
+    return li;
+  }
+
+  // The ticket link of a search without a confident answer, with the query filled in where the
+  // site's feedback_url has a place for a title.
+  function askTeam(link, query) {
+    var template = link && link.getAttribute('data-template');
+    // A query that may hold customer data (see personal) is not copied into another system.
+    if (template) link.href = template.split('%7Bquery%7D').join(personal(query) ? '' : encodeURIComponent(query));
+  }
+
   function setUpBox(form) {
     var input = form.querySelector('input[name=q]');
     var list = document.createElement('ol');
@@ -112,16 +127,15 @@
       if (!query) { list.hidden = true; list.innerHTML = ''; return; }
       search(query, { limit: 6 }).then(function (hits) {
         list.innerHTML = '';
+        // Partial matches only: said before them, as on the search page.
+        if (hits.outcome === 'weak') list.appendChild(note('可能相关：'));
         hits.forEach(function (hit) { list.appendChild(resultItem(hit, query)); });
         // Which query the list answers: a test (or an integrator) waits for it, not for time.
         list.setAttribute('data-query', query);
+        list.setAttribute('data-outcome', hits.outcome || (hits.length ? 'answers' : 'none'));
         if (log) log.searched(query, '', hits, personal(query));
-        if (!hits.length) {
-          var li = document.createElement('li');
-          li.className = 'result-none';
-          li.textContent = '没有找到，按回车查看更多';
-          list.appendChild(li);
-        }
+        // Enter opens the search page, which offers the hot issues and a ticket for the team.
+        if (!hits.length) list.appendChild(note('没有找到相关问题，按回车看热点问题或提交工单'));
         list.hidden = false;
       }, function (error) {
         var message = failure(error);
@@ -152,6 +166,8 @@
     var status = document.querySelector('.search-status');
     var results = document.querySelector('.results');
     var nothing = document.querySelector('.nothing-found');
+    var weak = document.querySelector('.weak-heading');
+    var reading = document.querySelector('.pinyin-reading');
     var more = document.querySelector('.more-results');
     var params = new URLSearchParams(location.search);
     input.value = params.get('q') || '';
@@ -168,8 +184,11 @@
       history.replaceState(null, '', url);
       if (!query) {
         results.innerHTML = '';
+        results.removeAttribute('data-outcome');
         status.textContent = '';
         nothing.hidden = true;
+        weak.hidden = true;
+        reading.hidden = true;
         more.hidden = true;
         return;
       }
@@ -180,11 +199,21 @@
         return search(query, { system: system || undefined, limit: shown }).then(function (hits) {
           results.innerHTML = '';
           hits.forEach(function (hit) { results.appendChild(resultItem(hit, query)); });
+          var outcome = hits.outcome || (hits.length ? 'answers' : 'none');
           results.setAttribute('data-query', query);
+          results.setAttribute('data-outcome', outcome);
+          // Without a confident answer: partial matches under 可能相关, then the hot issues
+          // and a ticket for the team.
+          weak.hidden = outcome !== 'weak';
+          nothing.hidden = outcome === 'answers';
+          askTeam(nothing.querySelector('.ask-team'), query);
+          reading.hidden = !hits.reading;
+          reading.textContent = hits.reading ? '按拼音读作：' + hits.reading : '';
           if (log) log.searched(query, system, hits, personal(query));
-          nothing.hidden = hits.length > 0;
           more.hidden = hits.total <= shown;
-          status.textContent = hits.length ? (hits.total > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题') : '';
+          status.textContent = outcome === 'answers'
+            ? (hits.total > shown ? '显示前 ' + shown + ' 个相关问题' : '找到 ' + hits.length + ' 个相关问题')
+            : (outcome === 'weak' ? '没有确切匹配的问题' : '');
         }, function (error) {
           var message = failure(error);
           if (message) status.textContent = message;
