@@ -18,137 +18,19 @@ pub enum Label {
 
 /// Labels in Chinese, matched at the end of the words before a number; the longest wins
 /// (`证件编号` is an identity, `编号` alone a document number).
-const CONTACT: &[&str] = &[
-    "手机",
-    "手机号",
-    "手机号码",
-    "电话",
-    "号码",
-    "联系",
-    "联系人",
-    "联系方式",
-    "致电",
-    "拨打",
-    "来电",
-    "回电",
-    "短信",
-    "微信",
-    "微信号",
-    "身份证",
-    "身份证号",
-    "证件",
-    "证件号",
-    "证件编号",
-    "证件号码",
-    "卡号",
-    "银行卡",
-    "借记卡",
-    "信用卡",
-    "账号",
-    "帐号",
-    "账户",
-    "资金账号",
-    "客户号",
-    "邮箱",
-    "邮件",
-    "电邮",
-    "客户",
-    "本人",
-    "预留",
-    "绑定",
-    "注册",
-];
+const CONTACT: &str = "
+    手机 手机号 手机号码 电话 号码 联系 联系人 联系方式 致电 拨打 来电 回电 短信 微信 微信号
+    身份证 身份证号 证件 证件号 证件编号 证件号码 卡号 银行卡 借记卡 信用卡 账号 帐号 账户 资金账号
+    客户号 邮箱 邮件 电邮 客户 本人 预留 绑定 注册";
 
-const NUMBER: &[&str] = &[
-    // Documents and records.
-    "编号",
-    "单号",
-    "流水",
-    "流水号",
-    "订单",
-    "委托",
-    "合同",
-    "协议号",
-    "序号",
-    "序列号",
-    "批次",
-    "批号",
-    "工单",
-    "凭证",
-    "票据",
-    "回单",
-    "单据",
-    "交易号",
-    "业务号",
-    "申请号",
-    "受理号",
-    "报单",
-    "案件号",
-    "事件号",
-    "工号",
-    "文号",
-    "条码",
-    "运单",
-    "快递单",
-    "代码",
-    "版本",
-    "错误码",
-    "返回码",
-    "端口",
-    "进程",
-    "时间戳",
-    "邮编",
-    // Amounts and quantities.
-    "金额",
-    "成交",
-    "成交额",
-    "成交量",
-    "交易额",
-    "交易量",
-    "数量",
-    "余额",
-    "总额",
-    "资金",
-    "资产",
-    "市值",
-    "本金",
-    "利息",
-    "费用",
-    "手续费",
-    "净额",
-    "额度",
-    "限额",
-    "发生额",
-    "营业额",
-    "收入",
-    "股本",
-    "股数",
-    "持仓",
-    "份额",
-    "笔数",
-    "次数",
-    "人数",
-    "户数",
-    "合计",
-    "总计",
-    "共计",
-    "累计",
-    "总共",
-    "约",
-    "共",
-    "达",
-    "人民币",
-    "价格",
-    "单价",
-    "面值",
-    "规模",
-    "容量",
-    "大小",
-    "长度",
-    "耗时",
-    "访问量",
-    "发行量",
-];
+/// Documents and records, then amounts and quantities.
+const NUMBER: &str = "
+    编号 单号 流水 流水号 订单 委托 合同 协议号 序号 序列号 批次 批号 工单 凭证 票据 回单 单据 交易号
+    业务号 申请号 受理号 报单 案件号 事件号 工号 文号 条码 运单 快递单 代码 版本 错误码 返回码 端口
+    进程 时间戳 邮编
+    金额 成交 成交额 成交量 交易额 交易量 数量 余额 总额 资金 资产 市值 本金 利息 费用 手续费 净额 额度
+    限额 发生额 营业额 收入 股本 股数 持仓 份额 笔数 次数 人数 户数 合计 总计 共计 累计 总共 约 共 达
+    人民币 价格 单价 面值 规模 容量 大小 长度 耗时 访问量 发行量";
 
 /// Parts of ASCII identifiers before a number (`orderId=`, `mobile:`, `Tel`).
 const CONTACT_WORDS: &[&str] = &[
@@ -306,7 +188,7 @@ pub fn label(words: &[char]) -> Label {
         let head = &words[..end];
         let mut best: Option<(usize, Label)> = None;
         for (list, label) in [(CONTACT, Label::Contact), (NUMBER, Label::Number)] {
-            for word in list {
+            for word in list.split_whitespace() {
                 let n = word.chars().count();
                 if n <= head.len()
                     && head[head.len() - n..].iter().copied().eq(word.chars())
@@ -464,9 +346,10 @@ pub fn column_header(text: &str, offset: usize) -> Option<String> {
         return None;
     }
     let column = cells_before(line, offset - line_start);
-    // Walk up to the delimiter row (`|---|---|`); the header is the row above it.
+    // Walk up to the delimiter row (`|---|---|`); the header is the row above it. Past 500
+    // rows the header is not looked for, which only means a number has no label from it.
     let mut end = line_start;
-    for _ in 0..10_000 {
+    for _ in 0..500 {
         if end == 0 {
             return None;
         }

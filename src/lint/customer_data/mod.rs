@@ -17,6 +17,7 @@
 
 mod context;
 mod email;
+mod markup;
 mod numbers;
 mod published;
 mod view;

@@ -32,6 +32,11 @@ enum Sep {
 
 struct Run {
     groups: Vec<Range<usize>>,
+    /// The digits of all groups, and where each group's digits start in it (one more entry
+    /// for the end): a stretch's value is a slice, whichever stretch is tried.
+    digits: String,
+    offsets: Vec<usize>,
+    lengths: Vec<usize>,
     /// `seps[k]` joins `groups[k]` and `groups[k + 1]`.
     seps: Vec<Sep>,
     /// The groups joined to the first without a space (`2023-138…`): one token with it, which
@@ -91,8 +96,22 @@ fn read_run(chars: &[char], start: usize) -> Run {
             && (newlines == 0 || dots + others == 0)
             && (dots == 0 || (dots == 1 && j == i + 1));
         if !joined {
+            let digits = groups
+                .iter()
+                .flat_map(|g| chars[g.clone()].iter())
+                .collect();
+            let lengths: Vec<usize> = groups.iter().map(Range::len).collect();
+            let offsets = std::iter::once(0)
+                .chain(lengths.iter().scan(0, |sum, l| {
+                    *sum += l;
+                    Some(*sum)
+                }))
+                .collect();
             return Run {
                 groups,
+                digits,
+                offsets,
+                lengths,
                 seps,
                 token,
             };
@@ -148,9 +167,15 @@ impl Classifier<'_> {
         let chars = self.chars;
         let run = self.run;
         let groups = &run.groups[g..=j];
-        let seps = &run.seps[g..j];
-        let lengths: Vec<usize> = groups.iter().map(Range::len).collect();
         let last = run.groups.len() - 1;
+        // Only these lengths are a kind (or one with a country code, or 17 and `X`); most
+        // stretches stop here.
+        let digits = &run.digits[run.offsets[g]..run.offsets[j + 1]];
+        if !matches!(digits.len(), 11..=13 | 15..=19) {
+            return None;
+        }
+        let lengths = &run.lengths[g..=j];
+        let seps = &run.seps[g..j];
         // A decimal point next to the stretch makes it part of a decimal number.
         if (g > 0 && run.seps[g - 1] == Sep::Dot) || (j < last && run.seps[j] == Sep::Dot) {
             return None;
@@ -169,7 +194,7 @@ impl Classifier<'_> {
         };
         let check_x = j == last
             && matches!(chars.get(x_at), Some('X' | 'x'))
-            && (x_at == end || lengths.iter().sum::<usize>() == 17);
+            && (x_at == end || digits.len() == 17);
         if check_x {
             end = x_at + 1;
         }
@@ -185,27 +210,27 @@ impl Classifier<'_> {
         if glued == Glued::Code {
             return None;
         }
-        let mut digits: Vec<usize> = groups.iter().flat_map(Clone::clone).collect();
-        let mut value: String = digits.iter().map(|&i| chars[i]).collect();
-        if check_x {
-            digits.push(end - 1);
-            value.push('X');
-        }
-        let n = value.len();
-        let found = |kind, digits: Vec<usize>, value: String| {
-            let chars = digits[0]..digits[digits.len() - 1] + 1;
+        // The view indices of the digits from `skip` on (a country code is not masked).
+        let found = |kind, skip: usize, value: String| {
+            let mut indices: Vec<usize> = groups.iter().flat_map(Clone::clone).skip(skip).collect();
+            if check_x {
+                indices.push(end - 1);
+            }
             Some(Found {
                 kind,
-                chars,
-                digits,
+                chars: indices[0]..indices[indices.len() - 1] + 1,
+                digits: indices,
                 value,
             })
         };
         if check_x {
-            return (n == 18 && id_number(&value) && any_grouping(&lengths))
-                .then(|| found(Kind::IdNumber, digits, value))
+            let value = format!("{digits}X");
+            return (value.len() == 18 && id_number(&value) && any_grouping(lengths))
+                .then(|| found(Kind::IdNumber, 0, value))
                 .flatten();
         }
+        let value = digits;
+        let n = value.len();
         // What the words around say, asked only of numbers that have a kind's structure.
         let label = || {
             let mut before = start;
@@ -238,48 +263,48 @@ impl Classifier<'_> {
         let quantity = || context::unit_after(chars, end) || context::currency_before(chars, start);
         let single = groups.len() == 1;
         match n {
-            18 if id_number(&value) && any_grouping(&lengths) => {
-                return found(Kind::IdNumber, digits, value);
+            18 if id_number(value) && any_grouping(lengths) => {
+                return found(Kind::IdNumber, 0, value.to_string());
             }
             16..=19
-                if luhn(&value)
-                    && card_issuer(&value)
-                    && card_grouping(&lengths)
+                if luhn(value)
+                    && card_issuer(value)
+                    && card_grouping(lengths)
                     && label() != Label::Number
                     && !quantity() =>
             {
-                return found(Kind::BankCard, digits, value);
+                return found(Kind::BankCard, 0, value.to_string());
             }
-            15 if old_id_number(&value)
+            15 if old_id_number(value)
                 && (single || lengths == [6, 6, 3] || lengths == [6, 9])
                 && label() != Label::Number
                 && !quantity() =>
             {
-                return found(Kind::OldIdNumber, digits, value);
+                return found(Kind::OldIdNumber, 0, value.to_string());
             }
             15 if single && value.starts_with("0086") && mobile(&value[4..]) && !quantity() => {
-                return found(Kind::Mobile, digits[4..].to_vec(), value[4..].to_string());
+                return found(Kind::Mobile, 4, value[4..].to_string());
             }
             13 if single
                 && value.starts_with("86")
                 && mobile(&value[2..])
                 && (start > 0 && chars[start - 1] == '+' || label() == Label::Contact) =>
             {
-                return found(Kind::Mobile, digits[2..].to_vec(), value[2..].to_string());
+                return found(Kind::Mobile, 2, value[2..].to_string());
             }
             12 if single
                 && value.starts_with('0')
                 && mobile(&value[1..])
                 && label() == Label::Contact =>
             {
-                return found(Kind::Mobile, digits[1..].to_vec(), value[1..].to_string());
+                return found(Kind::Mobile, 1, value[1..].to_string());
             }
-            11 if mobile(&value) => {
+            11 if mobile(value) => {
                 let label = label();
-                let grouped = mobile_grouping(&lengths)
-                    || (label == Label::Contact && any_grouping(&lengths));
+                let grouped =
+                    mobile_grouping(lengths) || (label == Label::Contact && any_grouping(lengths));
                 if grouped && label != Label::Number && !quantity() {
-                    return found(Kind::Mobile, digits, value);
+                    return found(Kind::Mobile, 0, value.to_string());
                 }
             }
             _ => {}

@@ -289,3 +289,21 @@ fn markers_and_the_allow_list_allow_test_accounts() {
         1
     );
 }
+
+#[test]
+fn hostile_markup_is_read_in_linear_time() {
+    // Each of these would take minutes if a search ran to the end of the file from every
+    // position; bounded, they take milliseconds.
+    for text in [
+        "<a".repeat(50_000),
+        "<!--".repeat(25_000),
+        "[".repeat(100_000),
+        "](".repeat(50_000),
+        "1 ".repeat(30_000),
+        "| 1 |\n".repeat(10_000),
+        "&#".repeat(50_000),
+        "a@".repeat(50_000),
+    ] {
+        let _ = scan_as(&text, Syntax::Markdown);
+    }
+}

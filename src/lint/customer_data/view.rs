@@ -15,6 +15,8 @@ use std::ops::Range;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
+use super::markup::{Marks, entity, escape};
+
 /// Ends a block (paragraph, block tag, segment): nothing is read across it.
 pub const BREAK: char = '\u{0}';
 /// Between two cells of a table row: it separates numbers, but a label in one cell (`| 手机 |
@@ -247,6 +249,7 @@ impl Builder<'_> {
     fn markdown(&mut self, range: Range<usize>) {
         let text = self.text;
         let bytes = text.as_bytes();
+        let mut marks = Marks::new(text, range.clone());
         let mut i = range.start;
         while i < range.end {
             let c = text[i..].chars().next().expect("in range");
@@ -285,7 +288,7 @@ impl Builder<'_> {
                     continue;
                 }
                 '<' => {
-                    if let Some(tag) = tag(&text[i..range.end]) {
+                    if let Some(tag) = marks.tag(i) {
                         if tag.inline {
                             // `<span>`, `<b>`, `<!-- -->` between digits do not separate them.
                         } else {
@@ -298,9 +301,9 @@ impl Builder<'_> {
                 }
                 ']' => {
                     // A link's target is published but not shown where the link text is.
-                    if let Some(len) = link_target(&text[i + 1..range.end]) {
-                        self.hidden.push(i + 2..i + 1 + len - 1);
-                        i += 1 + len;
+                    if let Some(end) = marks.link_target(i + 1) {
+                        self.hidden.push(i + 2..end - 1);
+                        i = end;
                         continue;
                     }
                 }
@@ -312,7 +315,7 @@ impl Builder<'_> {
                 _ => {}
             }
             // The brackets of a link's text are not shown.
-            let link_text = c == '[' && opens_link(&text[i..range.end]);
+            let link_text = c == '[' && marks.opens_link(i);
             if !(transparent(c) || link_text) {
                 self.view.push(c, span(i..i + len));
             }
@@ -369,180 +372,6 @@ impl Builder<'_> {
 /// Markup that a reader does not see: emphasis, strikethrough, code span marks.
 fn transparent(c: char) -> bool {
     matches!(c, '*' | '~' | '`')
-}
-
-/// `\uXXXX`, `\UXXXXXXXX` or `\xXX` at the start of `text`: the character and the bytes used.
-fn escape(text: &str) -> Option<(char, usize)> {
-    let digits = match text.as_bytes().get(1)? {
-        b'u' => 4,
-        b'U' => 8,
-        b'x' => 2,
-        _ => return None,
-    };
-    let hex = text.get(2..2 + digits)?;
-    let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)?;
-    Some((c, 2 + digits))
-}
-
-/// An HTML character reference at the start of `text` (`&#49;`, `&#x31;`, `&commat;`): what
-/// it stands for and the bytes it takes.
-fn entity(text: &str) -> Option<(Vec<char>, usize)> {
-    let semi = text.bytes().take(34).position(|b| b == b';')?;
-    let name = &text[1..semi];
-    let used = semi + 1;
-    if let Some(number) = name.strip_prefix('#') {
-        let value = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse().ok()?,
-        };
-        let c = char::from_u32(value)
-            .filter(|&c| c != '\0')
-            .unwrap_or('\u{FFFD}');
-        return Some((vec![c], used));
-    }
-    if !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let (first, second) = markup5ever::data::NAMED_ENTITIES.get(&text[1..used])?;
-    if *first == 0 {
-        return None;
-    }
-    let chars = [*first, *second]
-        .into_iter()
-        .filter(|&c| c != 0)
-        .filter_map(char::from_u32)
-        .collect();
-    Some((chars, used))
-}
-
-/// A tag, a comment, a declaration or an autolink at `<`.
-struct Tag {
-    len: usize,
-    /// Inline tags (and comments) do not separate what is around them.
-    inline: bool,
-}
-
-fn tag(text: &str) -> Option<Tag> {
-    let bytes = text.as_bytes();
-    if text.starts_with("<!--") {
-        let end = text[4..].find("-->")? + 4 + 3;
-        return Some(Tag {
-            len: end,
-            inline: true,
-        });
-    }
-    let first = *bytes.get(1)?;
-    if !(first.is_ascii_alphabetic() || matches!(first, b'/' | b'!' | b'?')) {
-        return None;
-    }
-    // Tags end at `>`, within a bounded length and not across a blank line.
-    let end = text.find('>').filter(|&end| end < 4096)?;
-    if text[..end].contains("\n\n") || text[..end].contains("\n\r\n") {
-        return None;
-    }
-    let name: String = text[1..end]
-        .trim_start_matches('/')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    // An autolink (`<https://…>`, `<a@b.cn>`) is shown as its text.
-    let autolink = text[1..end].contains([':', '@']) && !text[1..end].contains(char::is_whitespace);
-    let inline = autolink
-        || matches!(
-            name.as_str(),
-            "a" | "abbr"
-                | "b"
-                | "bdi"
-                | "bdo"
-                | "big"
-                | "cite"
-                | "code"
-                | "data"
-                | "del"
-                | "dfn"
-                | "em"
-                | "font"
-                | "i"
-                | "ins"
-                | "kbd"
-                | "mark"
-                | "nobr"
-                | "q"
-                | "s"
-                | "samp"
-                | "small"
-                | "span"
-                | "strike"
-                | "strong"
-                | "sub"
-                | "sup"
-                | "time"
-                | "tt"
-                | "u"
-                | "var"
-                | "wbr"
-        );
-    Some(Tag {
-        len: end + 1,
-        inline,
-    })
-}
-
-/// Whether the `[` at the start of `text` opens a link or an image: its `]` is followed by a
-/// target.
-fn opens_link(text: &str) -> bool {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate().take(1024) {
-        match b {
-            b'[' => depth += 1,
-            b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return matches!(text.as_bytes().get(i + 1), Some(b'(' | b'['));
-                }
-            }
-            b'\n'
-                if text[i + 1..]
-                    .trim_start_matches([' ', '\t', '\r'])
-                    .starts_with('\n') =>
-            {
-                return false;
-            }
-            _ => {}
-        }
-    }
-    false
-}
-
-/// After a `]`: the length of `(target)` or `[label]`, parentheses balanced.
-fn link_target(text: &str) -> Option<usize> {
-    let (open, close) = match text.as_bytes().first()? {
-        b'(' => (b'(', b')'),
-        b'[' => (b'[', b']'),
-        _ => return None,
-    };
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate().take(4096) {
-        match b {
-            b'\n'
-                if text[i + 1..]
-                    .trim_start_matches([' ', '\t', '\r'])
-                    .starts_with('\n') =>
-            {
-                return None;
-            }
-            _ if b == open => depth += 1,
-            _ if b == close => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Phone numbers dictated in Chinese numerals (`幺三八一二三四五六七八`): a run of at least 11
