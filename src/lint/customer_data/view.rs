@@ -278,6 +278,27 @@ impl Builder<'_> {
                         continue;
                     }
                 }
+                // Mermaid's own character references in diagram labels: `#49;` is `1`.
+                '#' if bytes
+                    .get(i + 1)
+                    .is_some_and(|b| b.is_ascii_digit() || *b == b'x') =>
+                {
+                    let name = bytes[i + 1..range.end]
+                        .iter()
+                        .take(10)
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count();
+                    let as_html = format!("&#{};", &text[i + 1..i + 1 + name]);
+                    if bytes.get(i + 1 + name) == Some(&b';')
+                        && let Some((decoded, used)) = entity(&as_html)
+                    {
+                        for d in decoded {
+                            self.view.push(d, span(i..i + used - 1));
+                        }
+                        i += used - 1;
+                        continue;
+                    }
+                }
                 '\\' if bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) => {
                     // A backslash escape shows the character after it.
                     let after = bytes[i + 1] as char;
