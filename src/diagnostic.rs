@@ -247,6 +247,8 @@ fn mask_plain(text: &str) -> String {
 
 /// The sources as diagnostics quote them: the files the diagnostics point into, with customer
 /// data masked in place (same byte length, so lines and columns stay), and their names masked.
+/// Only the lines a diagnostic quotes are masked (with one line around, for a number broken
+/// across lines): `check` may print warnings about thousands of files.
 struct Quoted<'a> {
     sources: &'a Sources,
     patched: std::collections::HashMap<SourceId, (String, String)>,
@@ -254,19 +256,37 @@ struct Quoted<'a> {
 
 impl<'a> Quoted<'a> {
     fn new(sources: &'a Sources, items: &[Diagnostic]) -> Quoted<'a> {
-        let mut patched = std::collections::HashMap::new();
-        for d in items {
-            if let Some(span) = d.span {
-                patched.entry(span.source).or_insert_with(|| {
-                    let file = sources.get(span.source);
-                    let syntax = customer_data::syntax_of(&file.display_path);
-                    (
-                        mask_plain(&file.display_path),
-                        customer_data::mask(&file.text, syntax),
-                    )
-                });
-            }
+        let mut quoted: std::collections::HashMap<SourceId, Vec<(usize, usize)>> =
+            std::collections::HashMap::new();
+        for span in items.iter().filter_map(|d| d.span) {
+            let file = sources.get(span.source);
+            let first = file.line_index(span.start).saturating_sub(1);
+            let last = file.line_index(span.end) + 1;
+            quoted.entry(span.source).or_default().push((first, last));
         }
+        let patched = quoted
+            .into_iter()
+            .map(|(id, mut lines)| {
+                let file = sources.get(id);
+                let syntax = customer_data::syntax_of(&file.display_path);
+                lines.sort_unstable();
+                let mut text = file.text.clone();
+                let mut done = 0;
+                for (first, last) in lines {
+                    let start = file.line_range(first.max(done)).map_or(text.len(), |r| r.start);
+                    let end = file
+                        .line_range(last)
+                        .or_else(|| file.line_range(file.line_starts().len() - 1))
+                        .map_or(text.len(), |r| r.end);
+                    if start < end {
+                        let masked = customer_data::mask(&file.text[start..end], syntax);
+                        text.replace_range(start..end, &masked);
+                    }
+                    done = last + 1;
+                }
+                (id, (mask_plain(&file.display_path), text))
+            })
+            .collect();
         Quoted { sources, patched }
     }
 }

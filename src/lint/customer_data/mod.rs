@@ -111,7 +111,18 @@ pub fn contains_customer_data(text: &str) -> bool {
 
 /// The customer data in a text written in `syntax`, in order.
 pub fn scan_as(text: &str, syntax: Syntax) -> Vec<Finding> {
-    let view = view::build(text, syntax);
+    thread_local! {
+        static VIEW: std::cell::RefCell<view::View> = std::cell::RefCell::default();
+    }
+    VIEW.with(|view| match view.try_borrow_mut() {
+        Ok(mut view) => scan_view(text, syntax, &mut view),
+        Err(_) => scan_view(text, syntax, &mut view::View::default()),
+    })
+}
+
+fn scan_view(text: &str, syntax: Syntax, view: &mut view::View) -> Vec<Finding> {
+    view::build_into(view, text, syntax);
+    let view = &*view;
     let column_label = |at: usize| match syntax {
         Syntax::Markdown => context::column_header(text, view.spans[at].0 as usize).map_or(
             context::Label::None,
@@ -122,17 +133,17 @@ pub fn scan_as(text: &str, syntax: Syntax) -> Vec<Finding> {
         ),
         _ => context::Label::None,
     };
-    let emails = email::find(text, &view);
+    let emails = email::find(text, view);
     let mut findings: Vec<Finding> = emails
         .into_iter()
         .map(|e| Finding {
             kind: Kind::Email,
             range: view.source(e.chars),
             value: e.value,
-            hidden: spans(&view, e.local.iter().skip(1)),
+            hidden: spans(view, e.local.iter().skip(1)),
         })
         .collect();
-    for n in numbers::find(&view, &column_label) {
+    for n in numbers::find(view, &column_label) {
         let range = view.source(n.chars.clone());
         // A number inside an address (`13812345678@139.com`) is the address's.
         if findings.iter().any(|f| {
@@ -142,7 +153,7 @@ pub fn scan_as(text: &str, syntax: Syntax) -> Vec<Finding> {
         }
         let (head, tail) = kept(n.kind);
         let middle = n.digits.len().saturating_sub(tail);
-        let hidden = spans(&view, n.digits[head.min(middle)..middle].iter());
+        let hidden = spans(view, n.digits[head.min(middle)..middle].iter());
         findings.push(Finding {
             kind: n.kind,
             range,

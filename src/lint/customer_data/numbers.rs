@@ -53,17 +53,60 @@ pub fn find(view: &View, column_label: &dyn Fn(usize) -> Label) -> Vec<Found> {
             i += 1;
             continue;
         }
-        let run = read_run(chars, i);
-        let end = run.groups.last().expect("a run has a group").end;
-        Classifier {
-            chars,
-            run: &run,
-            column_label,
+        // Most runs (dates, times, ids, step numbers) have too few digits to be anything:
+        // they are passed over without building a `Run`.
+        let (end, digits) = extent(chars, i);
+        if digits >= 11 {
+            let run = read_run(chars, i);
+            Classifier {
+                chars,
+                run: &run,
+                column_label,
+            }
+            .classify(&mut found);
         }
-        .classify(&mut found);
         i = end;
     }
     found
+}
+
+/// What joins the group ending at `i` to the next: up to three separator characters, then a
+/// digit. The next group's start, the kind of separator, and whether it is tight (no space).
+fn joiner(chars: &[char], i: usize) -> Option<(usize, Sep, bool)> {
+    let mut j = i;
+    let (mut newlines, mut dots, mut others, mut spaces) = (0, 0, 0, 0);
+    while j < chars.len() && j - i < 3 {
+        match chars[j] {
+            '\n' => newlines += 1,
+            '.' => dots += 1,
+            '-' | '_' => others += 1,
+            ' ' => spaces += 1,
+            _ => break,
+        }
+        j += 1;
+    }
+    let joined = j > i
+        && chars.get(j).is_some_and(char::is_ascii_digit)
+        && newlines <= 1
+        && (newlines == 0 || dots + others == 0)
+        && (dots == 0 || (dots == 1 && j == i + 1));
+    let sep = if dots == 1 { Sep::Dot } else { Sep::Space };
+    joined.then_some((j, sep, spaces + newlines == 0))
+}
+
+/// Where the run starting at `start` ends, and how many digits it has.
+fn extent(chars: &[char], start: usize) -> (usize, usize) {
+    let (mut i, mut digits) = (start, 0);
+    loop {
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+            digits += 1;
+        }
+        match joiner(chars, i) {
+            Some((next, _, _)) => i = next,
+            None => return (i, digits),
+        }
+    }
 }
 
 fn read_run(chars: &[char], start: usize) -> Run {
@@ -77,50 +120,33 @@ fn read_run(chars: &[char], start: usize) -> Run {
             i += 1;
         }
         groups.push(group_start..i);
-        // Up to three separator characters, then a digit.
-        let mut j = i;
-        let (mut newlines, mut dots, mut others, mut spaces) = (0, 0, 0, 0);
-        while j < chars.len() && j - i < 3 {
-            match chars[j] {
-                '\n' => newlines += 1,
-                '.' => dots += 1,
-                '-' | '_' => others += 1,
-                ' ' => spaces += 1,
-                _ => break,
-            }
-            j += 1;
-        }
-        let joined = j > i
-            && chars.get(j).is_some_and(char::is_ascii_digit)
-            && newlines <= 1
-            && (newlines == 0 || dots + others == 0)
-            && (dots == 0 || (dots == 1 && j == i + 1));
-        if !joined {
-            let digits = groups
-                .iter()
-                .flat_map(|g| chars[g.clone()].iter())
-                .collect();
-            let lengths: Vec<usize> = groups.iter().map(Range::len).collect();
-            let offsets = std::iter::once(0)
-                .chain(lengths.iter().scan(0, |sum, l| {
-                    *sum += l;
-                    Some(*sum)
-                }))
-                .collect();
-            return Run {
-                groups,
-                digits,
-                offsets,
-                lengths,
-                seps,
-                token,
-            };
-        }
-        if spaces + newlines == 0 && token == groups.len() - 1 {
+        let Some((next, sep, tight)) = joiner(chars, i) else {
+            break;
+        };
+        if tight && token == groups.len() - 1 {
             token += 1;
         }
-        seps.push(if dots == 1 { Sep::Dot } else { Sep::Space });
-        i = j;
+        seps.push(sep);
+        i = next;
+    }
+    let digits = groups
+        .iter()
+        .flat_map(|g| chars[g.clone()].iter())
+        .collect();
+    let lengths: Vec<usize> = groups.iter().map(Range::len).collect();
+    let offsets = std::iter::once(0)
+        .chain(lengths.iter().scan(0, |sum, l| {
+            *sum += l;
+            Some(*sum)
+        }))
+        .collect();
+    Run {
+        groups,
+        digits,
+        offsets,
+        lengths,
+        seps,
+        token,
     }
 }
 

@@ -158,13 +158,21 @@ fn classify(c: char) -> Class {
 }
 
 /// The view of `text` written in `syntax`.
+#[cfg(test)]
 pub fn build(text: &str, syntax: Syntax) -> View {
+    let mut view = View::default();
+    build_into(&mut view, text, syntax);
+    view
+}
+
+/// The view of `text` written in `syntax`, into `view` (whose buffers are reused: a build
+/// reads thousands of files).
+pub fn build_into(view: &mut View, text: &str, syntax: Syntax) {
+    view.chars.clear();
+    view.spans.clear();
     let mut builder = Builder {
         text,
-        view: View {
-            chars: Vec::with_capacity(text.len() / 2),
-            spans: Vec::with_capacity(text.len() / 2),
-        },
+        view: std::mem::take(view),
         hidden: Vec::new(),
     };
     match syntax {
@@ -189,7 +197,7 @@ pub fn build(text: &str, syntax: Syntax) -> View {
         builder.url(range);
     }
     chinese_numerals(&mut builder.view);
-    builder.view
+    *view = builder.view;
 }
 
 /// Where the front matter (between `---` or `+++` lines at the very start) ends, after its
