@@ -129,8 +129,8 @@ fn address(text: &str, view: &View, at_start: usize, at_end: usize, at: At) -> O
         return None;
     }
     // `z***@qq.com`: a masked address (the view drops the stars, the source has them).
-    let written = &text[view.source(start..end).start..view.spans[at_start].0 as usize];
-    if written.contains("***") {
+    let written = text.get(view.source(start..end).start..view.spans[at_start].0 as usize);
+    if written.is_some_and(|w| w.contains("***")) {
         return None;
     }
     // The domain: labels joined by dots, plain or disguised.
