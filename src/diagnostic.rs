@@ -273,7 +273,9 @@ impl<'a> Quoted<'a> {
                 let mut text = file.text.clone();
                 let mut done = 0;
                 for (first, last) in lines {
-                    let start = file.line_range(first.max(done)).map_or(text.len(), |r| r.start);
+                    let start = file
+                        .line_range(first.max(done))
+                        .map_or(text.len(), |r| r.start);
                     let end = file
                         .line_range(last)
                         .or_else(|| file.line_range(file.line_starts().len() - 1))

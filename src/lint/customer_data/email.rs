@@ -62,13 +62,14 @@ fn lower_eq(chars: &[char], at: usize, word: &str) -> bool {
 
 /// An `@` or one of its disguises at `i`: its kind and length.
 fn separator(chars: &[char], i: usize) -> Option<(At, usize)> {
+    let next_is_a = || matches!(chars.get(i + 1), Some('a' | 'A'));
     match chars[i] {
         '@' => {
             let spaced =
                 chars.get(i.wrapping_sub(1)) == Some(&' ') || chars.get(i + 1) == Some(&' ');
             Some((if spaced { At::Loose } else { At::Plain }, 1))
         }
-        '[' | '(' | '{' | '【' | '<' => {
+        '[' | '(' | '{' | '【' | '<' if next_is_a() => {
             let close = match chars[i] {
                 '[' => ']',
                 '(' => ')',
@@ -79,7 +80,7 @@ fn separator(chars: &[char], i: usize) -> Option<(At, usize)> {
             (lower_eq(chars, i + 1, "at") && chars.get(i + 3) == Some(&close))
                 .then_some((At::Disguised, 4))
         }
-        ' ' => {
+        ' ' if next_is_a() => {
             let word = lower_eq(chars, i + 1, "at") && chars.get(i + 3) == Some(&' ');
             word.then_some((At::Word, 4))
         }

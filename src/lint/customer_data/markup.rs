@@ -1,8 +1,10 @@
 //! What markdown and HTML hide from a reader: character references, escapes, tags, comments
 //! and link targets, with the bytes they take.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 /// `\uXXXX`, `\UXXXXXXXX` or `\xXX` at the start of `text`: the character and the bytes used.
 pub fn escape(text: &str) -> Option<(char, usize)> {
@@ -61,9 +63,10 @@ pub struct Tag {
 /// file of `<a<a<a…`, `[[[[…` or `<!--<!--…` is read in linear time.
 pub struct Marks<'a> {
     text: &'a str,
-    end: usize,
-    /// The closing `)` or `]` of each matched `(` and `[`, by position.
-    closes: HashMap<usize, usize>,
+    range: Range<usize>,
+    /// The closing `)` or `]` of each matched `(` and `[`, by position: made when a bracket
+    /// is first asked about (many answers have no link).
+    closes: OnceCell<FxHashMap<usize, usize>>,
     next_gt: Cursor,
     next_comment_end: Cursor,
     next_blank: Cursor,
@@ -77,54 +80,63 @@ const MAX_NESTING: usize = 32;
 
 impl<'a> Marks<'a> {
     pub fn new(text: &'a str, range: Range<usize>) -> Marks<'a> {
-        let bytes = text.as_bytes();
-        let mut closes = HashMap::new();
-        let mut brackets: Vec<usize> = Vec::new();
-        let mut parens: Vec<usize> = Vec::new();
-        let mut i = range.start;
-        while i < range.end {
-            match bytes[i] {
-                b'\\' => i += 1,
-                b'[' if brackets.len() < MAX_NESTING => brackets.push(i),
-                b'(' if parens.len() < MAX_NESTING => parens.push(i),
-                b']' => {
-                    if let Some(open) = brackets.pop() {
-                        closes.insert(open, i);
-                    }
-                }
-                b')' => {
-                    if let Some(open) = parens.pop() {
-                        closes.insert(open, i);
-                    }
-                }
-                b'\n' if blank_line_at(bytes, i) => {
-                    brackets.clear();
-                    parens.clear();
-                }
-                _ => {}
-            }
-            i += 1;
-        }
         Marks {
             text,
-            end: range.end,
-            closes,
+            range,
+            closes: OnceCell::new(),
             next_gt: None,
             next_comment_end: None,
             next_blank: None,
         }
     }
 
+    fn closes(&self) -> &FxHashMap<usize, usize> {
+        self.closes.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut closes = FxHashMap::default();
+            let mut brackets: Vec<usize> = Vec::new();
+            let mut parens: Vec<usize> = Vec::new();
+            let mut i = self.range.start;
+            while i < self.range.end {
+                match bytes[i] {
+                    // Most bytes: Chinese text, letters, digits.
+                    b if b >= 0x80 || b.is_ascii_alphanumeric() => {}
+                    b'\\' => i += 1,
+                    b'[' if brackets.len() < MAX_NESTING => brackets.push(i),
+                    b'(' if parens.len() < MAX_NESTING => parens.push(i),
+                    b']' => {
+                        if let Some(open) = brackets.pop() {
+                            closes.insert(open, i);
+                        }
+                    }
+                    b')' => {
+                        if let Some(open) = parens.pop() {
+                            closes.insert(open, i);
+                        }
+                    }
+                    b'\n' if blank_line_at(bytes, i) => {
+                        brackets.clear();
+                        parens.clear();
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            closes
+        })
+    }
+
     /// The tag, comment or autolink starting at the `<` at `at`.
     pub fn tag(&mut self, at: usize) -> Option<Tag> {
-        let text = &self.text[at..self.end];
+        let end = self.range.end;
+        let text = &self.text[at..end];
         let bytes = text.as_bytes();
         if text.starts_with("<!--") {
             let close = next(
                 &mut self.next_comment_end,
                 self.text,
                 at + 4,
-                self.end,
+                end,
                 |t, i| t[i..].starts_with(b"-->"),
             )?;
             return Some(Tag {
@@ -137,10 +149,8 @@ impl<'a> Marks<'a> {
             return None;
         }
         // Tags end at `>`, within a bounded length and not across a blank line.
-        let gt = next(&mut self.next_gt, self.text, at, self.end, |t, i| {
-            t[i] == b'>'
-        })?;
-        let blank = next(&mut self.next_blank, self.text, at, self.end, blank_line_at);
+        let gt = next(&mut self.next_gt, self.text, at, end, |t, i| t[i] == b'>')?;
+        let blank = next(&mut self.next_blank, self.text, at, end, blank_line_at);
         if gt - at > 4096 || blank.is_some_and(|b| b < gt) {
             return None;
         }
@@ -162,7 +172,7 @@ impl<'a> Marks<'a> {
 
     /// Whether the `[` at `at` opens a link or an image: its `]` is followed by a target.
     pub fn opens_link(&self, at: usize) -> bool {
-        self.closes
+        self.closes()
             .get(&at)
             .is_some_and(|&close| matches!(self.text.as_bytes().get(close + 1), Some(b'(' | b'[')))
     }
@@ -170,7 +180,7 @@ impl<'a> Marks<'a> {
     /// The end (after the closing character) of the link target `(…)` or label `[…]` that
     /// starts at `at`.
     pub fn link_target(&self, at: usize) -> Option<usize> {
-        let close = *self.closes.get(&at)?;
+        let close = *self.closes().get(&at)?;
         (close - at <= 4096).then_some(close + 1)
     }
 }

@@ -153,6 +153,11 @@ fn classify(c: char) -> Class {
         '\u{2028}' | '\u{2029}' | '\u{0085}' => Class::As('\n'),
         // The ideographic full stop ends a sentence; its half-width form is the same.
         '\u{FF61}' => Class::As('。'),
+        // Full-width forms of ASCII (`１`, `＠`, `：`, `（`): what NFKC gives, without a lookup,
+        // as Chinese text is full of them.
+        '\u{FF01}'..='\u{FF5E}' => {
+            Class::As(char::from_u32(c as u32 - 0xFEE0).expect("an ASCII character"))
+        }
         _ => Class::Decompose,
     }
 }
@@ -260,8 +265,16 @@ impl Builder<'_> {
         let mut marks = Marks::new(text, range.clone());
         let mut i = range.start;
         while i < range.end {
-            let c = text[i..].chars().next().expect("in range");
-            let len = c.len_utf8();
+            if bytes[i] >= 0x80 {
+                // Chinese text, the bulk: no markup is written with it.
+                let c = text[i..].chars().next().expect("in range");
+                let len = c.len_utf8();
+                self.view.push(c, span(i..i + len));
+                i += len;
+                continue;
+            }
+            let c = bytes[i] as char;
+            let len = 1;
             match c {
                 '\n' => {
                     // A blank line ends the paragraph.
