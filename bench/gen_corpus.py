@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Generate a synthetic help-center site of N Chinese articles, for benchmarks.
 
-    python3 bench/gen_corpus.py 10000 /tmp/corpus-10000
+    python3 bench/gen_corpus.py 10000 /tmp/corpus-10000 [--hugo /tmp/hugo-10000]
 
 10 systems; articles of 1.5-4 KB with front matter, a problem description, numbered steps,
 tables in about a third of them and links to other articles (by id, some to a step). The text is
 random but deterministic (fixed seed), built from brokerage help-desk phrases so that tokenizers
 and compressors see realistic Chinese.
+
+With `--hugo DIR`, the same articles are also written as a Hugo site (for bench/hugo.py): one
+section per system, the same front matter and body, and a minimal theme of one list and one
+single template, so that both generators render the same markdown into comparable pages.
 """
 import os
 import random
@@ -84,9 +88,60 @@ def article(rng, number, total, target_size):
     return system[0], f"a{number:05d}.md", body + "\n"
 
 
+HUGO_CONFIG = """baseURL = "https://qa.example.com/"
+languageCode = "zh-cn"
+title = "基准测试"
+hasCJKLanguage = true
+"""
+
+# One list template (home, sections, taxonomies) and one single template (articles), in the
+# spirit of the default theme's pages: the title, the system, the body, the tags.
+HUGO_LIST = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ site.Title }}</title></head>
+<body><header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a></header>
+<main><h1>{{ .Title }}</h1>{{ .Content }}
+<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ with .Params.summary }}<p>{{ . }}</p>{{ end }}</li>{{ end }}</ul>
+</main></body></html>
+"""
+
+HUGO_SINGLE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ site.Title }}</title>
+<meta name="description" content="{{ .Params.summary }}"></head>
+<body><header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a> ›
+<a href="{{ .Parent.RelPermalink }}">{{ .Parent.Title }}</a></header>
+<main><article><h1>{{ .Title }}</h1>
+<p>{{ .Params.id }} · {{ .Params.category }}{{ with .Lastmod }} · 更新于 {{ .Format "2006-01-02" }}{{ end }}</p>
+{{ .Content }}
+{{ with .Params.tags }}<ul>{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}
+</article></main></body></html>
+"""
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def hugo_article(text):
+    """The article for Hugo: `updated` is Hugo's `lastmod`; the rest of the front matter is kept
+    (as params) and the body is the same."""
+    return text.replace("\nupdated: ", "\nlastmod: ", 1)
+
+
 def main():
-    n = int(sys.argv[1])
-    out = sys.argv[2]
+    args = sys.argv[1:]
+    hugo = None
+    if "--hugo" in args:
+        i = args.index("--hugo")
+        hugo = args[i + 1]
+        del args[i:i + 2]
+    n = int(args[0])
+    out = args[1]
     rng = random.Random(42)
     os.makedirs(os.path.join(out, "content"), exist_ok=True)
     with open(os.path.join(out, "qaportal.toml"), "w") as f:
@@ -95,10 +150,18 @@ def main():
         os.makedirs(os.path.join(out, "content", key), exist_ok=True)
         with open(os.path.join(out, "content", key, "_system.md"), "w") as f:
             f.write(f"---\ntitle: {title}\norder: {order}\n---\n")
+        if hugo:
+            write(os.path.join(hugo, "content", key, "_index.md"), f"---\ntitle: {title}\nweight: {order}\n---\n")
+    if hugo:
+        write(os.path.join(hugo, "hugo.toml"), HUGO_CONFIG)
+        write(os.path.join(hugo, "layouts", "list.html"), HUGO_LIST)
+        write(os.path.join(hugo, "layouts", "single.html"), HUGO_SINGLE)
     for number in range(1, n + 1):
         system, name, text = article(rng, number, n, rng.randint(1500, 4000))
         with open(os.path.join(out, "content", system, name), "w") as f:
             f.write(text)
+        if hugo:
+            write(os.path.join(hugo, "content", system, name), hugo_article(text))
 
 
 if __name__ == "__main__":

@@ -286,6 +286,56 @@ struct Made {
     files: Vec<OutputFile>,
 }
 
+/// Every file the build writes with what makes it: pages, search index, theme files, content
+/// assets and the service worker. Two sources of one file are an error (`output::claims`).
+fn claims(
+    site: &Site,
+    assembled: &assemble::Assembled,
+    theme: &theme::Theme,
+    search_files: &[(String, Vec<u8>)],
+    rendered: &Rendered,
+) -> Vec<output::claims::Claim> {
+    use output::claims::Claim;
+    let mut claims = assemble::page_claims(site, assembled);
+    for (path, _) in search_files {
+        claims.push(Claim::new(path.clone(), "the search index", None));
+    }
+    for path in theme.static_files.keys() {
+        let file = format!("static/{path}");
+        if gzip_made(&theme.static_files, path) {
+            claims.push(Claim::new(
+                format!("{file}.gz"),
+                format!("the compressed copy of the theme's {file}"),
+                None,
+            ));
+        }
+        claims.push(Claim::new(
+            file.clone(),
+            format!("the theme's {file}"),
+            None,
+        ));
+    }
+    for asset in &rendered.assets {
+        claims.push(Claim::new(
+            asset.clone(),
+            format!("the file content/{asset}"),
+            None,
+        ));
+    }
+    claims.push(Claim::new(
+        crate::offline::WORKER_FILE.to_string(),
+        "qaportal's service worker",
+        None,
+    ));
+    claims
+}
+
+/// Whether the build makes `static/<path>.gz`: for text the browser fetches, unless the theme
+/// has its own.
+fn gzip_made<V>(static_files: &std::collections::BTreeMap<String, V>, path: &str) -> bool {
+    output::compressible(path) && !static_files.contains_key(&format!("{path}.gz"))
+}
+
 /// Builds of one site source share its `.qaportal/` caches (search index, QR codes): a second
 /// build (a `serve` beside a `build`, two test processes) waits for the first instead of writing
 /// the same cache files at the same time. Best effort: without the lock (a read-only source, a
@@ -376,7 +426,10 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     let site = load_site(options, sources, diagnostics, &mut clock)?;
 
     let mut theme = match theme::load(&options.root, &site.config) {
-        Ok(theme) => theme,
+        Ok(mut theme) => {
+            diagnostics.extend(std::mem::take(&mut theme.warnings));
+            theme
+        }
         Err(problems) => {
             diagnostics.extend(problems);
             return None;
@@ -419,6 +472,9 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
         diagnostics,
     );
     report.pages = assembled.paths.len();
+    let claims = claims(&site, &assembled, &theme, &search_files, &rendered);
+    diagnostics.extend(output::claims::check(&claims, sources));
+    drop(claims);
     clock.lap("assemble");
     if diagnostics.has_errors() || !options.produce {
         return None;
@@ -432,18 +488,20 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
             contents: Contents::Bytes(bytes),
         });
     }
-    for (path, bytes) in std::mem::take(&mut theme.static_files) {
+    let static_files = std::mem::take(&mut theme.static_files);
+    for (path, bytes) in &static_files {
         // Text assets are precompressed once here, so a server with gzip_static sends the small
-        // file as it is (the search index is precompressed the same way).
-        if output::compressible(&path) {
+        // file as it is (the search index is precompressed the same way), unless the theme
+        // ships its own `.gz`.
+        if gzip_made(&static_files, path) {
             files.push(OutputFile {
                 path: format!("static/{path}.gz"),
-                contents: Contents::Bytes(output::gzip(&bytes)),
+                contents: Contents::Bytes(output::gzip(bytes)),
             });
         }
         files.push(OutputFile {
             path: format!("static/{path}"),
-            contents: Contents::Static(bytes),
+            contents: Contents::Static(bytes.clone()),
         });
     }
     let content_dir = options.root.join("content");

@@ -131,8 +131,13 @@ enum Format {
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
-    crate::load::fields::parse_date(text)
-        .ok_or_else(|| format!("`{text}` is not a date; use YYYY-MM-DD"))
+    crate::load::fields::parse_date(text).ok_or_else(|| {
+        format!(
+            "`{text}` is not a date; use YYYY-MM-DD (years {} to {})",
+            crate::model::FIRST_YEAR,
+            crate::model::LAST_YEAR
+        )
+    })
 }
 
 /// Today, unless SOURCE_DATE_EPOCH pins the build to a moment (reproducible builds).
@@ -144,13 +149,23 @@ fn default_as_of() -> Result<Date, String> {
                 .parse()
                 .map_err(|_| format!("SOURCE_DATE_EPOCH `{value}` is not a number of seconds"))?;
             let timestamp = jiff::Timestamp::from_second(seconds).map_err(|e| e.to_string())?;
-            Ok(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
+            let date = timestamp.to_zoned(jiff::tz::TimeZone::UTC).date();
+            if !(crate::model::FIRST_YEAR..=crate::model::LAST_YEAR).contains(&date.year()) {
+                return Err(format!(
+                    "SOURCE_DATE_EPOCH `{value}` is the year {}: years from {} to {} are supported",
+                    date.year(),
+                    crate::model::FIRST_YEAR,
+                    crate::model::LAST_YEAR
+                ));
+            }
+            Ok(date)
         }
         Err(_) => Ok(jiff::Zoned::now().date()),
     }
 }
 
 pub fn main() -> ExitCode {
+    crate::crash::install_hook();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal();
     match cli.command {

@@ -111,7 +111,8 @@ pub enum RawHtml {
     Sanitize,
     /// Show the HTML as text.
     Escape,
-    /// Trust the authors completely.
+    /// Formerly: publish raw HTML unchecked. Refused when the config is read: no author input
+    /// may put script in a page, so every page body is sanitized.
     Allow,
 }
 
@@ -206,14 +207,36 @@ pub fn load(root: &Path, sources: &mut Sources) -> Result<(Config, SourceId), Ve
     })?;
     let mut problems = Vec::new();
     if let Err(message) = check_base_url(&config.base_url) {
-        let span = locate_key(text, "base_url")
-            .map(|r| Span::new(id, r))
-            .unwrap_or(Span::file_start(id));
+        let span = key_span(id, text, "base_url");
         problems.push(
             Diagnostic::error("config", message)
                 .at(span)
                 .label("not an absolute http(s) URL")
                 .help("write the address the site is published at, e.g. base_url = \"https://qa.example.com/\""),
+        );
+    }
+    if config.markdown.raw_html == RawHtml::Allow {
+        problems.push(
+            Diagnostic::error(
+                "config",
+                "`raw_html = \"allow\"` is not supported: it would publish authors' scripts",
+            )
+            .at(key_span(id, text, "raw_html"))
+            .label("every page is sanitized")
+            .help(
+                "use \"sanitize\" (the default: safe HTML is kept, scripts, event handlers and \
+                 styles are removed) or \"escape\" (raw HTML is shown as text)",
+            ),
+        );
+    }
+    if let Some(template) = &config.feedback_url
+        && let Err((message, help)) = check_feedback_url(template)
+    {
+        problems.push(
+            Diagnostic::error("unsafe-url", format!("feedback_url: {message}"))
+                .at(key_span(id, text, "feedback_url"))
+                .label("this link is on every page")
+                .help(help),
         );
     }
     if !config.base_url.ends_with('/') {
@@ -238,7 +261,20 @@ pub fn base_path_of(base_url: &str) -> String {
     }
 }
 
+/// Every link, QR code, sitemap and feed entry starts with `base_url`: longer ones make QR
+/// codes that do not fit or scan.
+pub const MAX_BASE_URL_CHARS: usize = 300;
+
+/// `base_url` is written into every page (links, scripts, the service worker), so it holds only
+/// characters that mean the same in a URL, an HTML attribute and a JavaScript string.
 pub fn check_base_url(url: &str) -> Result<(), String> {
+    let length = url.chars().count();
+    if length > MAX_BASE_URL_CHARS {
+        return Err(format!(
+            "base_url is {length} characters long; at most {MAX_BASE_URL_CHARS} are allowed \
+             (QR codes of its links must stay small enough to scan)"
+        ));
+    }
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
@@ -247,7 +283,66 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(format!("base_url `{url}` has no host name"));
     }
+    if let Some(c) = url
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || "-._~:/%@[]!$()*+,;=".contains(c)))
+    {
+        return Err(format!(
+            "base_url `{url}` contains `{}`: write it as a plain address (non-ASCII letters \
+             percent-encoded, no quotes, spaces, backslashes, `?`, `#` or `&`)",
+            c.escape_default()
+        ));
+    }
+    crate::url_policy::check(url).map_err(|problem| format!("base_url: {problem}"))?;
     Ok(())
+}
+
+/// `feedback_url` must be a link the policy allows, and its placeholders may only fill in the
+/// address after its scheme and host (or after a site path's first `/`): an article titled
+/// `javascript` must not turn `{title}:alert(1)` into a script.
+fn check_feedback_url(template: &str) -> Result<(), (String, &'static str)> {
+    use crate::url_policy::{Kind, check};
+    let unsafe_url =
+        |problem: crate::url_policy::Unsafe| (problem.message(template, "URLs"), problem.help());
+    // The part before the first placeholder decides where the link goes.
+    let first = template.find('{').unwrap_or(template.len());
+    let fixed = &template[..first];
+    let complete = match check(fixed).map_err(unsafe_url)? {
+        Kind::External if first == template.len() => true,
+        Kind::External => match fixed.split_once("://") {
+            Some((_, rest)) => rest.contains(['/', '?']),
+            None => true,
+        },
+        Kind::SitePath => fixed.len() > 1 || first == template.len(),
+        _ => false,
+    };
+    if !complete {
+        return Err(if first < template.len() {
+            (
+                format!("`{template}` has a placeholder before its address is complete"),
+                "start it with the fixed address, e.g. \
+                 feedback_url = \"https://itsm.example.com/new?article={id}&title={title}\"",
+            )
+        } else {
+            (
+                format!("`{template}` is not an absolute address or a path of this site"),
+                "write the full address (https://…, mailto:…) or a path of this site starting with /",
+            )
+        });
+    }
+    let sample = template
+        .replace("{id}", "KB-0001")
+        .replace("{title}", "x")
+        .replace("{url}", "x");
+    check(&sample).map_err(unsafe_url)?;
+    Ok(())
+}
+
+/// Where a message about a top-level key points: its value, or the file's start.
+fn key_span(id: SourceId, text: &str, key: &str) -> Span {
+    locate_key(text, key)
+        .map(|r| Span::new(id, r))
+        .unwrap_or(Span::file_start(id))
 }
 
 /// Byte range of the value of a top-level `key = value` line, for messages about it.
@@ -306,7 +401,54 @@ mod tests {
     #[test]
     fn base_url_must_be_absolute() {
         assert!(check_base_url("https://qa.example.com/").is_ok());
+        assert!(check_base_url("http://localhost:4000/help/").is_ok());
+        assert!(check_base_url("https://[::1]:8080/").is_ok());
         assert!(check_base_url("qa.example.com").is_err());
         assert!(check_base_url("https:///x").is_err());
+    }
+
+    #[test]
+    fn base_url_holds_nothing_that_breaks_out_of_an_attribute_or_a_script() {
+        for url in [
+            "https://qa.example.com/\" onmouseover=\"alert(1)",
+            "https://qa.example.com/'+alert(1)+'",
+            "https://qa.example.com/<script>",
+            "https://qa.example.com/\\",
+            "https://qa.example.com/\u{2028}",
+            "https://qa.example.com/help/?x=1",
+            "https://qa.example.com/#x",
+            "https://qa.example.com/ a",
+            "https://qa.example.com/帮助/",
+            "https://qa.example.com/a&b",
+        ] {
+            assert!(check_base_url(url).is_err(), "{url:?}");
+        }
+    }
+
+    #[test]
+    fn feedback_url_is_checked_before_filling() {
+        for ok in [
+            "https://itsm.example.com/new?article={id}&title={title}",
+            "https://itsm.example.com/{id}",
+            "mailto:team@example.com?subject={title}",
+            "/feedback/?from={url}",
+            "https://itsm.example.com/",
+            "https://itsm.example.com",
+        ] {
+            assert!(check_feedback_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JAVA\tSCRIPT:alert('{id}')",
+            "data:text/html,x",
+            "{title}:alert(1)",
+            "java{id}script:alert(1)",
+            "https://{title}.example.com/",
+            "//evil.example.com/{id}",
+            "{url}",
+            "feedback",
+        ] {
+            assert!(check_feedback_url(bad).is_err(), "{bad}");
+        }
     }
 }

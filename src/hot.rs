@@ -19,6 +19,9 @@ pub enum Change {
     /// Places lost.
     Down(usize),
     Same,
+    /// No tickets this week: listed because the team chose it (`hot`), not ranked by tickets,
+    /// so it neither rose nor entered the ranking.
+    Chosen,
 }
 
 #[derive(Debug, Clone)]
@@ -29,6 +32,8 @@ pub struct HotEntry {
     pub tickets: u32,
     /// Tickets the week before.
     pub previous_tickets: u32,
+    /// Place the week before, if it was listed.
+    pub previous_rank: Option<usize>,
     pub change: Change,
     /// Marked hot by the team (`hot` field) for this week.
     pub chosen: bool,
@@ -91,17 +96,20 @@ pub fn report(site: &Site, tickets: &TicketData, week: IsoWeek) -> WeekReport {
     let entries = ranking(site, this, week)
         .into_iter()
         .map(|(article, rank, count, chosen)| {
-            let (change, previous_tickets) = match previous_rank.get(&article) {
-                None => (Change::New, 0),
-                Some(&(before, tickets)) if before > rank => (Change::Up(before - rank), tickets),
-                Some(&(before, tickets)) if before < rank => (Change::Down(rank - before), tickets),
-                Some(&(_, tickets)) => (Change::Same, tickets),
+            let before = previous_rank.get(&article).copied();
+            let change = match before {
+                _ if count == 0 => Change::Chosen,
+                None => Change::New,
+                Some((before, _)) if before > rank => Change::Up(before - rank),
+                Some((before, _)) if before < rank => Change::Down(rank - before),
+                Some(_) => Change::Same,
             };
             HotEntry {
                 article,
                 rank,
                 tickets: count,
-                previous_tickets,
+                previous_tickets: before.map_or(0, |b| b.1),
+                previous_rank: before.map(|b| b.0),
                 change,
                 chosen,
             }
@@ -178,6 +186,7 @@ impl Change {
             Change::Up(n) => format!("+{n}"),
             Change::Down(n) => format!("-{n}"),
             Change::Same => "=".into(),
+            Change::Chosen => "chosen".into(),
         }
     }
 }
@@ -245,14 +254,15 @@ pub fn weekly_note(site: &Site, report: &WeekReport) -> String {
     for entry in report.entries.iter().take(5) {
         let article = &site.content.articles[entry.article];
         let change = match entry.change {
-            Change::New => "新上榜".to_string(),
-            Change::Up(n) => format!("上升 {n} 位"),
-            Change::Down(n) => format!("下降 {n} 位"),
-            Change::Same => "排名不变".to_string(),
+            Change::New => "，新上榜".to_string(),
+            Change::Up(n) => format!("，上升 {n} 位"),
+            Change::Down(n) => format!("，下降 {n} 位"),
+            Change::Same => "，排名不变".to_string(),
+            Change::Chosen => String::new(),
         };
         let _ = writeln!(
             out,
-            "- **[{}]({})**：{} 件工单，{change}。结论：",
+            "- **[{}]({})**：{} 件工单{change}。结论：",
             article.title, article.id.value, entry.tickets
         );
     }

@@ -14,6 +14,8 @@
 //! - [`output`]: templates applied, files written to a fresh folder and swapped in; the
 //!   [`offline`] service worker is written last, versioned by a hash of all the rest.
 //!
+//! Every URL written from author input passes the one [`url_policy`].
+//!
 //! [`build`] runs the stages. Every stage reports problems as [`diagnostic::Diagnostic`]s
 //! instead of stopping, so one build shows every problem.
 
@@ -21,10 +23,14 @@ pub mod assemble;
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod crash;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hot;
 pub mod lint;
 pub mod load;
+pub mod markup;
 pub mod model;
 pub mod offline;
 pub mod output;
@@ -35,4 +41,5 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod theme;
+pub mod url_policy;
 pub mod validate;

@@ -76,6 +76,11 @@ impl fmt::Display for Category {
     }
 }
 
+/// The years qaportal handles (dates, weeks, `--as-of`): a week's neighbours must exist in the
+/// calendar (jiff's ends at 9999-12-31, inside 9999-W52).
+pub const FIRST_YEAR: i16 = 1000;
+pub const LAST_YEAR: i16 = 9998;
+
 /// An ISO 8601 week, written `2017-W31`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IsoWeek {
@@ -92,24 +97,28 @@ impl IsoWeek {
         }
     }
 
+    // Weeks come from parsed text or dates, which stay within FIRST_YEAR..=LAST_YEAR, so
+    // that the week before and after exist too; the arithmetic below still saturates at the
+    // ends of the calendar instead of panicking, whatever a future caller passes.
+
     pub fn monday(self) -> Date {
-        ISOWeekDate::new(self.year, self.week, Weekday::Monday)
-            .expect("validated week")
-            .date()
+        ISOWeekDate::new(self.year, self.week, Weekday::Monday).map_or(Date::MAX, |d| d.date())
     }
 
     pub fn sunday(self) -> Date {
-        ISOWeekDate::new(self.year, self.week, Weekday::Sunday)
-            .expect("validated week")
-            .date()
+        ISOWeekDate::new(self.year, self.week, Weekday::Sunday).map_or(Date::MAX, |d| d.date())
     }
 
     pub fn previous(self) -> IsoWeek {
-        IsoWeek::of(self.monday() - jiff::Span::new().days(7))
+        self.monday()
+            .checked_sub(jiff::Span::new().days(7))
+            .map_or(self, IsoWeek::of)
     }
 
     pub fn next(self) -> IsoWeek {
-        IsoWeek::of(self.monday() + jiff::Span::new().days(7))
+        self.monday()
+            .checked_add(jiff::Span::new().days(7))
+            .map_or(self, IsoWeek::of)
     }
 }
 
@@ -123,6 +132,9 @@ impl fmt::Display for IsoWeek {
 #[derive(Debug, PartialEq, Eq)]
 pub enum WeekError {
     Format,
+    OutOfRange {
+        year: i16,
+    },
     NoSuchWeek {
         year: i16,
         week: i8,
@@ -134,6 +146,10 @@ impl fmt::Display for WeekError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WeekError::Format => f.write_str("an ISO week is written YYYY-Www, e.g. 2017-W31"),
+            WeekError::OutOfRange { year } => write!(
+                f,
+                "the year {year} is out of range: weeks from {FIRST_YEAR} to {LAST_YEAR} are supported"
+            ),
             WeekError::NoSuchWeek {
                 year,
                 week,
@@ -156,8 +172,8 @@ impl FromStr for IsoWeek {
         }
         let year: i16 = year.parse().map_err(|_| WeekError::Format)?;
         let week: i8 = week.parse().map_err(|_| WeekError::Format)?;
-        if !(1000..=9999).contains(&year) {
-            return Err(WeekError::Format);
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+            return Err(WeekError::OutOfRange { year });
         }
         let weeks_in_year = weeks_in_year(year);
         if week < 1 || week > weeks_in_year {

@@ -102,11 +102,13 @@ fn precache(site: &SiteView) -> Vec<String> {
         format!("{}manifest.json", site.search_index_url),
     ];
     urls.extend(site.systems.iter().map(|s| s.url.clone()));
-    // Styles and scripts only: a theme's images are saved when a page shows them.
+    // Styles and scripts only: a theme's images are saved when a page shows them. The
+    // presentation views' own files are for a presenter's laptop, not a reader's phone.
     urls.extend(
         site.assets
             .iter()
             .filter(|(path, _)| path.ends_with(".css") || path.ends_with(".js"))
+            .filter(|(path, _)| !path.starts_with("present."))
             .map(|(_, url)| url.clone()),
     );
     urls

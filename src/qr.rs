@@ -8,9 +8,22 @@ use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
 
+/// The longest URL a QR code is drawn for; callers check it (fast_qr's limit at level M is
+/// 2,331 bytes).
+pub const MAX_URL_BYTES: usize = 1_000;
+
 /// Quiet zone around the code, in modules (the standard asks for 4; scanners in practice are
 /// fine with 2 on a white page, and the code stays bigger in a corner of the screen).
 const MARGIN: usize = 2;
+
+/// The QR code of `url` as an `<img>` of a 1-bit PNG inline (`data:` URI), one pixel per module
+/// with the quiet zone: about 350 bytes where the SVG takes 2-3 KB. A presentation view shows a
+/// code for the answer and one per step, so at 10,000 answers this is the difference between a
+/// 30 KB and a 7 KB page, 10,000 times; CSS draws it as large as the screen needs
+/// (`image-rendering: pixelated` keeps the modules sharp, as `crispEdges` does for the SVG).
+pub fn img(url: &str, label: &str) -> String {
+    draw_img(&encode(url), label)
+}
 
 /// The SVG of a QR code of `url`, one unit per module, black on white whatever the page's color
 /// scheme (scanners need the contrast). `label` becomes the accessible name.
@@ -80,6 +93,53 @@ fn draw(modules: &[u8], label: &str) -> String {
     svg
 }
 
+fn draw_img(modules: &[u8], label: &str) -> String {
+    use base64::Engine as _;
+    let png = png(modules);
+    let full = modules[0] as usize + 2 * MARGIN;
+    let mut img = String::with_capacity(png.len() * 4 / 3 + 120);
+    img.push_str("<img class=\"qr\" src=\"data:image/png;base64,");
+    base64::engine::general_purpose::STANDARD.encode_string(&png, &mut img);
+    let _ = write!(
+        img,
+        "\" width=\"{full}\" height=\"{full}\" alt=\"{}\">",
+        escape(label)
+    );
+    img
+}
+
+/// The code as a grayscale PNG of one bit per pixel (0 black, 1 white), quiet zone included.
+fn png(modules: &[u8]) -> Vec<u8> {
+    let size = modules[0] as usize;
+    let full = size + 2 * MARGIN;
+    let row_bytes = full.div_ceil(8);
+    // White everywhere, then the dark modules cleared.
+    let mut pixels = vec![0xffu8; row_bytes * full];
+    for y in 0..size {
+        for x in 0..size {
+            let i = y * size + x;
+            if modules[1 + i / 8] & (1 << (i % 8)) != 0 {
+                let (px, py) = (x + MARGIN, y + MARGIN);
+                pixels[py * row_bytes + px / 8] &= !(0x80 >> (px % 8));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(256);
+    let mut encoder = png::Encoder::new(&mut out, full as u32, full as u32);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::One);
+    // The fast compressor (fdeflate): the default one sets up tables of hundreds of kilobytes
+    // for each of these 200-byte images, which cost more than the rest of the code.
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::NoFilter);
+    let mut writer = encoder.write_header().expect("writing to memory");
+    writer
+        .write_image_data(&pixels)
+        .expect("the image has the header's size");
+    writer.finish().expect("writing to memory");
+    out
+}
+
 /// Appends `n` in decimal; a code is at most 177 modules wide.
 fn push_number(out: &mut String, n: usize) {
     if n >= 100 {
@@ -128,21 +188,29 @@ impl Cache {
     }
 
     pub fn svg(&self, url: &str, label: &str) -> String {
+        draw(&self.modules(url), label)
+    }
+
+    /// [`img`], from the cache.
+    pub fn img(&self, url: &str, label: &str) -> String {
+        draw_img(&self.modules(url), label)
+    }
+
+    fn modules(&self, url: &str) -> Arc<[u8]> {
         if let Some(entry) = self.entries.read().expect("not poisoned").get(url) {
             entry.used.store(true, Ordering::Relaxed);
-            return draw(&entry.modules, label);
+            return Arc::clone(&entry.modules);
         }
         let modules: Arc<[u8]> = encode(url).into();
-        let svg = draw(&modules, label);
         let entry = Entry {
-            modules,
+            modules: Arc::clone(&modules),
             used: AtomicBool::new(true),
         };
         self.entries
             .write()
             .expect("not poisoned")
             .insert(url.to_string(), entry);
-        svg
+        modules
     }
 
     /// Writes the codes this build drew; a failure only costs the next build time.
@@ -218,6 +286,39 @@ mod tests {
             0,
             "damage means an empty cache"
         );
+    }
+
+    #[test]
+    fn the_inline_png_is_small_and_has_the_code_s_pixels() {
+        let url = "https://qa.example.com/a/KB-00042/#step-3";
+        let img = img(url, "第 3 步的二维码");
+        assert!(img.starts_with("<img class=\"qr\" src=\"data:image/png;base64,"));
+        assert!(img.ends_with("alt=\"第 3 步的二维码\">"));
+        assert!(img.len() < 600, "{} bytes: {img}", img.len());
+        assert!(img.len() * 4 < svg(url, "第 3 步的二维码").len());
+        let modules = encode(url);
+        let decoder = png::Decoder::new(std::io::Cursor::new(png(&modules)));
+        let mut reader = decoder.read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut pixels).unwrap();
+        let size = modules[0] as usize;
+        assert_eq!(frame.width as usize, size + 2 * MARGIN);
+        let dark = |x: usize, y: usize| {
+            let i = y * size + x;
+            modules[1 + i / 8] & (1 << (i % 8)) != 0
+        };
+        for y in 0..size + 2 * MARGIN {
+            for x in 0..size + 2 * MARGIN {
+                let black = pixels[y * frame.line_size + x / 8] & (0x80 >> (x % 8)) == 0;
+                let inside =
+                    (MARGIN..MARGIN + size).contains(&x) && (MARGIN..MARGIN + size).contains(&y);
+                assert_eq!(
+                    black,
+                    inside && dark(x - MARGIN, y - MARGIN),
+                    "pixel {x},{y}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -184,6 +184,17 @@ impl Sources {
     }
 }
 
+/// `Ok` when `path`, links resolved, is inside the site folder `root`; otherwise where it
+/// leads. What is published comes from inside the site only: a link to `~/.ssh` must not put a
+/// private key on the web.
+pub fn inside_site(root: &Path, path: &Path) -> Result<(), PathBuf> {
+    let target = std::fs::canonicalize(path).map_err(|_| path.to_path_buf())?;
+    match std::fs::canonicalize(root) {
+        Ok(root) if target.starts_with(&root) => Ok(()),
+        _ => Err(target),
+    }
+}
+
 /// The path of `path` relative to `root`, with `/` separators, for messages and URLs.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);

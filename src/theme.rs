@@ -24,6 +24,8 @@ pub struct Theme {
     pub qr_codes: Arc<qr::Cache>,
     /// Files served under `/static/`, by path relative to the theme's `static/`.
     pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
+    /// What the build should say about the theme without failing (hidden files skipped).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Where the QR codes of earlier builds are kept, beside the site source like the search index.
@@ -53,21 +55,79 @@ impl Theme {
     }
 }
 
+/// The theme's folder: a name under `themes/`, inside the site folder once links are resolved,
+/// so that `theme = "../x"`, an absolute path or a `themes/x` link to elsewhere never publishes
+/// files from outside the site.
+fn theme_dir(root: &Path, name: &str) -> Result<std::path::PathBuf, Vec<Diagnostic>> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && Path::new(name).components().count() == 1;
+    if !plain {
+        return Err(vec![
+            Diagnostic::error(
+                "theme",
+                format!("theme `{name}` is not the name of a folder under themes/"),
+            )
+            .help("write the folder's name only (theme = \"mytheme\" for themes/mytheme/); a theme is published, so it must be inside the site folder"),
+        ]);
+    }
+    let dir = root.join("themes").join(name);
+    if !dir.is_dir() {
+        return Err(vec![
+            Diagnostic::error("theme", format!("theme `{name}` not found at {}", dir.display()))
+                .help("create themes/<name>/templates and themes/<name>/static, or remove `theme` from qaportal.toml"),
+        ]);
+    }
+    if let Err(target) = crate::source::inside_site(root, &dir) {
+        return Err(vec![outside(&format!("themes/{name}"), &target)]);
+    }
+    Ok(dir)
+}
+
+/// The error for a link that leads out of the site folder.
+pub fn outside(what: &str, target: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "outside-site",
+        format!(
+            "{what} leads to {}, outside the site folder; qaportal publishes only files inside it",
+            target.display()
+        ),
+    )
+    .help("copy the files into the site folder instead of linking to them")
+}
+
+fn problems_warning(warnings: &mut Vec<Diagnostic>, name: &str, shown: &[String], more: usize) {
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    warnings.push(
+        Diagnostic::warning(
+            "theme-hidden-file",
+            format!(
+                "themes/{name}: {}{more} not published: files and folders whose name starts with `.` never are",
+                shown.join(", ")
+            ),
+        )
+        .help("nothing to do if they are editor or system files (.DS_Store, .git); keep secrets (.env) out of the theme folder anyway"),
+    );
+}
+
 pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut templates: BTreeMap<String, Cow<'static, str>> = BTreeMap::new();
     let mut static_files: BTreeMap<String, Cow<'static, [u8]>> = BTreeMap::new();
     collect_built_in(&BUILT_IN, &mut templates, &mut static_files);
 
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     if let Some(name) = &config.theme {
-        let dir = root.join("themes").join(name);
-        if !dir.is_dir() {
-            return Err(vec![
-                Diagnostic::error("theme", format!("theme `{name}` not found at {}", dir.display()))
-                    .help("create themes/<name>/templates and themes/<name>/static, or remove `theme` from qaportal.toml"),
-            ]);
-        }
-        for (relative, bytes) in read_dir_files(&dir.join("templates"), &mut problems) {
+        let dir = theme_dir(root, name)?;
+        let mut skipped = Vec::new();
+        for (relative, bytes) in
+            read_dir_files(root, &dir.join("templates"), &mut skipped, &mut problems)
+        {
             match String::from_utf8(bytes) {
                 Ok(text) => {
                     templates.insert(relative, Cow::Owned(text));
@@ -78,8 +138,15 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                 )),
             }
         }
-        for (relative, bytes) in read_dir_files(&dir.join("static"), &mut problems) {
+        for (relative, bytes) in
+            read_dir_files(root, &dir.join("static"), &mut skipped, &mut problems)
+        {
             static_files.insert(relative, Cow::Owned(bytes));
+        }
+        if !skipped.is_empty() {
+            let shown: Vec<String> = skipped.iter().take(5).cloned().collect();
+            let more = skipped.len().saturating_sub(shown.len());
+            problems_warning(&mut warnings, name, &shown, more);
         }
     }
 
@@ -100,7 +167,28 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         "qr_svg",
         move |url: &str, kwargs: tera::Kwargs, _: &tera::State| {
             let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
+            // A QR code holds at most 2,331 bytes at its error correction level, and one that
+            // long does not scan from a projector anyway.
+            if url.len() > qr::MAX_URL_BYTES {
+                return Err(tera::Error::message(format!(
+                    "the URL {}… is {} bytes long, too long for a QR code (at most {}): \
+                     shorten base_url or the file name",
+                    url.chars().take(60).collect::<String>(),
+                    url.len(),
+                    qr::MAX_URL_BYTES
+                )));
+            }
             Ok::<_, tera::Error>(tera::Value::safe_string(&codes.svg(url, label)))
+        },
+    );
+    // `{{ url | qr_img(label="…") }}`: the same code as an inline PNG `<img>`, a sixth of the
+    // bytes, for pages that show many (presentation views).
+    let codes = Arc::clone(&qr_codes);
+    tera.register_filter(
+        "qr_img",
+        move |url: &str, kwargs: tera::Kwargs, _: &tera::State| {
+            let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
+            Ok::<_, tera::Error>(tera::Value::safe_string(&codes.img(url, label)))
         },
     );
     tera.autoescape_on([".html", ".xml"]);
@@ -118,6 +206,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             tera,
             static_files,
             qr_codes,
+            warnings,
         })
     } else {
         Err(problems)
@@ -153,24 +242,56 @@ fn collect_built_in(
     }
 }
 
-fn read_dir_files(dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+/// The files under `dir` (relative path, bytes). Links are followed only within the site
+/// folder (a link out of it, `static/` included, is an error); hidden files and folders
+/// (`.env`, `.git/`, `.DS_Store`) are skipped and listed in `skipped`.
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    skipped: &mut Vec<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
     if !dir.is_dir() {
         return Vec::new();
     }
+    let shown = |path: &Path| crate::source::display_path(root, path);
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => match std::fs::read(entry.path()) {
-                Ok(bytes) => files.push((crate::source::display_path(dir, entry.path()), bytes)),
-                Err(error) => problems.push(Diagnostic::error(
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            if hidden {
+                skipped.push(crate::source::display_path(dir, e.path()));
+            }
+            !hidden
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                problems.push(Diagnostic::error(
                     "theme",
-                    format!("cannot read {}: {error}", entry.path().display()),
-                )),
-            },
-            Ok(_) => {}
+                    format!("cannot read theme: {error}"),
+                ));
+                continue;
+            }
+        };
+        if (entry.path_is_symlink() || entry.depth() == 0)
+            && let Err(target) = crate::source::inside_site(root, entry.path())
+        {
+            problems.push(outside(&shown(entry.path()), &target));
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.push((crate::source::display_path(dir, entry.path()), bytes)),
             Err(error) => problems.push(Diagnostic::error(
                 "theme",
-                format!("cannot read theme: {error}"),
+                format!("cannot read {}: {error}", entry.path().display()),
             )),
         }
     }

@@ -21,6 +21,7 @@ pub const RESERVED_PREFIXES: &[&str] = &[
 ];
 pub const RESERVED_FILES: &[&str] = &[
     "/",
+    "/index.html",
     "/404.html",
     "/sitemap.xml",
     "/robots.txt",
@@ -66,7 +67,7 @@ pub fn validate(
         by_content_path.insert(article.content_path.clone(), i);
     }
 
-    check_aliases(&content, sources, diagnostics);
+    check_aliases(&content, diagnostics);
     check_sessions(&content, &by_id, &unpublished, diagnostics);
 
     Site {
@@ -196,18 +197,14 @@ pub fn normalize_alias(alias: &str) -> Result<String, &'static str> {
     }
 }
 
-fn check_aliases(content: &Content, sources: &Sources, diagnostics: &mut Diagnostics) {
-    let mut pages: HashMap<String, String> = HashMap::new();
-    for system in &content.systems {
-        pages.insert(
-            system.path(),
-            format!("the system page of {}", system.title),
-        );
-    }
-    for article in &content.articles {
-        pages.insert(article.path(), format!("the page of {}", article.id.value));
-    }
-    let mut taken: HashMap<String, Span> = HashMap::new();
+/// Whether `path` (a normalized alias) is where qaportal writes, or will write, its own pages.
+pub fn is_reserved(path: &str) -> bool {
+    RESERVED_FILES.contains(&path) || RESERVED_PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// Aliases must be site paths outside qaportal's own folders. That two aliases, or an alias and
+/// a page, name the same file is found with every other collision by `output::claims`.
+fn check_aliases(content: &Content, diagnostics: &mut Diagnostics) {
     for article in &content.articles {
         for alias in &article.aliases {
             let path = match normalize_alias(&alias.value) {
@@ -222,30 +219,16 @@ fn check_aliases(content: &Content, sources: &Sources, diagnostics: &mut Diagnos
                     continue;
                 }
             };
-            let clash = if let Some(page) = pages.get(&path) {
-                Some(page.clone())
-            } else if RESERVED_FILES.contains(&path.as_str())
-                || RESERVED_PREFIXES.iter().any(|p| path.starts_with(p))
-            {
-                Some("a page qaportal generates".to_string())
-            } else {
-                taken
-                    .get(&path)
-                    .map(|first| format!("the alias at {}", sources.position(*first)))
-            };
-            match clash {
-                Some(other) => diagnostics.push(
+            if is_reserved(&path) {
+                diagnostics.push(
                     Diagnostic::error(
                         "alias-collision",
-                        format!("alias `{}` collides with {other}", alias.value),
+                        format!("alias `{}` collides with a page qaportal generates", alias.value),
                     )
                     .at(alias.span)
-                    .label("this path is already taken")
-                    .help("an old path can redirect to one answer only; remove one of them"),
-                ),
-                None => {
-                    taken.insert(path, alias.span);
-                }
+                    .label("this path is qaportal's")
+                    .help("an alias may not be /, /index.html or under /a/, /static/, /search/, /hot/, /sessions/ or /offline/; remove it"),
+                );
             }
         }
     }

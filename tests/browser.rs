@@ -1,6 +1,7 @@
 //! The site in a real headless Chromium (Debian's `chromium`, driven by playwright-core from
-//! npm): builds the sample knowledge base, serves it like a production server, and runs the
-//! browser suites in `tests/browser/` and `diagram/browser-test/`. `.ci/run` installs what they
+//! npm): builds the sample knowledge base (and the site of script payloads in
+//! `tests/fixtures/script-payloads`), serves it like a production server, and runs the browser
+//! suites in `tests/browser/` and `diagram/browser-test/`. `.ci/run` installs what they
 //! need; without it this test fails and says what to install.
 
 mod common;
@@ -39,13 +40,33 @@ fn sample_without_offline(repo: &Path, dir: &Path) -> std::path::PathBuf {
     root
 }
 
-fn node(args: &[&str], site: &Path, site_without_offline: &Path) {
+/// The site of every script payload that builds (tests/fixtures/script-payloads), copied out
+/// of the repository (a build writes caches beside its source) and built into `out`.
+fn build_payload_site(repo: &Path, dir: &Path, out: &Path) {
+    let from = repo.join("tests/fixtures/script-payloads");
+    let root = dir.join("script-payloads");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = root.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    build_sample(&root, out);
+}
+
+fn node(args: &[&str], site: &Path, site_without_offline: &Path, payload_site: &Path) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new("node")
         .args(args)
         .current_dir(repo)
         .env("QAPORTAL_SITE", site)
         .env("QAPORTAL_SITE_NO_OFFLINE", site_without_offline)
+        .env("QAPORTAL_PAYLOAD_SITE", payload_site)
+        // For the suites that run `qaportal serve` or `init` themselves.
+        .env("QAPORTAL_BIN", env!("CARGO_BIN_EXE_qaportal"))
         .output()
         .expect("node (v20) is needed for the browser tests");
     let text = String::from_utf8_lossy(&output.stdout);
@@ -74,9 +95,12 @@ fn the_sample_site_works_in_headless_chromium() {
     build_sample(repo, &site);
     let without_offline = dir.path().join("public-no-offline");
     build_sample(&sample_without_offline(repo, dir.path()), &without_offline);
+    let payloads = dir.path().join("public-script-payloads");
+    build_payload_site(repo, dir.path(), &payloads);
     node(
         &["--test", "--test-concurrency=1", "tests/browser/"],
         &site,
         &without_offline,
+        &payloads,
     );
 }

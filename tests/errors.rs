@@ -49,6 +49,41 @@ fn malformed_yaml() {
 }
 
 #[test]
+fn a_quoted_yaml_value_missing_its_closing_quote() {
+    // The parser itself stops on the next line ("invalid indentation in multiline quoted
+    // scalar" at 4:1); the mistake is the quote opened on line 3.
+    let err = fails_with(
+        "content/account/bad.md",
+        "---\nid: KB-0002\ntitle: \"交易密码忘了怎么重置\ncategory: 咨询类\n---\n",
+    );
+    assert_has(
+        &err,
+        &[
+            "the value opened with \" is never closed on its line",
+            "content/account/bad.md:3:8",
+            "end the value with a closing \" on the same line",
+        ],
+    );
+    assert!(!err.contains("multiline"), "{err}");
+    assert!(
+        !err.contains("put values containing"),
+        "the general hint does not apply: {err}"
+    );
+    // Single quotes too; a closed value with an escaped quote is fine.
+    let err = fails_with(
+        "content/account/bad.md",
+        "---\nid: KB-0002\ntitle: '说明 ''A'' 的用法\ntags:\n  - \"a\\\"b\"\ncategory: 咨询类\n---\n",
+    );
+    assert_has(
+        &err,
+        &[
+            "opened with ' is never closed",
+            "content/account/bad.md:3:8",
+        ],
+    );
+}
+
+#[test]
 fn malformed_toml() {
     let err = fails_with(
         "content/account/bad.md",
@@ -279,7 +314,11 @@ fn colliding_aliases() {
     );
     assert_has(
         &err,
-        &["alias `/faq/mima.html` collides with the alias at content/account/reset-password.md"],
+        &[
+            "two pages would be written at /faq/mima.html: the alias `/faq/mima.html` of KB-0002 \
+             and the alias `/faq/mima.html` of KB-0001 (content/account/reset-password.md:5:11)",
+            "content/account/bad.md:5:11",
+        ],
     );
 }
 

@@ -73,9 +73,14 @@ fn ranking_and_changes_across_a_year_boundary() {
         page[start..start + page[start..].find("</tr>").unwrap()].to_string()
     };
     assert!(row("KB-0002").contains("<td>1</td>") && row("KB-0002").contains("上升 1 位"));
+    // The week before's place and tickets, each named: 上周 is not read as a rank by mistake.
+    assert!(row("KB-0001").contains("<td>2</td>"));
     assert!(
-        row("KB-0001").contains("<td>2</td>") && row("KB-0001").contains("下降 1 位（上周 5）")
+        row("KB-0001").contains("下降 1 位，上周第 1 名"),
+        "{}",
+        row("KB-0001")
     );
+    assert!(row("KB-0001").contains("上周 5 件"), "{}", row("KB-0001"));
     assert!(row("KB-0004").contains("新上榜"));
     assert!(
         !page.contains("data-id=\"KB-0003\""),
@@ -339,6 +344,29 @@ fn hot_field_and_current_week_on_home_and_system_pages() {
         "tickets rank before chosen ones"
     );
     assert!(site.read("public/account/index.html").contains("本周热点"));
+    // Chosen in the meeting, no tickets: listed after the ranked ones, never "新上榜".
+    let week = site.read("public/hot/2026-W47/index.html");
+    let start = week
+        .find("<tr data-id=\"KB-0004\">")
+        .expect("KB-0004 listed");
+    let row = &week[start..start + week[start..].find("</tr>").unwrap()];
+    assert!(!row.contains("新上榜"), "{row}");
+    assert!(row.contains("例会选定，本周无工单"), "{row}");
+    assert!(week.contains("新上榜"), "KB-0002, with tickets, is new");
+
+    // Three weeks later, with no newer data: the home page says which week it shows, and
+    // how old it is, instead of calling it this week.
+    let output = site.run(&["build", "--as-of", "2026-12-10"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let home = site.read("public/index.html");
+    assert!(!home.contains("本周热点"), "W47 is not this week in W50");
+    assert!(home.contains("2026 年第 47 周热点（3 周前）"), "{home}");
+    let output = site.run(&["build", "--as-of", "2026-11-25"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        site.read("public/index.html")
+            .contains("上周热点（2026 年第 47 周）")
+    );
 }
 
 #[test]
@@ -397,10 +425,13 @@ fn sessions_list_the_answers_they_covered() {
             .contains("讲解过这个问题的直播")
     );
     let present = site.read("public/sessions/opening/present/index.html");
-    assert_eq!(
-        present.matches("class=\"slide\"").count(),
-        2,
-        "one answer per screen"
+    // A title slide, then each answer (two steps each: one slide).
+    assert_eq!(present.matches("data-slide=").count(), 3, "{present}");
+    assert!(present.contains("class=\"slide deck-title\""));
+    assert_eq!(present.matches("class=\"slide deck-answer\"").count(), 2);
+    assert!(
+        present.find("id=\"KB-0002-1\"").unwrap() < present.find("id=\"KB-0001-1\"").unwrap(),
+        "in the session's order"
     );
     assert!(site.read("public/index.html").contains("最近一期直播"));
 

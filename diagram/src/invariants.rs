@@ -59,7 +59,26 @@ fn in_cluster(chart: &Flowchart, node: usize, g: usize) -> bool {
 
 fn check(name: &str, src: &str) {
     let chart = crate::parse::parse(src).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-    let g: Geometry = layout::layout(&chart);
+    check_layout(name, &chart, false);
+    check_layout(&format!("{name} (compact)"), &chart, true);
+    // Turned a quarter, as a narrow screen or a slide may show it.
+    let mut turned = chart.clone();
+    turned.direction = if chart.direction.is_horizontal() {
+        crate::model::Direction::TopDown
+    } else {
+        crate::model::Direction::LeftRight
+    };
+    check_layout(&format!("{name} (turned)"), &turned, true);
+    let opts = crate::Options::default();
+    assert_eq!(
+        crate::render(src, &opts).unwrap().html,
+        crate::render(src, &opts).unwrap().html,
+        "{name}: not deterministic"
+    );
+}
+
+fn check_layout(name: &str, chart: &crate::model::Flowchart, compact: bool) {
+    let g: Geometry = layout::layout(chart, compact);
     let canvas = Rect {
         x: 0.0,
         y: 0.0,
@@ -112,7 +131,7 @@ fn check(name: &str, src: &str) {
     }
     for (k, c) in g.clusters.iter().enumerate() {
         for (i, n) in g.nodes.iter().enumerate() {
-            if in_cluster(&chart, i, k) {
+            if in_cluster(chart, i, k) {
                 assert!(
                     c.rect.contains(&n.rect()),
                     "{name}: node {} sticks out of its subgraph",
@@ -188,12 +207,6 @@ fn check(name: &str, src: &str) {
             g.nodes[edge.to].rect()
         );
     }
-    let opts = crate::Options::default();
-    assert_eq!(
-        crate::render(src, &opts).unwrap().html,
-        crate::render(src, &opts).unwrap().html,
-        "{name}: not deterministic"
-    );
 }
 
 #[test]

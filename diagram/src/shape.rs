@@ -13,13 +13,19 @@ pub const SUB_INSET: f64 = 8.0;
 /// diamond is twice as wide as its text: 6 em keeps a two-line decision under ~190 px, so two
 /// shapes still sit side by side on a 360 px screen. In left-to-right charts every node's
 /// width adds to the chart's width, so labels wrap sooner there and grow downwards instead.
-pub fn wrap_width(shape: Shape, horizontal: bool) -> f64 {
-    let em = match (shape, horizontal) {
+/// A `compact` layout (for a chart that is too wide for a phone otherwise) wraps sooner still.
+pub fn wrap_width(shape: Shape, horizontal: bool, compact: bool) -> f64 {
+    let em: f64 = match (shape, horizontal || compact) {
         (Shape::Diamond, false) => 6.0,
         (Shape::Diamond, true) => 5.0,
         (Shape::Circle, _) => 5.0,
         (_, false) => 9.0,
         (_, true) => 6.0,
+    };
+    let em = if compact {
+        em.min(if shape == Shape::Diamond { 4.0 } else { 5.0 })
+    } else {
+        em
     };
     FONT_SIZE * em
 }

@@ -45,6 +45,10 @@ pub struct Meta<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub min_scale: f64,
+    /// Too wide for the column it was laid out for: say that it scrolls, and offer to open it
+    /// on the whole screen (a link to the box itself, which `diagram.css` shows over the page
+    /// while it is the target: no script needed).
+    pub scrolls: bool,
 }
 
 pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
@@ -53,9 +57,23 @@ pub fn write(chart: &Flowchart, g: &Geometry, meta: &Meta) -> String {
     let id = meta.id;
     // The box scrolls sideways on a narrow screen: keyboard users reach it with Tab (and scroll
     // it with the arrow keys), and it is named after the diagram (WCAG 2.1.1).
+    if meta.scrolls {
+        let _ = write!(
+            s,
+            "<p class=\"dg-bar\" id=\"{id}-bar\"><span>图较宽，可左右滑动</span><a href=\"#{id}\">全屏查看</a></p>"
+        );
+    }
     let _ = write!(
         s,
-        "<div class=\"dg\" id=\"{id}\" tabindex=\"0\" role=\"group\" aria-labelledby=\"{id}-title\"><svg class=\"dg-svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" style=\"max-width:{w}px;min-width:{}px\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-size=\"{}\">",
+        "<div class=\"dg{}\" id=\"{id}\" tabindex=\"0\" role=\"group\" aria-labelledby=\"{id}-title\">",
+        if meta.scrolls { " dg-wide" } else { "" }
+    );
+    if meta.scrolls {
+        let _ = write!(s, "<a class=\"dg-close\" href=\"#{id}-bar\">关闭全屏</a>");
+    }
+    let _ = write!(
+        s,
+        "<svg class=\"dg-svg\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" style=\"max-width:{w}px;min-width:{}px\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-size=\"{}\">",
         num(g.width * meta.min_scale),
         num(FONT_SIZE)
     );

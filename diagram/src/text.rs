@@ -62,10 +62,11 @@ struct Unit {
 }
 
 fn units(line: &str) -> Vec<Unit> {
+    let breaks = word_breaks(line);
     let mut out: Vec<Unit> = Vec::new();
     let mut space = false;
     let mut glue_next = false;
-    for c in line.chars() {
+    for (at, c) in line.char_indices() {
         if c == ' ' {
             space = !out.is_empty();
             glue_next = false;
@@ -75,9 +76,12 @@ fn units(line: &str) -> Vec<Unit> {
             None => false,
             Some(_) if space => false,
             Some(last) => {
+                let after_wide = last.text.chars().last().is_some_and(is_wide);
                 glue_next
                     || no_line_start(c)
-                    || (!is_wide(c) && !last.text.chars().last().is_some_and(is_wide))
+                    || (!is_wide(c) && !after_wide)
+                    // Inside a Chinese word: 系统 is never drawn as 系 / 统.
+                    || (is_wide(c) && after_wide && !breaks.contains(&at))
             }
         };
         if attach {
@@ -97,7 +101,41 @@ fn units(line: &str) -> Vec<Unit> {
     out
 }
 
-fn fill(units: &[Unit], max: f64) -> Vec<String> {
+/// Byte offsets of `line` where a line may break between two Chinese (or Japanese) characters:
+/// the word boundaries of ICU's dictionary segmenter (the data browsers use), except between
+/// two characters that it could only split one by one. The dictionary does not know every
+/// name (启安, a brokerage's own system names) and splits those into single characters: a
+/// line never breaks before a single character.
+fn word_breaks(line: &str) -> Vec<usize> {
+    use icu_segmenter::WordSegmenter;
+    use icu_segmenter::options::WordBreakInvariantOptions;
+    if !line.chars().any(is_wide) {
+        return Vec::new();
+    }
+    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
+    let bounds: Vec<usize> = segmenter.segment_str(line).collect();
+    let single_wide = |from: usize, to: usize| {
+        let mut chars = line[from..to].chars();
+        matches!((chars.next(), chars.next()), (Some(c), None) if is_wide(c))
+    };
+    let mut breaks = Vec::with_capacity(bounds.len());
+    for i in 1..bounds.len().saturating_sub(1) {
+        // No break before a lone character: where the dictionary falls back to single
+        // characters it is unsure (上|传 is 上传; 港股|通知|识|测试 is 港股通 知识 测试), and a
+        // lone character after a word (投资|者, 清晰|的) belongs with it more often than not;
+        // nor after one that starts the label (有|负债).
+        let glued =
+            single_wide(bounds[i], bounds[i + 1]) || (i == 1 && single_wide(bounds[0], bounds[1]));
+        if !glued {
+            breaks.push(bounds[i]);
+        }
+    }
+    breaks
+}
+
+/// Lines of at most `max` px, and whether a unit had to be cut to get them.
+fn fill(units: &[Unit], max: f64) -> (Vec<String>, bool) {
+    let mut cut = false;
     let space = width(" ");
     let mut lines = Vec::new();
     let mut cur = String::new();
@@ -119,6 +157,7 @@ fn fill(units: &[Unit], max: f64) -> Vec<String> {
         }
         // A single word longer than the line is cut by characters rather than overflowing.
         if u.width > max + 1e-6 && cur.is_empty() {
+            cut = true;
             for c in u.text.chars() {
                 let w = char_em(c) * FONT_SIZE;
                 if !cur.is_empty() && cur_w + w > max + 1e-6 {
@@ -136,7 +175,7 @@ fn fill(units: &[Unit], max: f64) -> Vec<String> {
     if !cur.is_empty() {
         lines.push(cur);
     }
-    lines
+    (lines, cut)
 }
 
 /// Wraps each explicit line to at most `max` px, balancing the lines of a paragraph so a label
@@ -149,7 +188,7 @@ pub fn wrap(lines: &[String], max: f64) -> Vec<String> {
             out.push(String::new());
             continue;
         }
-        let greedy = fill(&us, max);
+        let (greedy, greedy_cut) = fill(&us, max);
         if greedy.len() <= 1 {
             out.extend(greedy);
             continue;
@@ -158,9 +197,11 @@ pub fn wrap(lines: &[String], max: f64) -> Vec<String> {
         let total: f64 = us.iter().map(|u| u.width).sum();
         let mut target = (total / n as f64).min(max);
         loop {
-            let tried = fill(&us, target);
-            if tried.len() <= n || target >= max {
-                out.extend(if tried.len() <= n { tried } else { greedy });
+            // Balanced, but not by cutting a word that the full width keeps whole.
+            let (tried, cut) = fill(&us, target);
+            let better = tried.len() <= n && (!cut || greedy_cut);
+            if better || target >= max {
+                out.extend(if better { tried } else { greedy });
                 break;
             }
             target = (target + FONT_SIZE / 2.0).min(max);
@@ -267,6 +308,45 @@ mod tests {
         let l = wrap(&["输入 T+1 交易日 ETF 代码".to_string()], 5.0 * FONT_SIZE);
         assert!(l.iter().any(|s| s.contains("T+1")), "{l:?}");
         assert!(l.iter().any(|s| s.contains("ETF")), "{l:?}");
+    }
+
+    #[test]
+    fn lines_break_between_words_not_inside_them() {
+        for (label, width) in [
+            ("银行存管系统", 4.0),
+            ("启安证券APP提交销户申请", 5.0),
+            ("基金公司确认份额", 3.0),
+            ("还清两融负债", 4.0),
+            ("产品要求合格投资者", 4.0),
+            ("港股通知识测试", 5.0),
+        ] {
+            let lines = wrap(&[label.to_string()], width * FONT_SIZE);
+            assert_eq!(lines.concat(), label);
+            for pair in lines.windows(2) {
+                let (end, start) = (pair[0].chars().last(), pair[1].chars().next());
+                for (a, b) in [
+                    ('系', '统'),
+                    ('基', '金'),
+                    ('启', '安'),
+                    ('存', '管'),
+                    ('两', '融'),
+                    ('销', '户'),
+                    ('资', '者'),
+                    ('知', '识'),
+                ] {
+                    assert!(
+                        (end, start) != (Some(a), Some(b)),
+                        "{label} broken inside {a}{b}: {lines:?}"
+                    );
+                }
+            }
+        }
+        // A word longer than the line is still cut rather than overflowing.
+        let lines = wrap(&["中华人民共和国".to_string()], 3.0 * FONT_SIZE);
+        assert!(
+            lines.iter().all(|l| width(l) <= 3.0 * FONT_SIZE),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use qaportal_diagram::{Options, render};
+use qaportal_diagram::{Fit, Options, PHONE_COLUMN, render};
 
 #[test]
 fn golden_files_match() {
@@ -143,17 +143,56 @@ fn ids_are_sanitised_and_unique_per_prefix() {
 }
 
 #[test]
-fn wide_diagrams_scroll_instead_of_shrinking() {
-    let d = render(
-        "flowchart LR\n A[一] --> B[二] --> C[三] --> D[四] --> E[五] --> F[六] --> G[七]",
-        &Options::default(),
+fn a_chart_too_wide_for_a_phone_is_turned_or_compacted_before_it_scrolls() {
+    // Left to right, seven boxes: 600+ px as written; turned top-down it fits a phone.
+    let chain = "flowchart LR\n A[一] --> B[二] --> C[三] --> D[四] --> E[五] --> F[六] --> G[七]";
+    let as_written = render(
+        chain,
+        &Options {
+            fit: Fit::AsWritten,
+            ..Options::default()
+        },
     )
     .unwrap();
-    // Natural width far beyond a phone: shown at least at 0.75 of it, the wrapper scrolls.
-    assert!(d.width > 600.0);
-    let min = format!("min-width:{}px", (d.width * 0.75 * 10.0).round() / 10.0);
-    assert!(d.html.contains(&min), "{min} not in {}", &d.html[..300]);
+    assert!(as_written.width > 600.0);
+    let phone = render(chain, &Options::default()).unwrap();
+    assert!(phone.width <= PHONE_COLUMN, "{}", phone.width);
+    assert!(phone.height > phone.width, "turned top-down");
+    assert!(!phone.html.contains("dg-bar"), "nothing to scroll");
+
+    // On a slide (16:9), the same chart stays left to right.
+    let slide = render(
+        chain,
+        &Options {
+            fit: Fit::Screen {
+                width: 1824.0,
+                height: 930.0,
+            },
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(slide.width, as_written.width);
+
+    // Eight branches side by side cannot fit: shown at 13/14 of its size at least (13 px
+    // text), the box scrolls, a bar says so and links to the box to open it full screen.
+    let fan = "flowchart TD\n A[开始] --> B1[甲] & B2[乙] & B3[丙] & B4[丁] & B5[戊] & B6[己] & B7[庚] & B8[辛]";
+    let d = render(fan, &Options::default()).unwrap();
+    assert!(d.width * 13.0 / 14.0 > PHONE_COLUMN, "{}", d.width);
+    let min = format!(
+        "min-width:{}px",
+        (d.width * 13.0 / 14.0 * 10.0).round() / 10.0
+    );
+    assert!(d.html.contains(&min), "{min} not in {}", &d.html[..400]);
+    assert!(
+        d.html.starts_with("<p class=\"dg-bar\" id=\"dg-bar\">"),
+        "{}",
+        &d.html[..200]
+    );
+    assert!(d.html.contains("<a href=\"#dg\">全屏查看</a>"));
+    assert!(d.html.contains("<a class=\"dg-close\" href=\"#dg-bar\">"));
     assert!(qaportal_diagram::CSS.contains("overflow-x: auto"));
+    assert!(qaportal_diagram::CSS.contains(".dg:target"));
     assert!(qaportal_diagram::CSS.contains("prefers-color-scheme: dark"));
 }
 

@@ -70,7 +70,31 @@ impl Options {
 
 /// NFKC, then Unicode lower case: full-width `ＬＥＶＥＬ２` and `Level2` become `level2`.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().collect::<String>().to_lowercase()
+    // Runs of unified ideographs are copied as they are: NFKC and lower case leave them alone,
+    // and they neither compose nor change case with their neighbours. Only what lies between
+    // (punctuation, Latin words) takes the two passes of table lookups per character, which
+    // on whole Chinese answers were a tenth of a cold build's time.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let han = rest.find(|c| !is_unified_han(c)).unwrap_or(rest.len());
+        out.push_str(&rest[..han]);
+        rest = &rest[han..];
+        let other = rest.find(is_unified_han).unwrap_or(rest.len());
+        let run = &rest[..other];
+        if run.is_ascii() {
+            out.extend(run.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(&run.nfkc().collect::<String>().to_lowercase());
+        }
+        rest = &rest[other..];
+    }
+    out
+}
+
+/// CJK Unified Ideographs and extension A: their own NFKC and lower case.
+fn is_unified_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 /// CJK Unified Ideographs, extension A, compatibility ideographs and the supplementary planes'
@@ -269,6 +293,26 @@ impl Default for QueryWeights {
             word: 1.0,
             pinyin: 1.0,
             pinyin_fallback: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_is_nfkc_then_lower_case() {
+        for text in [
+            "开户失败，ＡＢＣ（１２３）怎么办？",
+            "Level-2 行情 ΟΔΟΣ 港股通Σ",
+            "e\u{301}中\u{301}\u{327}文 ǅ İstanbul ﬁ ㈱ 㐀丽 﨑",
+            "",
+            "纯中文",
+            "ASCII Only",
+        ] {
+            let reference = text.nfkc().collect::<String>().to_lowercase();
+            assert_eq!(normalize(text), reference, "{text}");
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The pages of one answer: the answer itself, its short link and old paths (redirects), its
 //! presentation view and its QR code.
 
-use super::sessions::{article_presentation, session_link};
+use super::present::{article_presentation, short_url};
+use super::sessions::session_link;
 use super::views::*;
 use super::{Page, page};
 use crate::model::{Article, Site};
@@ -43,7 +44,7 @@ pub fn assemble(
         "article",
         &article_view(site, article, doc, covered_by, related),
     ));
-    let redirect = redirect_view(site, article);
+    let redirect = redirect_view(site, article, doc);
     for alias in &article.aliases {
         if let Ok(path) = normalize_alias(&alias.value) {
             pages.push(page(path, "redirect.html", "redirect", &redirect));
@@ -58,7 +59,7 @@ pub fn assemble(
     let present = article_presentation(site, article, doc);
     pages.push(super::qr_page(
         format!("{}qr.svg", permalink(article)),
-        &present.slides[0].short_url,
+        &short_url(site, article),
         &format!("{} 的二维码", article.id.value),
     ));
     pages.push(page(
@@ -133,9 +134,10 @@ fn article_view(
     }
 }
 
-fn redirect_view(site: &Site, article: &Article) -> RedirectView {
+fn redirect_view(site: &Site, article: &Article, doc: &Document) -> RedirectView {
     RedirectView {
         title: article.title.clone(),
+        summary: summary(article, doc),
         url: site.url(&article.path()),
         absolute_url: site.absolute_url(&article.path()),
     }

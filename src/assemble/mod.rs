@@ -6,6 +6,7 @@
 
 mod articles;
 mod feed;
+pub mod present;
 pub mod sessions;
 pub mod views;
 pub mod weekly;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::hot;
 use crate::model::Site;
+use crate::output::{claims::Claim, file_for};
 use crate::render::{Document, Rendered};
 use views::*;
 
@@ -242,6 +244,80 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
     pages
 }
 
+/// The output file of every page with what makes it, for [`crate::output::claims::check`]: a
+/// listing page is named by the source that asks for it (a system's `_system.md`, a session
+/// file, a weekly note) or else by its template; an answer's pages by the answer, its aliases
+/// by their place in its front matter.
+pub fn page_claims(site: &Site, assembled: &Assembled) -> Vec<Claim> {
+    let mut claims = Vec::with_capacity(assembled.paths.len());
+    for page in &assembled.listings {
+        let (source, at) = listing_source(site, page);
+        claims.push(Claim::new(file_for(&page.path), source, at));
+    }
+    for article in &site.content.articles {
+        let id = &article.id.value;
+        let file = format!("content/{}", article.content_path);
+        claims.push(Claim::new(
+            file_for(&article.path()),
+            format!("the answer {id} ({file})"),
+            None,
+        ));
+        for alias in &article.aliases {
+            // Aliases in qaportal's own folders are reported by `validate` already.
+            if let Ok(path) = crate::validate::normalize_alias(&alias.value)
+                && !crate::validate::is_reserved(&path)
+            {
+                claims.push(Claim::new(
+                    file_for(&path),
+                    format!("the alias `{}` of {id}", alias.value),
+                    Some(alias.span),
+                ));
+            }
+        }
+        let link = articles::permalink(article);
+        for (path, what) in [
+            (link.clone(), "short link"),
+            (format!("{link}qr.svg"), "QR code"),
+            (format!("{link}present/"), "presentation view"),
+        ] {
+            claims.push(Claim::new(
+                file_for(&path),
+                format!("the {what} of {id} ({file})"),
+                Some(article.id.span),
+            ));
+        }
+    }
+    claims
+}
+
+fn listing_source(site: &Site, page: &Page) -> (String, Option<crate::source::Span>) {
+    use crate::source::Span;
+    let system_page = page.template == "system.html";
+    if let Some(system) = site
+        .content
+        .systems
+        .iter()
+        .find(|s| system_page && s.path() == page.path)
+    {
+        return (
+            format!("the system page of content/{}/", system.key),
+            system.source.map(Span::file_start),
+        );
+    }
+    if let Some(session) = site
+        .content
+        .sessions
+        .iter()
+        .find(|s| !system_page && page.path.starts_with(&s.path()))
+    {
+        return (
+            format!("the session content/sessions/{}.md", session.slug),
+            Some(Span::file_start(session.source)),
+        );
+    }
+    (format!("qaportal's {} page", page.template), None)
+}
+
 /// Every site path the site has, for checking links to site paths.
 pub fn known_paths(assembled: &Assembled) -> HashSet<String> {
     assembled.paths.iter().cloned().collect()
@@ -307,7 +383,7 @@ fn session_pages(
             &format!("“{}”的二维码", session.title),
         ));
         pages.push(page(session.path(), "session.html", "session", &view));
-        let present = sessions::session_presentation(site, rendered, session);
+        let present = present::session_presentation(site, rendered, session);
         pages.push(page(
             format!("{}present/", session.path()),
             "present.html",

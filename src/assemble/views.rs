@@ -158,6 +158,8 @@ pub struct SystemView {
 #[derive(Serialize)]
 pub struct RedirectView {
     pub title: String,
+    /// For link previews of a short link shared in a chat.
+    pub summary: String,
     pub url: String,
     pub absolute_url: String,
 }
@@ -220,7 +222,15 @@ pub fn site_view(site: &Site, assets: BTreeMap<String, String>) -> SiteView {
         feedback_url: config
             .feedback_url
             .as_ref()
-            .map(|t| fill_feedback(t, "", "", &config.base_url)),
+            // Not about one answer (those fill in their own): about the help center itself.
+            .map(|t| {
+                fill_feedback(
+                    t,
+                    "",
+                    &format!("{}（整体反馈）", config.title),
+                    &config.base_url,
+                )
+            }),
         assets,
         systems: site
             .content

@@ -25,6 +25,8 @@ pub struct HotItem {
     pub system_title: String,
     pub tickets: u32,
     pub previous_tickets: u32,
+    /// Place the week before, if the answer was listed then.
+    pub previous_rank: Option<usize>,
     pub change: ChangeView,
     /// Chosen as hot by the team (the article's `hot` field).
     pub chosen: bool,
@@ -73,10 +75,22 @@ pub struct WeekLink {
 pub struct WeekSummary {
     pub week: String,
     pub title: String,
+    /// Weeks between this week and the build's (`--as-of`): 0 for the current week. The home
+    /// page shows the latest week with hot issues, which is not always this week.
+    pub weeks_ago: i64,
+    /// What to call the list: "本周热点", "上周热点（2026 年第 48 周）", or the week and its
+    /// age ("2026 年第 46 周热点（3 周前）").
+    pub heading: String,
     pub dates: String,
     pub url: String,
     pub total: u32,
     pub items: Vec<HotItem>,
+}
+
+/// Whole weeks from `from` to `to` (their Mondays are a multiple of 7 days apart).
+fn weeks_between(from: IsoWeek, to: IsoWeek) -> i64 {
+    // `Date - Date` is a span of days (its largest unit).
+    i64::from((to.monday() - from.monday()).get_days()) / 7
 }
 
 pub fn week_path(week: IsoWeek) -> String {
@@ -121,6 +135,11 @@ fn change_view(change: Change) -> ChangeView {
             places: 0,
             text: "排名不变".into(),
         },
+        Change::Chosen => ChangeView {
+            kind: "chosen",
+            places: 0,
+            text: "例会选定，本周无工单".into(),
+        },
     }
 }
 
@@ -138,6 +157,7 @@ pub fn items(site: &Site, rendered: &Rendered, report: &WeekReport) -> Vec<HotIt
                     .map_or_else(String::new, |s| s.title.clone()),
                 tickets: entry.tickets,
                 previous_tickets: entry.previous_tickets,
+                previous_rank: entry.previous_rank,
                 change: change_view(entry.change),
                 chosen: entry.chosen,
             }
@@ -148,9 +168,16 @@ pub fn items(site: &Site, rendered: &Rendered, report: &WeekReport) -> Vec<HotIt
 pub fn summary(site: &Site, rendered: &Rendered, report: &WeekReport, limit: usize) -> WeekSummary {
     let mut items = items(site, rendered, report);
     items.truncate(limit);
+    let weeks_ago = weeks_between(report.week, IsoWeek::of(site.as_of));
     WeekSummary {
         week: report.week.to_string(),
         title: week_title(report.week),
+        weeks_ago,
+        heading: match weeks_ago {
+            0 => "本周热点".to_string(),
+            1 => format!("上周热点（{}）", week_title(report.week)),
+            n => format!("{}热点（{n} 周前）", week_title(report.week)),
+        },
         dates: dates(report.week),
         url: site.url(&week_path(report.week)),
         total: report.total,

@@ -68,16 +68,20 @@ fn with_fields<T>(
                 )
                 .at(Span::new(input.id, offset..offset))
                 .label(format!("{format} syntax error"))
-                .help(match split.format {
-                    frontmatter::Format::Yaml => {
-                        "YAML fields are `name: value`; put values containing `: ` or starting \
+                .help(error.hint.unwrap_or_else(|| {
+                    match split.format {
+                        frontmatter::Format::Yaml => {
+                            "YAML fields are `name: value`; put values containing `: ` or starting \
                              with `[`, `{`, `*` or `#` in quotes"
-                    }
-                    frontmatter::Format::Toml => {
-                        "TOML fields are `name = \"value\"`; text needs quotes, lists are \
+                                .to_string()
+                        }
+                        frontmatter::Format::Toml => {
+                            "TOML fields are `name = \"value\"`; text needs quotes, lists are \
                              [\"a\", \"b\"]"
+                        }
+                        .to_string(),
                     }
-                }),
+                })),
             );
             return None;
         }
@@ -347,7 +351,10 @@ pub fn session(input: &Input, problems: &mut Vec<Diagnostic>) -> Option<Session>
             let title = f.required_text("title", "title: 开户专项分享");
             let date = f.required_date("date");
             let presenter = f.text("presenter").map(|p| p.value);
-            let replay = f.text("replay").map(|r| r.value).filter(|r| !r.is_empty());
+            let replay = f
+                .text("replay")
+                .filter(|r| !r.value.is_empty())
+                .and_then(|r| replay(r, f));
             let articles = f
             .text_list("articles")
             .into_iter()
@@ -381,6 +388,31 @@ pub fn session(input: &Input, problems: &mut Vec<Diagnostic>) -> Option<Session>
         body_start,
         ..session
     })
+}
+
+/// The replay link of a session, shown on its page: a link the [`url_policy`] allows, to the
+/// video's page or a path of this site.
+///
+/// [`url_policy`]: crate::url_policy
+fn replay(link: Located<String>, f: &mut Fields) -> Option<String> {
+    use crate::url_policy::{Kind, check};
+    let problem = match check(&link.value) {
+        Ok(Kind::External | Kind::SitePath) => return Some(link.value),
+        Ok(_) => Diagnostic::error(
+            "unsafe-url",
+            format!("replay link `{}` is not a full address", link.value),
+        )
+        .help("write the address of the recording, e.g. `replay: https://live.example.com/r/1015`"),
+        Err(problem) => Diagnostic::error(
+            "unsafe-url",
+            format!("replay: {}", problem.message(&link.value, "links")),
+        )
+        .help(problem.help()),
+    };
+    f_error(
+        f,
+        problem.at(link.span).label("the session page links here"),
+    )
 }
 
 pub fn weekly(input: &Input, problems: &mut Vec<Diagnostic>) -> Option<WeeklyNote> {

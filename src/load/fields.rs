@@ -335,7 +335,11 @@ pub fn parse_date(text: &str) -> Option<Date> {
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
-    let year = text[0..4].parse().ok()?;
+    let year: i16 = text[0..4].parse().ok()?;
+    // Dates stay where their week and the weeks around it exist (see `IsoWeek`).
+    if !(crate::model::FIRST_YEAR..=crate::model::LAST_YEAR).contains(&year) {
+        return None;
+    }
     let month = text[5..7].parse().ok()?;
     let day = text[8..10].parse().ok()?;
     Date::new(year, month, day).ok()

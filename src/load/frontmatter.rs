@@ -144,6 +144,8 @@ impl Value {
 pub struct ParseError {
     pub message: String,
     pub offset: Option<usize>,
+    /// How to fix it, when the mistake is recognised; else the format's general advice.
+    pub hint: Option<String>,
 }
 
 pub fn parse(format: Format, front: &str) -> Result<Node, ParseError> {
@@ -153,7 +155,40 @@ pub fn parse(format: Format, front: &str) -> Result<Node, ParseError> {
     }
 }
 
+/// Front matter longer than this is refused before it is parsed: fields are a title, a few
+/// phrasings and tags, never pages of text.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// The text all values of one front matter may add up to, aliases expanded: YAML's `*name`
+/// repeats a value without writing it again, so 60 aliases of a 1 MB string would otherwise be
+/// 60 MB in memory (and more in the copies made from it).
+pub const MAX_EXPANDED_BYTES: usize = 256 * 1024;
+
+thread_local! {
+    /// Text produced by the YAML being read on this thread, for [`MAX_EXPANDED_BYTES`].
+    static EXPANDED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `len` bytes of produced text; an error once the front matter's total is over the
+/// limit.
+fn expand<E: de::Error>(len: usize) -> Result<(), E> {
+    let total = EXPANDED.get().saturating_add(len);
+    EXPANDED.set(total);
+    if total > MAX_EXPANDED_BYTES {
+        return Err(E::custom(format!(
+            "the front matter's values add up to more than {} KB (YAML aliases `*name` repeat \
+             their anchor's whole value each time)",
+            MAX_EXPANDED_BYTES / 1024
+        )));
+    }
+    Ok(())
+}
+
 fn parse_yaml(front: &str) -> Result<Node, ParseError> {
+    if front.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(too_long(front));
+    }
+    EXPANDED.set(0);
     if front.trim().is_empty() {
         return Ok(Node {
             value: Value::Table(Vec::new()),
@@ -162,13 +197,38 @@ fn parse_yaml(front: &str) -> Result<Node, ParseError> {
     }
     // YAML 1.2 booleans only: with YAML 1.1's, the `on` of `reviewed: { by: …, on: … }` and a
     // tag like `no` would silently become true/false. Ids like `0042` stay text.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = 32;
+    budget.flow_nesting_limit = 32;
+    budget.max_aliases = 1_000;
+    budget.max_events = 100_000;
+    let mut alias_limits = serde_saphyr::options::AliasLimits::default();
+    alias_limits.max_total_replayed_events = 10_000;
+    alias_limits.max_replay_stack_depth = 16;
     let options = serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
+        budget: Some(budget),
+        alias_limits: alias_limits,
     };
     match serde_saphyr::from_str_with_options::<YamlNode>(front, options) {
         Ok(node) => Ok(node.0),
         Err(error) => {
+            // A quoted value missing its closing quote runs on into the next lines, and the
+            // parser stops somewhere after it ("invalid indentation in multiline quoted
+            // scalar" at the next field): point at the quote that was opened instead.
+            if let Some((offset, quote)) = unclosed_quote(front) {
+                return Err(ParseError {
+                    message: format!("the value opened with {quote} is never closed on its line"),
+                    offset: Some(offset),
+                    hint: Some(format!(
+                        "end the value with a closing {quote} on the same line (inside the \
+                         value, write {} as {})",
+                        quote,
+                        if quote == '"' { "\\\"" } else { "''" }
+                    )),
+                });
+            }
             let offset = error.location().map(|l| {
                 let span = l.span();
                 span.byte_offset().map(|o| o as usize).unwrap_or_else(|| {
@@ -178,9 +238,62 @@ fn parse_yaml(front: &str) -> Result<Node, ParseError> {
             Err(ParseError {
                 message: yaml_message(&error),
                 offset,
+                hint: None,
             })
         }
     }
+}
+
+/// The first line whose value (after `key: ` or `- `) opens a quote that the line does not
+/// close: the byte offset of that quote and the quote.
+fn unclosed_quote(front: &str) -> Option<(usize, char)> {
+    let mut start = 0;
+    for line in front.split_inclusive('\n') {
+        let here = start;
+        start += line.len();
+        let content = line.trim_end();
+        let trimmed = content.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        let value_at = if let Some(rest) = trimmed.strip_prefix("- ") {
+            content.len() - rest.len()
+        } else if let Some(colon) = content.find(": ") {
+            colon + 2
+        } else {
+            continue;
+        };
+        let value = content[value_at..].trim_start();
+        let at = here + content.len() - value.len();
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let mut chars = value[1..].chars().peekable();
+        let mut closed = false;
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                ('"', '\\') => {
+                    chars.next();
+                }
+                ('"', '"') => {
+                    closed = true;
+                    break;
+                }
+                ('\'', '\'') if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                }
+                ('\'', '\'') => {
+                    closed = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !closed {
+            return Some((at, quote));
+        }
+    }
+    None
 }
 
 /// serde-saphyr's `Display` may append the position and a snippet; we render our own, so keep
@@ -201,7 +314,25 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
     first.trim_end_matches(['.', ':']).to_string()
 }
 
+fn too_long(front: &str) -> ParseError {
+    ParseError {
+        message: format!(
+            "the front matter is {} KB long; at most {} KB is read",
+            front.len().div_ceil(1024),
+            MAX_FRONT_MATTER_BYTES / 1024
+        ),
+        offset: Some(0),
+        hint: Some(
+            "front matter holds short fields (title, phrasings, tags); move long text to the body"
+                .into(),
+        ),
+    }
+}
+
 fn parse_toml(front: &str) -> Result<Node, ParseError> {
+    if front.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(too_long(front));
+    }
     match toml::de::DeTable::parse(front) {
         Ok(table) => {
             let range = table.span();
@@ -213,6 +344,7 @@ fn parse_toml(front: &str) -> Result<Node, ParseError> {
         Err(error) => Err(ParseError {
             message: error.message().trim().trim_end_matches('.').to_string(),
             offset: error.span().map(|s| s.start),
+            hint: None,
         }),
     }
 }
@@ -315,10 +447,12 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Float(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        expand(v.len())?;
         Ok(Value::Text(v.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        expand(v.len())?;
         Ok(Value::Text(v))
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -334,6 +468,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         while let Some(YamlNode(item)) = seq.next_element()? {
+            // An empty value costs memory too: counted as a few bytes each.
+            expand::<A::Error>(16)?;
             items.push(item);
         }
         Ok(Value::List(items))
@@ -343,6 +479,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         let mut entries = Vec::new();
         while let Some(YamlNode(key)) = map.next_key()? {
             let YamlNode(value) = map.next_value()?;
+            expand::<A::Error>(32)?;
             entries.push((key, value));
         }
         Ok(Value::Table(entries))

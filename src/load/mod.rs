@@ -6,6 +6,7 @@
 mod entities;
 pub mod fields;
 pub mod frontmatter;
+mod svg;
 pub mod tickets;
 
 use std::path::{Path, PathBuf};
@@ -51,11 +52,19 @@ pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -
     let mut markdown = Vec::new();
     for (path, role) in files {
         match role {
-            Role::Asset => content.assets.push(
-                path.strip_prefix(&content_dir)
-                    .unwrap_or(&path)
-                    .to_path_buf(),
-            ),
+            Role::Asset => {
+                if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+                {
+                    check_svg(&path, root, sources, diagnostics);
+                }
+                content.assets.push(
+                    path.strip_prefix(&content_dir)
+                        .unwrap_or(&path)
+                        .to_path_buf(),
+                )
+            }
             role => markdown.push((path, role)),
         }
     }
@@ -147,6 +156,20 @@ fn walk(content_dir: &Path) -> (Vec<(PathBuf, Role)>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            // Links are not followed: what is published is what the content folder holds.
+            let root = content_dir.parent().unwrap_or(content_dir);
+            let shown = display_path(root, entry.path());
+            problems.push(match crate::source::inside_site(root, entry.path()) {
+                Err(target) => crate::theme::outside(&shown, &target),
+                Ok(()) => Diagnostic::warning(
+                    "ignored-file",
+                    format!("{shown} is a symbolic link; it is ignored"),
+                )
+                .help("copy the file or folder here instead of linking to it"),
+            });
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -181,6 +204,44 @@ fn walk(content_dir: &Path) -> (Vec<(PathBuf, Role)>, Vec<Diagnostic>) {
     (files, problems)
 }
 
+/// Markdown files larger than this are refused before they are read: an answer is a few
+/// kilobytes, and rendering costs memory in proportion (a 200 MB file took 6.7 GB).
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// `1.5 MB`, `200 KB`.
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// An SVG file is published as it is: it must hold no script and load nothing from elsewhere.
+fn check_svg(path: &Path, root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return; // not text: no script either; a broken file is the reader's problem to see
+    };
+    let problems = svg::check(&text);
+    if problems.is_empty() {
+        return;
+    }
+    let display = display_path(root, path);
+    let id = sources.add(SourceFile::new(path.to_path_buf(), display, text));
+    for problem in problems {
+        let offset = sources.get(id).offset_of(problem.line, problem.column);
+        diagnostics.push(
+            Diagnostic::error("unsafe-svg", problem.message)
+                .at(Span::new(id, offset..offset))
+                .label("readers who open this image on its own would run or load this")
+                .help(
+                    "export the drawing again without scripts, links and external images (or as \
+                     PNG); embedded PNG or JPEG images are fine",
+                ),
+        );
+    }
+}
+
 fn read_and_parse(
     path: &Path,
     display: String,
@@ -189,6 +250,26 @@ fn read_and_parse(
     content_dir: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> (SourceFile, Parsed) {
+    let _processing = crate::crash::processing(display.clone());
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_FILE_BYTES
+    {
+        problems.push(
+            Diagnostic::error(
+                "file-too-large",
+                format!(
+                    "{display} is {}; a markdown file may be at most {}",
+                    human_size(meta.len()),
+                    human_size(MAX_FILE_BYTES)
+                ),
+            )
+            .help("split it into several answers; images and attachments go beside it as their own files"),
+        );
+        return (
+            SourceFile::new(path.to_path_buf(), display, String::new()),
+            Parsed::Nothing,
+        );
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {

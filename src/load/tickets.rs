@@ -31,6 +31,10 @@ pub const TICKETS_DIR: &str = "data/tickets";
 /// users ask, without letting one noisy article dominate the search index.
 const MAX_PHRASINGS: usize = 200;
 
+/// A client question longer than this is not kept as a phrasing: search phrasings are how
+/// people ask, in a sentence or two; longer texts are pasted logs or conversations.
+const MAX_PHRASING_CHARS: usize = 200;
+
 /// Row problems shown per file; the rest are counted in one message.
 const MAX_ROW_REPORTS: usize = 20;
 
@@ -98,12 +102,24 @@ pub fn load(
         .enumerate()
         .map(|(i, path)| {
             let id = SourceId::from_index(first_id + i);
-            let text = match std::fs::read(path) {
-                Ok(bytes) => String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                Err(_) => String::new(),
-            };
+            let _processing = crate::crash::processing(display_path(root, path));
             let mut file = FileTickets::default();
+            let text = match std::fs::read(path) {
+                Ok(bytes) => {
+                    let (text, problem) = decode(bytes);
+                    if let Some(problem) = problem {
+                        file.problems.push(problem.at(Span::new(id, 0..0)));
+                    }
+                    text
+                }
+                Err(error) => {
+                    file.problems.push(Diagnostic::error(
+                        "io",
+                        format!("cannot read {}: {error}", display_path(root, path)),
+                    ));
+                    String::new()
+                }
+            };
             parse_file(&text, id, &known, strict, &mut file);
             (
                 SourceFile::new(path.clone(), display_path(root, path), text),
@@ -147,6 +163,63 @@ pub fn load(
         })
         .collect();
     data
+}
+
+/// The text of an export, whatever the tool that wrote it used: UTF-8 (with or without a
+/// byte-order mark), UTF-16 with a byte-order mark, or, when the bytes are not UTF-8, the
+/// legacy encoding they read as (chardetng, Firefox's detector): GBK/GB18030 for most Chinese
+/// ITSM tools and Excel on Chinese Windows. A warning when the guess is anything else, or when
+/// some bytes fit no encoding.
+fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        let problem = had_errors.then(|| undecodable(encoding));
+        return (text.into_owned(), problem);
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return (text, None),
+        Err(error) => error.into_bytes(),
+    };
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(&bytes, true);
+    let guess = detector.guess(Some(b"cn"), false);
+    // GB18030 is the superset of GBK (and of GB2312) that decoders use for all three.
+    let encoding = if guess == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        guess
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(&bytes);
+    let problem = if had_errors {
+        Some(undecodable(encoding))
+    } else if encoding != encoding_rs::GB18030 {
+        Some(
+            Diagnostic::warning(
+                "ticket-encoding",
+                format!(
+                    "this export is not UTF-8; it was read as {} (the likeliest encoding)",
+                    encoding.name()
+                ),
+            )
+            .label("read with a guessed encoding")
+            .help("if its question texts look wrong, export the file as UTF-8 (in Excel: 另存为 → CSV UTF-8)"),
+        )
+    } else {
+        None
+    };
+    (text.into_owned(), problem)
+}
+
+fn undecodable(encoding: &'static encoding_rs::Encoding) -> Diagnostic {
+    Diagnostic::warning(
+        "ticket-encoding",
+        format!(
+            "some bytes of this export are not valid {}; they are read as �",
+            encoding.name()
+        ),
+    )
+    .label("damaged or mixed encodings")
+    .help("export the file again as UTF-8 (in Excel: 另存为 → CSV UTF-8)")
 }
 
 /// The tickets of one week in one file, articles by index.
@@ -222,98 +295,74 @@ struct Unknown {
     count: u32,
 }
 
-fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &mut FileTickets) {
-    let severity = |code, message: String| {
-        if strict {
+/// What reading the rows of one file keeps between rows.
+struct Rows<'k> {
+    source: SourceId,
+    known: &'k Known<'k>,
+    columns: Columns,
+    strict: bool,
+    categories: FxHashMap<Vec<u8>, Option<Category>>,
+    week_of_day: FxHashMap<[u8; 10], IsoWeek>,
+    unknown_articles: BTreeMap<Vec<u8>, Unknown>,
+    unknown_systems: BTreeMap<Vec<u8>, Unknown>,
+    row_problems: usize,
+}
+
+impl Rows<'_> {
+    fn severity(&self, code: &'static str, message: String) -> Diagnostic {
+        if self.strict {
             Diagnostic::error(code, message)
         } else {
             Diagnostic::warning(code, message)
         }
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let columns = match reader
-        .byte_headers()
-        .map_err(|e| e.to_string())
-        .and_then(find_columns)
-    {
-        Ok(columns) => columns,
-        Err(why) => {
-            out.problems.push(
-                Diagnostic::error("tickets", format!("ticket export without the needed columns: {why}"))
-                    .at(Span::file_start(source))
-                    .label("header row")
-                    .help("the first row names the columns; `time` and `article` are required (see README: ticket data)"),
-            );
+    }
+
+    fn report_row(&mut self, out: &mut FileTickets, offset: usize, message: String, help: &str) {
+        self.row_problems += 1;
+        if self.row_problems <= MAX_ROW_REPORTS {
+            let diagnostic = self
+                .severity("ticket-row", message)
+                .at(Span::new(self.source, offset..offset))
+                .label("this row is skipped")
+                .help(help.to_string());
+            out.problems.push(diagnostic);
+        }
+    }
+
+    /// Counts one row (starting at byte `offset`, on `line`).
+    fn take(&mut self, record: &csv::ByteRecord, offset: usize, line: u64, out: &mut FileTickets) {
+        let columns = self.columns;
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             return;
         }
-    };
-
-    let mut record = csv::ByteRecord::new();
-    let mut categories: FxHashMap<Vec<u8>, Option<Category>> = FxHashMap::default();
-    let mut week_of_day: FxHashMap<[u8; 10], IsoWeek> = FxHashMap::default();
-    let mut unknown_articles: BTreeMap<Vec<u8>, Unknown> = BTreeMap::new();
-    let mut unknown_systems: BTreeMap<Vec<u8>, Unknown> = BTreeMap::new();
-    let mut row_problems = 0usize;
-    let mut report_row = |out: &mut FileTickets, offset: usize, message: String, help: &str| {
-        row_problems += 1;
-        if row_problems <= MAX_ROW_REPORTS {
-            out.problems.push(
-                severity("ticket-row", message)
-                    .at(Span::new(source, offset..offset))
-                    .label("this row is skipped")
-                    .help(help.to_string()),
-            );
-        }
-    };
-
-    loop {
-        let offset = reader.position().byte() as usize;
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                report_row(
-                    out,
-                    offset,
-                    format!("unreadable row: {error}"),
-                    "fix the quoting of this row",
-                );
-                continue;
-            }
-        }
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        let line = record.position().map_or(0, |p| p.line());
         let Some(time) = record.get(columns.time) else {
-            report_row(
+            self.report_row(
                 out,
                 offset,
                 "row has too few columns".into(),
                 "every row needs as many fields as the header",
             );
-            continue;
+            return;
         };
-        let Some(week) = week_of(time, &mut week_of_day) else {
+        let Some(week) = week_of(time, &mut self.week_of_day) else {
             let shown = String::from_utf8_lossy(time);
-            report_row(
+            self.report_row(
                 out,
                 offset,
                 format!("`{}` is not a ticket time", shown.trim()),
                 "write times as YYYY-MM-DD or YYYY-MM-DD HH:MM",
             );
-            continue;
+            return;
         };
         let article_cell = trim(record.get(columns.article).unwrap_or_default());
         let article = if article_cell.is_empty() {
             None
         } else {
-            match known.articles.get(article_cell) {
+            match self.known.articles.get(article_cell) {
                 Some(found) => Some(*found),
                 None => {
-                    let entry = unknown_articles
+                    let entry = self
+                        .unknown_articles
                         .entry(article_cell.to_vec())
                         .or_insert(Unknown {
                             first_offset: offset,
@@ -327,13 +376,16 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
         };
         if let Some(system) = columns.system.and_then(|c| record.get(c)).map(trim)
             && !system.is_empty()
-            && !known.systems.contains(system)
+            && !self.known.systems.contains(system)
         {
-            let entry = unknown_systems.entry(system.to_vec()).or_insert(Unknown {
-                first_offset: offset,
-                first_line: line,
-                count: 0,
-            });
+            let entry = self
+                .unknown_systems
+                .entry(system.to_vec())
+                .or_insert(Unknown {
+                    first_offset: offset,
+                    first_line: line,
+                    count: 0,
+                });
             entry.count += 1;
         }
         let cell = columns
@@ -342,7 +394,7 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
             .map(trim)
             .unwrap_or_default();
         // An export has a handful of distinct category cells: parse each once.
-        let parsed = *categories.entry(cell.to_vec()).or_insert_with(|| {
+        let parsed = *self.categories.entry(cell.to_vec()).or_insert_with(|| {
             std::str::from_utf8(cell)
                 .ok()
                 .filter(|c| !c.is_empty())
@@ -358,7 +410,7 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
         let category_index = Category::ALL
             .iter()
             .position(|c| *c == category)
-            .expect("known category");
+            .unwrap_or(Category::ALL.len() - 1);
         tickets.by_category[category_index] += 1;
         if let Some((index, _)) = article {
             *tickets.by_article.entry(index).or_default() += 1;
@@ -368,18 +420,168 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
         }
     }
 
-    if row_problems > MAX_ROW_REPORTS {
-        out.problems.push(severity(
+    /// Whether the record read is quote damage: one `"` that opened a quoted field which then
+    /// ran over the following lines, swallowing whole rows. A field other than the question
+    /// never spans lines; a question may (clients press Enter), but not over lines that read
+    /// as rows of this export (a ticket time where the time column is). The number of rows
+    /// it holds.
+    fn damage(&mut self, record: &csv::ByteRecord, width: usize) -> Option<usize> {
+        let columns = self.columns;
+        // A quote that opened a field and swallowed separators leaves the row with another
+        // number of fields than the header (at the end of the file, fewer): then any field
+        // holding a separator got it from the stray quote.
+        let shifted = record.len() != width;
+        let mut damaged = None;
+        for (i, field) in record.iter().enumerate() {
+            if shifted && field.contains(&b',') && !field.contains(&b'\n') {
+                damaged = Some(damaged.unwrap_or(0));
+                continue;
+            }
+            if !field.contains(&b'\n') {
+                continue;
+            }
+            let rows = field
+                .split(|&b| b == b'\n')
+                .skip(1)
+                .filter(|line| {
+                    // A ticket time where the time column is, or a row's worth of commas (a
+                    // swallowed row may end in the middle, at the next quote): client questions
+                    // use full-width punctuation, and rarely three ASCII commas in a line.
+                    let cells: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+                    cells.len() + 1 >= width.max(4)
+                        || (cells.len() > columns.time
+                            && week_of(cells[columns.time], &mut self.week_of_day).is_some())
+                })
+                .count();
+            if Some(i) != columns.question || rows > 0 || shifted {
+                damaged = Some(damaged.unwrap_or(0) + rows);
+            }
+        }
+        damaged
+    }
+}
+
+fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &mut FileTickets) {
+    let bytes = text.as_bytes();
+    let mut header = csv::ByteRecord::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes);
+    let columns = match reader
+        .read_byte_record(&mut header)
+        .map_err(|e| e.to_string())
+        .and_then(|read| {
+            if read {
+                find_columns(&header)
+            } else {
+                Err("the file is empty".into())
+            }
+        }) {
+        Ok(columns) => columns,
+        Err(why) => {
+            out.problems.push(
+                Diagnostic::error("tickets", format!("ticket export without the needed columns: {why}"))
+                    .at(Span::new(source, 0..0))
+                    .label("header row")
+                    .help("the first row names the columns; `time` and `article` are required (see README: ticket data)"),
+            );
+            return;
+        }
+    };
+    let width = header.len();
+    let mut rows = Rows {
+        source,
+        known,
+        columns,
+        strict,
+        categories: FxHashMap::default(),
+        week_of_day: FxHashMap::default(),
+        unknown_articles: BTreeMap::new(),
+        unknown_systems: BTreeMap::new(),
+        row_problems: 0,
+    };
+
+    // Rows are read from `start` (a line start) on; after quote damage, the damaged line is
+    // read again without quotes and reading starts over on the line after it.
+    let mut start = reader.position().byte() as usize;
+    let mut lines_before = reader.position().line().saturating_sub(1);
+    let mut damaged_lines = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    'file: loop {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(&bytes[start..]);
+        loop {
+            let offset = start + reader.position().byte() as usize;
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break 'file,
+                Ok(true) => {}
+                Err(error) => {
+                    rows.report_row(
+                        out,
+                        offset,
+                        format!("unreadable row: {error}"),
+                        "fix the quoting of this row",
+                    );
+                    continue;
+                }
+            }
+            let line = lines_before + record.position().map_or(1, |p| p.line());
+            if let Some(swallowed) = rows.damage(&record, width) {
+                let end = start + reader.position().byte() as usize;
+                let spans = text[offset..end]
+                    .trim_end_matches(['\n', '\r'])
+                    .matches('\n')
+                    .count();
+                let line_end = text[offset..]
+                    .find('\n')
+                    .map_or(text.len(), |i| offset + i + 1);
+                damaged_lines.push((offset, line, spans, swallowed));
+                // The damaged line on its own, its quotes taken as text.
+                let mut unquoted = csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .has_headers(false)
+                    .quoting(false)
+                    .from_reader(&bytes[offset..line_end]);
+                if unquoted.read_byte_record(&mut record).unwrap_or(false) {
+                    rows.take(&record, offset, line, out);
+                }
+                start = line_end;
+                lines_before = line;
+                continue 'file;
+            }
+            rows.take(&record, offset, line, out);
+        }
+    }
+
+    for (offset, line, spans, swallowed) in damaged_lines {
+        let message = format!(
+            "a `\"` on line {line} opens a quoted field that runs over the next {spans} lines{}",
+            if swallowed > 0 {
+                format!(", swallowing {swallowed} rows")
+            } else {
+                String::new()
+            }
+        );
+        let diagnostic = rows
+            .severity("ticket-quote", message)
+            .at(Span::new(source, offset..offset))
+            .label("line read again with its quotes as text; the lines after it are read as rows")
+            .help("a `\"` inside a field must be doubled (`\"\"`) with the whole field in quotes; remove or double the stray quote in the export, or fix the ticket text in the ticket system");
+        out.problems.push(diagnostic);
+    }
+    if rows.row_problems > MAX_ROW_REPORTS {
+        let more = rows.row_problems - MAX_ROW_REPORTS;
+        out.problems.push(rows.severity(
             "ticket-row",
-            format!(
-                "{} more malformed rows were skipped",
-                row_problems - MAX_ROW_REPORTS
-            ),
+            format!("{more} more malformed rows were skipped"),
         ));
     }
-    for (id, unknown) in unknown_articles {
+    for (id, unknown) in std::mem::take(&mut rows.unknown_articles) {
         out.problems.push(
-            severity(
+            rows.severity(
                 "ticket-unknown-article",
                 format!(
                     "tickets name `{}`, which is not an article ({} tickets, first on line {})",
@@ -393,9 +595,9 @@ fn parse_file(text: &str, source: SourceId, known: &Known, strict: bool, out: &m
             .help("check the id in the ticketing system; these tickets count in the week's totals but rank no article"),
         );
     }
-    for (system, unknown) in unknown_systems {
+    for (system, unknown) in std::mem::take(&mut rows.unknown_systems) {
         out.problems.push(
-            severity(
+            rows.severity(
                 "ticket-unknown-system",
                 format!(
                     "tickets name the system `{}`, which the site does not have ({} tickets, first on line {})",
@@ -454,7 +656,7 @@ fn add_phrasing(texts: &mut FxHashMap<String, u32>, question: &[u8]) {
         rebuilt = question.split_whitespace().collect::<Vec<_>>().join(" ");
         rebuilt.as_str()
     };
-    if normalized.chars().nth(1).is_none() {
+    if normalized.chars().nth(1).is_none() || normalized.chars().nth(MAX_PHRASING_CHARS).is_some() {
         return;
     }
     match texts.get_mut(normalized) {

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+pub mod claims;
+mod csp;
 mod write;
 
 use crate::assemble::Page;
@@ -85,6 +87,7 @@ fn each_page<T: Send>(
     let results: Vec<Result<T, Box<Diagnostic>>> = pages
         .par_iter()
         .map(|page| {
+            let _processing = crate::crash::processing(format!("the page {}", page.path));
             let html = apply(tera, page)?;
             on_page();
             finish(file_for(&page.path), html.into_bytes())
@@ -93,9 +96,9 @@ fn each_page<T: Send>(
     collect_errors(results)
 }
 
-/// The page's template applied to its values.
+/// The page's template applied to its values; an HTML page gets its Content-Security-Policy.
 fn apply(tera: &tera::Tera, page: &Page) -> Result<String, Box<Diagnostic>> {
-    tera.render(page.template, &page.context).map_err(|error| {
+    let html = tera.render(page.template, &page.context).map_err(|error| {
         Box::new(
             Diagnostic::error(
                 "template",
@@ -108,6 +111,11 @@ fn apply(tera: &tera::Tera, page: &Page) -> Result<String, Box<Diagnostic>> {
                 "fix the theme's template; see themes/default/templates for the values available",
             ),
         )
+    })?;
+    Ok(if page.template.ends_with(".html") {
+        csp::protect(html)
+    } else {
+        html
     })
 }
 

@@ -24,6 +24,10 @@ use rayon::prelude::*;
 
 use super::{Contents, MARKER, OutputFile};
 
+/// Marks the folder beside the output while a build brings it up to date: its content is
+/// unknown (a build may have stopped half-way), but it is qaportal's to replace.
+const STAGING_MARKER: &str = ".qaportal-staging";
+
 /// What was written for one file: its path, size and content hash (the manifest's).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Written {
@@ -43,6 +47,10 @@ pub struct Staging {
     dir: PathBuf,
     /// What the folder held when the build started (path → hash).
     old: HashMap<String, u128>,
+    /// The output's lock, held from the first change to the folders until the swap: a second
+    /// build into the same `--out` (from another checkout, another terminal) waits instead of
+    /// writing into the same staging folder, which would publish a mix of both sites.
+    _lock: std::fs::File,
 }
 
 impl Staging {
@@ -53,7 +61,6 @@ impl Staging {
         out: &Path,
         paths: impl IntoIterator<Item = &'a str>,
     ) -> Result<Staging, String> {
-        check_replaceable(out)?;
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -64,10 +71,16 @@ impl Staging {
             .unwrap_or_else(|| "public".into());
         std::fs::create_dir_all(&parent)
             .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let lock = lock_output(&parent.join(format!(".{name}.lock")), out)?;
+        // Checked under the lock: the previous holder may just have made `out`.
+        check_replaceable(out)?;
+        let dir = parent.join(format!(".{name}.prev"));
+        check_staging(&dir, out)?;
         let mut staging = Staging {
             out: out.to_path_buf(),
-            dir: parent.join(format!(".{name}.prev")),
+            dir,
             old: HashMap::new(),
+            _lock: lock,
         };
         let paths: HashSet<&str> = paths.into_iter().collect();
         match staging.prepare(paths) {
@@ -89,6 +102,7 @@ impl Staging {
             }
         };
         std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join(STAGING_MARKER), "")?;
         // From here the manifest no longer describes the folder.
         let _ = std::fs::remove_file(dir.join(MARKER));
 
@@ -161,12 +175,21 @@ impl Staging {
         let mut entries: Vec<(&str, u128)> =
             written.iter().map(|w| (w.path.as_str(), w.hash)).collect();
         entries.sort_unstable();
+        // Collisions are reported before anything is written (`super::claims`); a page kind
+        // that escaped that check must not publish whichever of two files was written last.
+        if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(self.failed(io::Error::other(format!(
+                "internal error: two files were written at {}; please report this",
+                w[0].0
+            ))));
+        }
         let mut manifest = String::with_capacity(written.len() * 80);
         for (path, hash) in entries {
             use std::fmt::Write as _;
             let _ = writeln!(manifest, "{hash:032x}\t{path}");
         }
         std::fs::write(self.dir.join(MARKER), manifest)
+            .and_then(|()| std::fs::remove_file(self.dir.join(STAGING_MARKER)))
             .and_then(|()| swap(&self.dir, &self.out))
             .map_err(|error| self.failed(error))
     }
@@ -195,13 +218,25 @@ pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), String> 
     staging.finish(&written)
 }
 
-/// Refuses to replace a folder that qaportal did not write: `--out content` must not delete the
-/// knowledge base.
+/// Refuses to replace anything at `out` that qaportal did not write: `--out content` must not
+/// delete the knowledge base, nor `--out notes.txt` a file.
 fn check_replaceable(out: &Path) -> Result<(), String> {
-    let Ok(mut entries) = std::fs::read_dir(out) else {
+    let Ok(meta) = std::fs::symlink_metadata(out) else {
         return Ok(());
     };
-    if entries.next().is_none() || out.join(MARKER).exists() {
+    if !meta.is_dir() {
+        let what = if meta.is_symlink() {
+            "a symbolic link"
+        } else {
+            "a file"
+        };
+        return Err(format!(
+            "{} is {what}, not a folder written by qaportal; refusing to replace it. \
+             Choose another --out folder, or delete it first",
+            out.display()
+        ));
+    }
+    if is_empty_dir(out) || out.join(MARKER).is_file() {
         return Ok(());
     }
     Err(format!(
@@ -211,15 +246,79 @@ fn check_replaceable(out: &Path) -> Result<(), String> {
     ))
 }
 
+/// The folder beside the output that a build brings up to date (`.public.prev`) is replaced
+/// only when it is qaportal's: it holds a manifest or the staging mark, or the output beside it
+/// is qaportal's (the name is then ours), or it is empty.
+fn check_staging(dir: &Path, out: &Path) -> Result<(), String> {
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return Ok(());
+    };
+    let ours = meta.is_dir()
+        && (is_empty_dir(dir)
+            || dir.join(MARKER).is_file()
+            || dir.join(STAGING_MARKER).is_file()
+            || out.join(MARKER).is_file());
+    if ours {
+        return Ok(());
+    }
+    Err(format!(
+        "{} (where qaportal prepares the next version of {}) exists and was not written by \
+         qaportal; refusing to replace it. Move it away, or choose another --out folder",
+        dir.display(),
+        out.display()
+    ))
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// Takes the output's lock (`.public.lock` beside it), waiting for another build that holds it.
+fn lock_output(path: &Path, out: &Path) -> Result<std::fs::File, String> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| format!("cannot create the lock {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => eprintln!(
+            "note: another qaportal build is writing {}; waiting for it to finish",
+            out.display()
+        ),
+        Err(std::fs::TryLockError::Error(error)) => {
+            return Err(format!(
+                "cannot lock {} (needed so that two builds never write {} at once): {error}",
+                path.display(),
+                out.display()
+            ));
+        }
+    }
+    file.lock().map_err(|error| {
+        format!(
+            "cannot lock {} (needed so that two builds never write {} at once): {error}",
+            path.display(),
+            out.display()
+        )
+    })?;
+    Ok(file)
+}
+
 /// What a folder holds, from its manifest: path → content hash.
+/// A manifest naming a path twice (written by a version that let two pages share a file)
+/// does not say which one is on disk: it counts as none.
 fn manifest(dir: &Path) -> Option<HashMap<String, u128>> {
     let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
-    text.lines()
-        .map(|line| {
-            let (hash, path) = line.split_once('\t')?;
-            Some((path.to_string(), u128::from_str_radix(hash, 16).ok()?))
-        })
-        .collect()
+    let mut files = HashMap::new();
+    for line in text.lines() {
+        let (hash, path) = line.split_once('\t')?;
+        let hash = u128::from_str_radix(hash, 16).ok()?;
+        if files.insert(path.to_string(), hash).is_some() {
+            return None;
+        }
+    }
+    Some(files)
 }
 
 /// Removes the folders left empty by deleting `gone`, deepest first.
@@ -349,7 +448,11 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 2, "public and .public.prev only: {names:?}");
+        assert_eq!(
+            names.len(),
+            3,
+            "public, .public.prev and the lock only: {names:?}"
+        );
     }
 
     #[test]
@@ -363,5 +466,48 @@ mod tests {
         std::fs::remove_file(prev.join(MARKER)).unwrap();
         write_atomically(&out, &[file("a.html", "2")]).unwrap();
         assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn a_manifest_naming_a_path_twice_means_a_full_write() {
+        // Left by a version that let an alias and the home page share index.html: the
+        // manifest cannot say which one is on disk.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_atomically(&out, &[file("index.html", "home")]).unwrap();
+        write_atomically(&out, &[file("index.html", "home")]).unwrap();
+        let prev = dir.path().join(".public.prev");
+        std::fs::write(prev.join("index.html"), "redirect").unwrap();
+        let hash = format!("{:032x}", digest(b"home"));
+        std::fs::write(
+            prev.join(MARKER),
+            format!("{hash}\tindex.html\n{hash}\tindex.html\n"),
+        )
+        .unwrap();
+        write_atomically(&out, &[file("index.html", "home")]).unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"home");
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::open(&out, ["a.html"]).unwrap();
+        let waited = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&waited);
+        let out2 = out.clone();
+        let second = std::thread::spawn(move || {
+            let result = write_atomically(&out2, &[file("a.html", "second")]);
+            assert!(flag.load(std::sync::atomic::Ordering::SeqCst), "it waited");
+            result
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let written = staging
+            .put("a.html".into(), &Contents::Bytes(b"first".to_vec()))
+            .unwrap();
+        waited.store(true, std::sync::atomic::Ordering::SeqCst);
+        staging.finish(&[written]).unwrap();
+        second.join().unwrap().unwrap();
+        assert_eq!(std::fs::read(out.join("a.html")).unwrap(), b"second");
     }
 }

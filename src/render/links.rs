@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use crate::model::{ArticleId, Site};
+use crate::url_policy;
 
 /// A link destination, classified.
 #[derive(Debug, PartialEq, Eq)]
@@ -55,23 +56,21 @@ impl Resolver<'_> {
                 "write the target in the parentheses: [文字](KB-0042)",
             ));
         }
+        match url_policy::check(dest) {
+            Err(problem) => {
+                return Err(error(
+                    "unsafe-link",
+                    problem.message(dest, "links"),
+                    problem.help(),
+                ));
+            }
+            Ok(url_policy::Kind::External) => return Ok(Target::External),
+            Ok(_) => {}
+        }
         if let Some(anchor) = dest.strip_prefix('#') {
             return Ok(Target::Local {
                 anchor: percent_decode(anchor),
             });
-        }
-        if let Some(scheme) = scheme(dest) {
-            return match scheme.to_ascii_lowercase().as_str() {
-                "javascript" | "vbscript" | "data" | "file" => Err(error(
-                    "unsafe-link",
-                    format!("`{scheme}:` links are not allowed"),
-                    "link to a page (https://…) or another answer (KB-0042) instead",
-                )),
-                _ => Ok(Target::External),
-            };
-        }
-        if dest.starts_with("//") {
-            return Ok(Target::External);
         }
         let (path, anchor) = match dest.split_once('#') {
             Some((path, anchor)) => (path, Some(percent_decode(anchor))),
@@ -107,6 +106,15 @@ impl Resolver<'_> {
             };
         }
         if self.assets.contains(&relative) {
+            if opens_as_a_page(&relative) {
+                return Err(error(
+                    "unsafe-link",
+                    format!(
+                        "content/{relative} would open as a page of this site, where its scripts would run"
+                    ),
+                    "publish documents as PDF and pictures as PNG, JPEG or SVG, or link to where the page lives (https://…)",
+                ));
+            }
             return Ok(Target::Asset { path: relative });
         }
         if ArticleId::is_valid(&path.to_ascii_uppercase()) {
@@ -142,13 +150,15 @@ impl Resolver<'_> {
     }
 }
 
-/// The scheme of an absolute URL (`https` of `https://…`), if `dest` has one.
-fn scheme(dest: &str) -> Option<&str> {
-    let (scheme, _) = dest.split_once(':')?;
-    let mut chars = scheme.chars();
-    let first = chars.next()?;
-    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
-        .then_some(scheme)
+/// Files that browsers open as documents able to run script (SVG files are checked when they
+/// are read, see `load::svg`).
+fn opens_as_a_page(path: &str) -> bool {
+    const ACTIVE: &[&str] = &[
+        "html", "htm", "xhtml", "xht", "shtml", "mht", "mhtml", "xml", "xsl", "xslt", "svgz", "js",
+        "mjs", "swf", "hta", "php",
+    ];
+    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+    ACTIVE.iter().any(|a| a.eq_ignore_ascii_case(extension))
 }
 
 /// `dir` + a relative `path`, normalised; `None` if it climbs out of `content/`.
@@ -206,14 +216,6 @@ mod tests {
             Some("trading/images/a.png".into())
         );
         assert_eq!(join("trading", "../../etc/passwd"), None);
-    }
-
-    #[test]
-    fn finds_schemes() {
-        assert_eq!(scheme("https://x"), Some("https"));
-        assert_eq!(scheme("javascript:alert(1)"), Some("javascript"));
-        assert_eq!(scheme("KB-0042#step-1"), None);
-        assert_eq!(scheme("../a.md"), None);
     }
 
     #[test]

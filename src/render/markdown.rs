@@ -14,13 +14,23 @@ use pulldown_cmark::{
 };
 
 use super::links::{Resolver, Target};
+use super::raw_html::RawChunk;
 use super::{sanitize, slug};
 use crate::config::RawHtml;
 use crate::diagnostic::Diagnostic;
 use crate::model::ArticleId;
 use crate::source::{SourceId, Span};
+use crate::url_policy::{self, Resource};
 
-/// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing.
+/// A diagram taller than this (CSS px, as drawn for a phone) gets a link above it to the steps
+/// that follow: about half a phone's screen.
+const LONG_DIAGRAM: f64 = 400.0;
+/// The room a diagram has on a slide (CSS px at 1920×1080, see `present.css`).
+const SLIDE_DIAGRAM: (f64, f64) = (1824.0, 930.0);
+
+/// Attribute of the placeholder that trusted markup (diagrams) replaces after sanitizing. Its
+/// value carries a hash of the whole source file, so that an author cannot type a placeholder
+/// that would be replaced: it would have to contain the hash of a text that contains it.
 pub const SLOT_ATTRIBUTE: &str = "data-qaportal-slot";
 
 /// One markdown document to render.
@@ -83,6 +93,9 @@ pub struct Document {
     pub site_links: Vec<(String, Span)>,
     /// Files under `content/` to publish, relative to `content/`.
     pub assets: Vec<String>,
+    /// The flowcharts, each drawn for a landscape screen, for the presentation views (the
+    /// page's own drawing, in `html`, is laid out for a phone).
+    pub diagrams: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -93,6 +106,24 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    if let Some(range) = too_deep(body, options) {
+        // Where the too-deep block starts: the whole block may be a megabyte.
+        let at = input.body_start + range.start;
+        let span = Span::new(input.source, at..at);
+        let mut doc = Document::default();
+        doc.diagnostics.push(
+            Diagnostic::error(
+                "too-deep",
+                format!(
+                    "lists, quotes, emphasis or HTML elements are nested more than {MAX_NESTING} deep here"
+                ),
+            )
+            .at(span)
+            .label("nested too deep")
+            .help("flatten the structure (an answer reads best with a few levels at most), and close every HTML element you open"),
+        );
+        return doc;
+    }
     let mut renderer = Renderer {
         input,
         settings,
@@ -101,8 +132,10 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         doc: Document::default(),
         out: Vec::new(),
         slots: Vec::new(),
-        has_raw_html: false,
+        slot_key: xxhash_rust::xxh3::xxh3_64(input.text.as_bytes()),
+        html_block: None,
         diagrams: 0,
+        skips: Vec::new(),
         in_steps_section: false,
         steps_done: false,
         list_depth: 0,
@@ -111,12 +144,82 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         step_start: 0,
         paragraphs: 0,
         in_first_paragraph: false,
+        suffixes: std::collections::HashMap::new(),
     };
     let mut events = Parser::new_ext(body, options).into_offset_iter();
     while let Some((event, range)) = events.next() {
         renderer.event(event, range, &mut events);
     }
     renderer.finish()
+}
+
+/// How deep markdown containers (lists, quotes, emphasis, links) and raw HTML elements may be
+/// nested in one document. Deeper documents are refused before they are rendered: HTML
+/// parsers (the sanitizer's, browsers') take time in proportion to depth × size on them
+/// (100,000 nested `<div>`s took 37 s), and no reader follows more than a few levels.
+pub const MAX_NESTING: usize = 64;
+
+/// Where the document first nests deeper than [`MAX_NESTING`], in one linear pass.
+fn too_deep(body: &str, options: Options) -> Option<Range<usize>> {
+    let mut depth = 0usize;
+    let mut html_depth = 0usize;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html)
+                if html_nesting(html, &mut html_depth, MAX_NESTING.saturating_sub(depth)) =>
+            {
+                return Some(range);
+            }
+            _ => {}
+        }
+        if depth + html_depth > MAX_NESTING {
+            return Some(range);
+        }
+    }
+    None
+}
+
+/// Updates the depth of open raw HTML elements with the tags of `html`; true as soon as it goes
+/// over `limit`. Void elements and those whose end tag may be left out (`<p>`, `<li>`, …) do
+/// not count.
+fn html_nesting(html: &str, depth: &mut usize, limit: usize) -> bool {
+    const NOT_NESTING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+        "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+    ];
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        i += lt + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = i + usize::from(closing);
+        let name_len = bytes[start.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[start..start + name_len].to_ascii_lowercase();
+        let end = html[start..].find('>').map_or(html.len(), |e| start + e);
+        let self_closing = end > 0 && bytes.get(end - 1) == Some(&b'/');
+        i = end.min(html.len());
+        if NOT_NESTING.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        if closing {
+            *depth = depth.saturating_sub(1);
+        } else {
+            *depth += 1;
+            if *depth > limit {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 struct Renderer<'a, 'b> {
@@ -128,9 +231,14 @@ struct Renderer<'a, 'b> {
     out: Vec<Event<'a>>,
     /// Trusted markup that must not go through the sanitizer.
     slots: Vec<String>,
-    has_raw_html: bool,
+    /// Part of every placeholder of `slots`: a hash of the source file.
+    slot_key: u64,
+    /// The raw HTML block being read, checked when it ends.
+    html_block: Option<RawChunk>,
     /// Diagrams so far, for unique ids.
     diagrams: usize,
+    /// Slots for a link to the steps above a long diagram, and the number of headings before it.
+    skips: Vec<(usize, usize)>,
     in_steps_section: bool,
     steps_done: bool,
     list_depth: usize,
@@ -142,6 +250,8 @@ struct Renderer<'a, 'b> {
     step_start: usize,
     paragraphs: usize,
     in_first_paragraph: bool,
+    /// The next suffix to try for each heading id already taken (`slug::unique`).
+    suffixes: std::collections::HashMap<String, usize>,
 }
 
 type Events<'a> = pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
@@ -159,7 +269,7 @@ impl<'a> Renderer<'a, '_> {
                 id,
                 classes,
                 attrs,
-            }) => self.heading(level, id, classes, attrs, events),
+            }) => self.heading(level, id, classes, attrs, range, events),
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => self.image(dest_url, title, range, events),
@@ -263,6 +373,18 @@ impl<'a> Renderer<'a, '_> {
                 self.out.push(event);
             }
             Event::Html(html) | Event::InlineHtml(html) => self.raw_html(html, range),
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(RawChunk::default());
+                self.out.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(chunk) = self.html_block.take() {
+                    self.doc
+                        .diagnostics
+                        .extend(chunk.diagnostics(self.input.source));
+                }
+                self.out.push(event);
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))
                 if lang.as_ref() == "mermaid" =>
             {
@@ -301,8 +423,10 @@ impl<'a> Renderer<'a, '_> {
         id: Option<CowStr<'a>>,
         classes: Vec<CowStr<'a>>,
         attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        range: Range<usize>,
         events: &mut Events<'a>,
     ) {
+        self.check_heading_attributes(id.as_deref(), &classes, &attrs, range);
         let start = self.out.len();
         let mut text = String::new();
         while let Some((event, range)) = events.next() {
@@ -319,7 +443,7 @@ impl<'a> Renderer<'a, '_> {
         let wanted = id
             .map(|id| id.to_string())
             .unwrap_or_else(|| slug::slugify(&text));
-        let id = slug::unique(&wanted, &self.doc.anchors);
+        let id = slug::unique(&wanted, &self.doc.anchors, &mut self.suffixes);
         self.doc.anchors.insert(id.clone());
         let level_number = level as u8;
         if level_number <= 2 {
@@ -332,23 +456,57 @@ impl<'a> Renderer<'a, '_> {
             id: id.clone(),
             text,
         });
+        // Only the anchor is published: classes and other attributes (`{onfocus=…}`) were
+        // reported above.
         self.out.push(Event::Start(Tag::Heading {
             level,
             id: Some(id.into()),
-            classes,
-            attrs,
+            classes: Vec::new(),
+            attrs: Vec::new(),
         }));
         self.out.extend(inner);
         self.out.push(Event::End(TagEnd::Heading(level)));
     }
 
+    /// Reports heading attributes other than the anchor (see [`sanitize::heading_attributes`]).
+    fn check_heading_attributes(
+        &mut self,
+        id: Option<&str>,
+        classes: &[CowStr<'a>],
+        attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
+        range: Range<usize>,
+    ) {
+        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+        let keys: Vec<&str> = attrs.iter().map(|(key, _)| key.as_ref()).collect();
+        let Some(problem) = sanitize::heading_attributes(id, &classes, &keys) else {
+            return;
+        };
+        // The `{…}` at the end of the heading's first line.
+        let source = &self.body[range.clone()];
+        let line_end = source.find('\n').unwrap_or(source.len());
+        let span = match source[..line_end].rfind('{') {
+            Some(open) => {
+                let close = source[open..line_end]
+                    .find('}')
+                    .map_or(line_end, |c| open + c + 1);
+                self.span(range.start + open..range.start + close)
+            }
+            None => self.span(range.start..range.start + line_end),
+        };
+        self.doc.diagnostics.push(problem.at(span));
+    }
+
     /// Checks and rewrites a link; returns the destination to write in the page.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, range: Range<usize>) -> CowStr<'a> {
-        if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+        // `<x@example.com>`: the address is written after `mailto:`, and CommonMark allows no
+        // character in it that could change that.
+        if link_type == LinkType::Email {
             return dest;
         }
         let span = self.dest_span(&dest, range);
         match self.resolver.resolve(&dest, self.input.dir) {
+            // `<https://…>` is written as it is.
+            Ok(_) if link_type == LinkType::Autolink => dest,
             Ok(target) => self
                 .target_url(target, span)
                 .map(CowStr::from)
@@ -432,12 +590,25 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         let span = self.dest_span(&dest, range);
-        let src = match self.resolver.resolve(&dest, self.input.dir) {
-            Ok(Target::Asset { path }) => {
+        let resolved = match url_policy::check_resource(&dest) {
+            Err(Resource::Unsafe(problem)) => Err(problem),
+            _ => Ok(self.resolver.resolve(&dest, self.input.dir)),
+        };
+        let src = match resolved {
+            Err(problem) => {
+                self.doc.diagnostics.push(
+                    Diagnostic::error("unsafe-link", problem.message(&dest, "images"))
+                        .at(span)
+                        .label("this image")
+                        .help(problem.help()),
+                );
+                String::new()
+            }
+            Ok(Ok(Target::Asset { path })) => {
                 self.doc.assets.push(path.clone());
                 self.resolver.site.url(&format!("/{path}"))
             }
-            Ok(Target::External) => {
+            Ok(Ok(Target::External)) => {
                 self.doc.diagnostics.push(
                     Diagnostic::error("external-image", format!("image `{dest}` is on another site"))
                         .at(span)
@@ -446,7 +617,7 @@ impl<'a> Renderer<'a, '_> {
                 );
                 dest.to_string()
             }
-            Ok(_) => {
+            Ok(Ok(_)) => {
                 self.doc.diagnostics.push(
                     Diagnostic::error("missing-image", format!("`{dest}` is not an image file"))
                         .at(span)
@@ -455,7 +626,7 @@ impl<'a> Renderer<'a, '_> {
                 );
                 dest.to_string()
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 let message = error
                     .message
                     .replace("no file at", "missing image: no file at");
@@ -482,7 +653,7 @@ impl<'a> Renderer<'a, '_> {
         self.out.push(Event::InlineHtml(html.into()));
     }
 
-    fn raw_html(&mut self, html: CowStr<'a>, _range: Range<usize>) {
+    fn raw_html(&mut self, html: CowStr<'a>, range: Range<usize>) {
         // Markers for qaportal itself (`<!-- qaportal:allow customer-data -->`) are never
         // published, whatever the raw HTML policy: escaped, they would show as text.
         if is_qaportal_comment(&html) {
@@ -490,9 +661,19 @@ impl<'a> Renderer<'a, '_> {
         }
         match self.settings.raw_html {
             RawHtml::Escape => self.out.push(Event::Text(html)),
-            RawHtml::Allow => self.out.push(Event::Html(html)),
-            RawHtml::Sanitize => {
-                self.has_raw_html = true;
+            // `allow` is refused when the config is read; the sanitizer runs in any case.
+            RawHtml::Sanitize | RawHtml::Allow => {
+                let start = self.input.body_start + range.start;
+                match &mut self.html_block {
+                    Some(block) => block.push(&html, start, self.input.text),
+                    None => {
+                        let mut chunk = RawChunk::default();
+                        chunk.push(&html, start, self.input.text);
+                        self.doc
+                            .diagnostics
+                            .extend(chunk.diagnostics(self.input.source));
+                    }
+                }
                 self.out.push(Event::Html(html));
             }
         }
@@ -509,6 +690,7 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         self.diagrams += 1;
+        // Laid out for a phone (the page) and for a slide (the presentation views).
         let options = qaportal_diagram::Options {
             id_prefix: format!("{}-d{}", self.input.id_prefix, self.diagrams),
             title: self.doc.headings.last().map(|h| h.text.clone()),
@@ -518,7 +700,22 @@ impl<'a> Renderer<'a, '_> {
             Ok(diagram) => {
                 self.doc.text.push_str(&diagram.description);
                 self.end_block();
+                if diagram.height > LONG_DIAGRAM {
+                    // Filled in by `finish` when a steps section follows.
+                    self.skips.push((self.slots.len(), self.doc.headings.len()));
+                    self.trusted(String::new());
+                }
                 self.trusted(diagram.html);
+                let slide = qaportal_diagram::Options {
+                    fit: qaportal_diagram::Fit::Screen {
+                        width: SLIDE_DIAGRAM.0,
+                        height: SLIDE_DIAGRAM.1,
+                    },
+                    ..options
+                };
+                if let Ok(drawn) = qaportal_diagram::render(&source, &slide) {
+                    self.doc.diagrams.push(drawn.html);
+                }
             }
             Err(errors) => {
                 // Lines of the block count from the line after the opening fence.
@@ -544,28 +741,43 @@ impl<'a> Renderer<'a, '_> {
     /// Markup that must reach the page as is, even when the document is sanitized: a
     /// placeholder goes through the sanitizer and is replaced afterwards.
     fn trusted(&mut self, html: String) {
-        let n = self.slots.len();
+        let placeholder = self.placeholder(self.slots.len());
         self.slots.push(html);
-        self.out.push(Event::Html(
-            format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>").into(),
-        ));
+        self.out.push(Event::Html(placeholder.into()));
+    }
+
+    fn placeholder(&self, n: usize) -> String {
+        format!(
+            "<div {SLOT_ATTRIBUTE}=\"{:016x}-{n}\"></div>",
+            self.slot_key
+        )
     }
 
     fn finish(mut self) -> Document {
         let mut html = String::with_capacity(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
-        let slots = std::mem::take(&mut self.slots);
-        let finish_html = |html: String| {
-            let mut html = if self.has_raw_html {
-                sanitize::clean(&html)
-            } else {
-                html
-            };
-            for (n, markup) in slots.iter().enumerate() {
-                html = html.replace(&format!("<div {SLOT_ATTRIBUTE}=\"{n}\"></div>"), markup);
+        let mut slots = std::mem::take(&mut self.slots);
+        for &(slot, headings_before) in &self.skips {
+            let steps = self.doc.headings[headings_before..].iter().find(|h| {
+                h.level <= 2
+                    && self
+                        .settings
+                        .steps_headings
+                        .iter()
+                        .any(|s| s == h.text.trim_end_matches([':', '：']))
+            });
+            if let Some(heading) = steps {
+                let mut link = String::from("<p class=\"jump\"><a href=\"#");
+                escape_attribute(&mut link, &heading.id);
+                link.push_str("\">↓ 跳过流程图，看");
+                escape_attribute(&mut link, &heading.text);
+                link.push_str("</a></p>");
+                slots[slot] = link;
             }
-            html
-        };
+        }
+        // Every document is sanitized, raw HTML or not: the HTML of the whole body is what
+        // reaches the page, whichever route (markdown, attributes, raw HTML) put it there.
+        let finish_html = |html: String| fill_slots(sanitize::clean(&html), self.slot_key, &slots);
         self.doc.html = finish_html(html);
         for step in &mut self.doc.steps {
             step.html = finish_html(std::mem::take(&mut step.html));
@@ -573,6 +785,38 @@ impl<'a> Renderer<'a, '_> {
         self.doc.first_paragraph = self.doc.first_paragraph.trim().to_string();
         self.doc
     }
+}
+
+/// Puts each slot's trusted markup in place of its placeholder, in one pass over the HTML (one
+/// `replace` per slot was quadratic in the number of diagrams). Only placeholders with the
+/// document's own key are filled: one an author typed stays an empty `<div>`.
+fn fill_slots(html: String, key: u64, slots: &[String]) -> String {
+    if slots.is_empty() {
+        return html;
+    }
+    let open = format!("<div {SLOT_ATTRIBUTE}=\"{key:016x}-");
+    let mut out = String::with_capacity(html.len() + slots.iter().map(String::len).sum::<usize>());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find(&open) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + open.len()..];
+        let filled = after.split_once("\"></div>").and_then(|(n, tail)| {
+            let markup = slots.get(n.parse::<usize>().ok()?)?;
+            Some((markup, tail))
+        });
+        match filled {
+            Some((markup, tail)) => {
+                out.push_str(markup);
+                rest = tail;
+            }
+            None => {
+                out.push_str(&open);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_qaportal_comment(html: &str) -> bool {

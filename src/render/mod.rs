@@ -3,7 +3,8 @@
 
 pub mod links;
 pub mod markdown;
-mod sanitize;
+pub mod raw_html;
+pub mod sanitize;
 pub mod slug;
 
 use std::collections::{BTreeSet, HashSet};
@@ -62,6 +63,7 @@ impl<'a> Context<'a> {
         steps: bool,
         id_prefix: &str,
     ) -> Document {
+        let _processing = crate::crash::processing(sources.get(source).display_path.clone());
         let resolver = links::Resolver {
             site: self.site,
             assets: self.assets,

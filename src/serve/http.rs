@@ -1,32 +1,27 @@
 //! The preview's HTTP side: files from memory, the reload script, and the event stream that
 //! tells open pages to reload or to show the build's errors.
 //!
-//! tiny_http: a synchronous server without an async runtime, a few small dependencies, and
-//! `Request::into_writer` for the long-lived event stream. A preview serves one author's
-//! browser tabs, so a thread per connection is plenty; axum or hyper would bring tokio and
-//! several times the build time for nothing this needs.
+//! The transport (connections, limits, the `Host` check) is in [`super::connection`]; this
+//! module decides what each request gets.
 //!
 //! Only the output's own files can be served: a request path is decoded, refused with 400
 //! when it has `..`, `.`, a backslash or a NUL, and then looked up in the output's map of files;
 //! nothing is ever opened by a path taken from a request.
 
-use std::io::{Cursor, Write};
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::connection::{Body, Hosts, Reply, Request};
 use super::state::{Files, Served};
 
 /// Where the preview's own endpoints live; no site path starts with it.
 pub const PREFIX: &str = "/__qaportal/";
 const SCRIPT: &str = include_str!("reload.js");
-
-/// Threads answering requests; event streams get their own.
-const WORKERS: usize = 4;
 
 /// What the request threads share with the rebuild loop.
 pub struct Shared {
@@ -73,77 +68,49 @@ impl Shared {
 
 /// A bound server; requests are answered once [`Server::start`] is called.
 pub struct Server {
-    server: Arc<tiny_http::Server>,
+    server: super::connection::Server,
 }
 
 impl Server {
     pub fn bind(address: SocketAddr) -> Result<Server, String> {
-        let server = tiny_http::Server::http(address)
-            .map_err(|e| format!("cannot listen on {address}: {e}"))?;
         Ok(Server {
-            server: Arc::new(server),
+            server: super::connection::Server::bind(address)?,
         })
     }
 
     pub fn port(&self) -> u16 {
+        self.server.port()
+    }
+
+    pub fn start(&self, shared: &Arc<Shared>, hosts: Hosts) -> Result<(), String> {
+        let shared = Arc::clone(shared);
         self.server
-            .server_addr()
-            .to_ip()
-            .map_or(0, |address| address.port())
-    }
-
-    pub fn start(&self, shared: &Arc<Shared>) {
-        for _ in 0..WORKERS {
-            let server = Arc::clone(&self.server);
-            let shared = Arc::clone(shared);
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &shared);
-                }
-            });
-        }
+            .start(hosts, move |request| handle(request, &shared))
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
-fn handle(request: Request, shared: &Arc<Shared>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
-        return;
-    }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
+fn handle(request: &Request, shared: &Arc<Shared>) -> Reply {
+    let path = request.target.split(['?', '#']).next().unwrap_or("");
     if path == format!("{PREFIX}events") {
-        return events(request, shared);
+        return events(shared);
     }
     if path == format!("{PREFIX}reload.js") {
-        let response = Response::from_string(SCRIPT)
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = request.respond(response);
-        return;
+        return Reply::new(200, SCRIPT.as_bytes().to_vec())
+            .with("Content-Type", "text/javascript; charset=utf-8")
+            .with("Cache-Control", "no-store");
     }
-    let response = match resolve(path, &shared.base_path) {
+    match resolve(path, &shared.base_path) {
         Err(status) => plain(status),
-        Ok(key) => file_response(&request, shared, &key, path),
-    };
-    // The length is known: send it rather than chunks, as static file servers do.
-    let _ = request.respond(response.with_chunked_threshold(usize::MAX));
+        Ok(key) => file_response(request, shared, &key, path),
+    }
 }
 
-type Body = Response<Cursor<Vec<u8>>>;
-
-fn plain(status: u16) -> Body {
+fn plain(status: u16) -> Reply {
     let text = match status {
         400 => "bad request",
         _ => "not found",
     };
-    Response::from_data(text.as_bytes().to_vec())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+    Reply::new(status, text.as_bytes().to_vec()).with("Content-Type", "text/plain; charset=utf-8")
 }
 
 /// The output file a request path names, or the status to answer with.
@@ -170,7 +137,7 @@ pub fn resolve(path: &str, base_path: &str) -> Result<String, u16> {
     }
 }
 
-fn file_response(request: &Request, shared: &Shared, key: &str, path: &str) -> Body {
+fn file_response(request: &Request, shared: &Shared, key: &str, path: &str) -> Reply {
     let files = shared.files.read().expect("not poisoned");
     if files.is_empty() {
         // No build has succeeded yet: a page that shows the errors and waits for the fix.
@@ -183,10 +150,8 @@ fn file_response(request: &Request, shared: &Shared, key: &str, path: &str) -> B
     }
     let accepts = |encoding: &str| {
         request
-            .headers()
-            .iter()
-            .filter(|h| h.field.equiv("Accept-Encoding"))
-            .flat_map(|h| h.value.as_str().split(','))
+            .header("Accept-Encoding")
+            .flat_map(|value| value.split(','))
             .any(|e| {
                 let mut parts = e.split(';');
                 let name = parts.next().unwrap_or("").trim();
@@ -198,9 +163,7 @@ fn file_response(request: &Request, shared: &Shared, key: &str, path: &str) -> B
     let Some(served) = files.get(key) else {
         // `/trading` for the folder `/trading/`.
         if files.contains_key(&format!("{key}/index.html")) {
-            return Response::from_data(Vec::new())
-                .with_status_code(301)
-                .with_header(header("Location", &format!("{path}/")));
+            return Reply::new(301, Vec::new()).with("Location", format!("{path}/"));
         }
         return match files.get("404.html") {
             Some(page) => html_response(404, &bytes(page), &shared.base_path),
@@ -216,16 +179,29 @@ fn file_response(request: &Request, shared: &Shared, key: &str, path: &str) -> B
         if accepts(encoding)
             && let Some(compressed) = files.get(&format!("{key}{suffix}"))
         {
-            return Response::from_data(bytes(compressed))
-                .with_header(header("Content-Type", content_type))
-                .with_header(header("Content-Encoding", encoding))
-                .with_header(header("Vary", "Accept-Encoding"))
-                .with_header(header("Cache-Control", "no-cache"));
+            return body(compressed)
+                .with("Content-Type", content_type)
+                .with("Content-Encoding", encoding)
+                .with("Vary", "Accept-Encoding")
+                .with("Cache-Control", "no-cache");
         }
     }
-    Response::from_data(bytes(served))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-cache"))
+    body(served)
+        .with("Content-Type", content_type)
+        .with("Cache-Control", "no-cache")
+}
+
+/// A file of the output as a reply: from memory, or streamed from the site source (images and
+/// attachments, possibly large).
+fn body(served: &Served) -> Reply {
+    match served {
+        Served::Bytes(bytes) => Reply::new(200, bytes.to_vec()),
+        Served::File(path) => Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: Body::File(path.clone()),
+        },
+    }
 }
 
 fn bytes(served: &Served) -> Vec<u8> {
@@ -236,15 +212,14 @@ fn bytes(served: &Served) -> Vec<u8> {
 }
 
 /// An HTML page with the reload script, which only the preview adds.
-fn html_response(status: u16, html: &[u8], base_path: &str) -> Body {
+fn html_response(status: u16, html: &[u8], base_path: &str) -> Reply {
     let script = format!("<script src=\"{PREFIX}reload.js\" data-base=\"{base_path}\"></script>");
     let mut body = html.to_vec();
     let at = find_last(&body, b"</body>").unwrap_or(body.len());
     body.splice(at..at, script.into_bytes());
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-cache"))
+    Reply::new(status, body)
+        .with("Content-Type", "text/html; charset=utf-8")
+        .with("Cache-Control", "no-cache")
 }
 
 fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -276,24 +251,28 @@ fn mime(path: &str) -> &'static str {
 }
 
 /// Server-sent events: the response stays open and gets an event per rebuild.
-fn events(request: Request, shared: &Arc<Shared>) {
+fn events(shared: &Arc<Shared>) -> Reply {
     let (sender, receiver) = channel();
     if let Some(problems) = shared.problems.lock().expect("not poisoned").clone() {
         let _ = sender.send(problems);
     }
     shared.streams.lock().expect("not poisoned").push(sender);
-    let mut writer = request.into_writer();
-    std::thread::spawn(move || {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
-                    Cache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-        if writer
-            .write_all(head.as_bytes())
-            .and_then(|()| writer.flush())
-            .is_ok()
-        {
-            stream(&mut writer, &receiver);
-        }
-    });
+    Reply {
+        status: 200,
+        headers: vec![
+            ("Content-Type", "text/event-stream".into()),
+            ("Cache-Control", "no-store".into()),
+        ],
+        body: Body::Stream(Box::new(move |writer: &mut dyn Write| {
+            if writer
+                .write_all(b"retry: 1000\n\n")
+                .and_then(|()| writer.flush())
+                .is_ok()
+            {
+                stream(writer, &receiver);
+            }
+        })),
+    }
 }
 
 fn stream(writer: &mut dyn Write, receiver: &Receiver<String>) {
@@ -356,10 +335,10 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
-        use std::io::Read;
         let response = html_response(200, b"<html><body><p>x</p></body></html>", "/");
-        let mut body = Vec::new();
-        response.into_reader().read_to_end(&mut body).unwrap();
+        let Body::Bytes(body) = response.body else {
+            panic!("a page is bytes")
+        };
         let body = String::from_utf8(body).unwrap();
         assert!(body.ends_with("<p>x</p><script src=\"/__qaportal/reload.js\" data-base=\"/\"></script></body></html>"), "{body}");
     }

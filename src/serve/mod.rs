@@ -7,6 +7,7 @@
 //! - [`indexer`]: the client search index, rebuilt after the pages;
 //! - [`state`]: the site kept in memory and the incremental rebuild.
 
+mod connection;
 mod http;
 mod indexer;
 mod state;
@@ -75,14 +76,25 @@ pub fn run(mut options: Options) -> ExitCode {
 
     // Watching starts before the first build, so that a save during it is not missed.
     let (sender, changes) = channel();
-    let _watcher = match watch::start(&root, sender) {
+    let mut watcher = match watch::start(&root, sender) {
         Ok(watcher) => watcher,
         Err(message) => return usage(&message),
     };
     let indexer = indexer::Indexer::start(Arc::clone(&shared), !options.quiet);
     let started = Instant::now();
     let mut state = full_build(&options, &shared, &indexer, started);
-    server.start(&shared);
+    // Requests must name this server: localhost, the bound address or the base URL's host.
+    let configured_host = options
+        .build
+        .base_url
+        .as_deref()
+        .and_then(|url| url.split("://").nth(1))
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .map(str::to_string);
+    let hosts = connection::Hosts::new(options.bind, configured_host.as_deref());
+    if let Err(message) = server.start(&shared, hosts) {
+        return usage(&message);
+    }
     println!("serving http://{host}:{port}{base_path} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
 
@@ -92,6 +104,7 @@ pub fn run(mut options: Options) -> ExitCode {
         while let Ok(more) = changes.try_recv() {
             pending.extend(more);
         }
+        watcher.rewatch(&pending);
         let started = Instant::now();
         let outcome = state.as_mut().and_then(|s| s.update(&pending));
         let succeeded = match outcome {

@@ -38,12 +38,11 @@
     overlay.appendChild(text);
   }
 
-  var events = new EventSource("/__qaportal/events");
-  events.addEventListener("problems", function (event) {
-    showProblems(JSON.parse(event.data));
-  });
-  events.addEventListener("reload", function (event) {
-    var data = JSON.parse(event.data);
+  function handle(name, data) {
+    if (name === "problems") {
+      showProblems(data);
+      return;
+    }
     var mine = currentFile();
     // This page, or the theme's files every page loads; not the search index, which the
     // search box fetches when asked.
@@ -53,5 +52,45 @@
     if (affected) {
       location.reload();
     }
-  });
+  }
+
+  // A browser opens at most 6 connections to one host, and an event stream holds one for as
+  // long as the page is open: with more preview tabs than that, the last ones would never
+  // hear of a rebuild (nor load anything else). So one tab (whichever holds the lock) listens
+  // and passes every event to the others; when it closes, another takes over. Where Web Locks
+  // or BroadcastChannel are missing, each page listens for itself.
+  var channel = window.BroadcastChannel ? new BroadcastChannel("qaportal-reload " + base) : null;
+  var problems = null;
+
+  function listen() {
+    var events = new EventSource("/__qaportal/events");
+    ["problems", "reload"].forEach(function (name) {
+      events.addEventListener(name, function (event) {
+        var data = JSON.parse(event.data);
+        problems = name === "problems" ? data : null;
+        if (channel) channel.postMessage({ name: name, data: data });
+        handle(name, data);
+      });
+    });
+    // Held until the page goes away.
+    return new Promise(function () {});
+  }
+
+  if (channel && navigator.locks) {
+    channel.onmessage = function (event) {
+      var message = event.data;
+      if (message.name === "hello") {
+        // A new tab: tell it about errors it missed (the stream sent them before it opened).
+        if (problems) channel.postMessage({ name: "problems", data: problems });
+        return;
+      }
+      if (message.name === "problems") problems = message.data;
+      if (message.name === "reload") problems = null;
+      handle(message.name, message.data);
+    };
+    navigator.locks.request("qaportal-reload " + base, listen);
+    channel.postMessage({ name: "hello" });
+  } else {
+    listen();
+  }
 })();

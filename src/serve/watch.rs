@@ -18,7 +18,32 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 /// rebuild while adding little to the time until the page reloads.
 const QUIET: Duration = Duration::from_millis(20);
 
-pub type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
+/// The folders watched recursively, beside the root's own files.
+const FOLDERS: [&str; 3] = ["content", "data", "themes"];
+
+/// The debounced watcher, and what it watches.
+pub struct Watcher {
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    root: PathBuf,
+}
+
+impl Watcher {
+    /// A watched folder that is deleted loses its watch, and one created after the start
+    /// (`data/` added, `content/` restored from a backup or by `git checkout`) has none: when
+    /// a batch names one of them, it is watched (again). The batch then rebuilds the whole
+    /// site, which reads whatever was written into the folder before the watch began.
+    pub fn rewatch(&mut self, batch: &BTreeSet<PathBuf>) {
+        for dir in FOLDERS {
+            let path = self.root.join(dir);
+            if batch.contains(&path) && path.is_dir() {
+                let _ = self.debouncer.unwatch(&path);
+                if let Err(error) = self.debouncer.watch(&path, RecursiveMode::Recursive) {
+                    eprintln!("warning: cannot watch {}: {error}", path.display());
+                }
+            }
+        }
+    }
+}
 
 /// Whether an event can change what a file holds. Reading files (every build does) and
 /// metadata updates must not count, or each build would trigger the next.
@@ -49,17 +74,21 @@ pub fn start(root: &Path, changes: Sender<BTreeSet<PathBuf>>) -> Result<Watcher,
         },
     )
     .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    let watch = |debouncer: &mut Watcher, path: &Path, mode| {
-        debouncer
-            .watch(path, mode)
-            .map_err(|e| format!("cannot watch {}: {e}", path.display()))
-    };
+    let watch =
+        |debouncer: &mut Debouncer<RecommendedWatcher, RecommendedCache>, path: &Path, mode| {
+            debouncer
+                .watch(path, mode)
+                .map_err(|e| format!("cannot watch {}: {e}", path.display()))
+        };
     watch(&mut debouncer, root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "data", "themes"] {
+    for dir in FOLDERS {
         let path = root.join(dir);
         if path.is_dir() {
             watch(&mut debouncer, &path, RecursiveMode::Recursive)?;
         }
     }
-    Ok(debouncer)
+    Ok(Watcher {
+        debouncer,
+        root: root.to_path_buf(),
+    })
 }

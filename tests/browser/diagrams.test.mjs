@@ -17,7 +17,7 @@ async function pagesWithDiagrams(dir, prefix = '') {
     const path = join(prefix, entry.name);
     if (entry.isDirectory()) found.push(...await pagesWithDiagrams(dir, path));
     else if (entry.name === 'index.html' && !path.includes('present')
-      && (await readFile(join(dir, path), 'utf8')).includes('class="dg"')) found.push('/' + prefix + '/');
+      && (await readFile(join(dir, path), 'utf8')).includes('class="dg')) found.push('/' + prefix + '/');
   }
   return found;
 }

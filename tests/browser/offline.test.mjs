@@ -84,6 +84,9 @@ test('an opened answer and a new search in its system work offline', async () =>
     const title = await page.textContent('h1');
     await waitForSaved(page, new URL(page.url()).pathname);
     await waitForSaved(page, '/search/pinyin.txt');
+    // Its short link (a QR code, a link in a chat) is saved with it.
+    await waitForSaved(page, `/a/${id}/`);
+    const answerPath = new URL(page.url()).pathname;
 
     await context.setOffline(true);
     await server.close();
@@ -91,6 +94,12 @@ test('an opened answer and a new search in its system work offline', async () =>
     await page.reload();
     assert.equal(await page.textContent('h1'), title, 'the opened answer reloads offline');
     assert.ok(await page.locator('link[rel=stylesheet]').evaluate((l) => l.sheet.cssRules.length > 0), 'with its styles');
+
+    // The short link of one of its steps, opened offline: the answer, at that step.
+    await page.goto(`${server.url}/a/${id}/#step-2`);
+    assert.equal(await page.textContent('h1'), title, 'the short link opens the saved answer offline');
+    const at = new URL(page.url());
+    assert.deepEqual([at.pathname, at.hash], [answerPath, '#step-2']);
 
     // The system's answers about passwords: more than the box showed.
     await page.goto(server.url + '/search/?q=' + encodeURIComponent('密码') + '&system=app-security');
@@ -122,6 +131,11 @@ test('an opened answer and a new search in its system work offline', async () =>
 
     await page.goto(server.url + '/trading/hk-connect-permission/');
     assert.equal(await page.textContent('h1'), '当前没有网络', 'a page never opened shows the offline page');
+    // It lists the answers saved on the phone, which open from there.
+    const listed = page.locator('#saved a', { hasText: title });
+    await listed.waitFor({ timeout: 15000 });
+    await Promise.all([page.waitForURL((u) => u.pathname === answerPath), listed.click()]);
+    assert.equal(await page.textContent('h1'), title);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -27,7 +27,7 @@ async function answerPages() {
     if (entry.name !== 'index.html') continue;
     const file = join(entry.parentPath, entry.name);
     const html = await readFile(file);
-    if (html.includes('<article class="answer">')) pages.push({ path: '/' + relative(site, entry.parentPath) + '/', html });
+    if (html.includes('<article class="answer"')) pages.push({ path: '/' + relative(site, entry.parentPath) + '/', html });
   }
   return pages;
 }
@@ -68,7 +68,7 @@ test('every answer page transfers under 30 KB gzipped, its styles under 10 KB', 
 
 test('a page load transfers what the budget counts, and the search scripts wait for the search box', async (t) => {
   const pages = await answerPages();
-  const withDiagram = pages.find((p) => p.html.includes('class="dg"'));
+  const withDiagram = pages.find((p) => p.html.includes('class="dg'));
   const server = await startServer(site);
   const browser = await launch();
   try {

@@ -328,6 +328,15 @@ impl Events {
         }
     }
 
+    /// Waits for `reload` events until `done` holds. One save can arrive as two batches of
+    /// file events (a create, then the write), so it can give two reloads: the first one
+    /// alone does not say the site is in its final state.
+    pub fn reload_until(&self, mut done: impl FnMut() -> bool) {
+        while !done() {
+            self.next("reload");
+        }
+    }
+
     /// The next event named `name`, skipping others.
     pub fn next(&self, name: &str) -> serde_json::Value {
         let deadline = std::time::Instant::now() + PATIENCE;

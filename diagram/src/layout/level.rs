@@ -85,12 +85,27 @@ pub fn layout(ctx: &Ctx, cluster: Option<usize>, ports: &[PortReq]) -> Level {
     }
     members.sort_by_key(|m| m.0);
     let nm = members.len();
+    // Each member's item, by node and by subgraph: looked up once per edge end.
+    let mut node_item = vec![usize::MAX; chart.nodes.len()];
+    let mut cluster_item = vec![usize::MAX; chart.subgraphs.len()];
+    for (k, m) in members.iter().enumerate() {
+        match m.1 {
+            Kind::Node(n) => node_item[n] = k,
+            Kind::Cluster(g) => cluster_item[g] = k,
+            _ => {}
+        }
+    }
     let item_of = |node: usize| -> Option<usize> {
         let mut cur = Kind::Node(node);
         let mut p = chart.nodes[node].parent;
         loop {
             if p == cluster {
-                return members.iter().position(|m| m.1 == cur);
+                let k = match cur {
+                    Kind::Node(n) => node_item[n],
+                    Kind::Cluster(g) => cluster_item[g],
+                    _ => usize::MAX,
+                };
+                return (k != usize::MAX).then_some(k);
             }
             let g = p?;
             cur = Kind::Cluster(g);
@@ -601,7 +616,11 @@ fn sep(ctx: &Ctx, a: &Item, b: &Item) -> f64 {
     if cluster(a) || cluster(b) {
         20.0
     } else if big(a) && big(b) {
-        if ctx.horizontal { 20.0 } else { 28.0 }
+        if ctx.horizontal || ctx.compact {
+            20.0
+        } else {
+            28.0
+        }
     } else if big(a) || big(b) {
         14.0
     } else {

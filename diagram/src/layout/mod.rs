@@ -102,6 +102,8 @@ pub struct Geometry {
 pub struct Ctx<'a> {
     pub chart: &'a Flowchart,
     pub horizontal: bool,
+    /// Narrower labels and tighter spacing, for a narrow screen.
+    pub compact: bool,
     /// BT and RL: drawn mirrored along the rank axis.
     pub flipped: bool,
     pub node_lines: Vec<Vec<String>>,
@@ -125,9 +127,12 @@ impl Ctx<'_> {
 const LABEL_WRAP: f64 = 7.0 * FONT_SIZE;
 const TITLE_WRAP: f64 = 12.0 * FONT_SIZE;
 
-pub fn layout(chart: &Flowchart) -> Geometry {
+/// Lays `chart` out in its own direction; `compact` wraps labels sooner and packs nodes
+/// closer (a narrower, taller drawing).
+pub fn layout(chart: &Flowchart, compact: bool) -> Geometry {
     let mut ctx = Ctx {
         chart,
+        compact,
         horizontal: chart.direction.is_horizontal(),
         flipped: matches!(chart.direction, Direction::BottomUp | Direction::RightLeft),
         node_lines: Vec::new(),
@@ -141,7 +146,7 @@ pub fn layout(chart: &Flowchart) -> Geometry {
     for n in &chart.nodes {
         let lines = text::wrap(
             &n.label,
-            shape::wrap_width(n.shape, chart.direction.is_horizontal()),
+            shape::wrap_width(n.shape, chart.direction.is_horizontal(), compact),
         );
         let (tw, th) = shape::text_size(&lines);
         ctx.node_size.push(shape::size(n.shape, tw, th));

@@ -49,8 +49,31 @@ const OTHER_TYPES: &[&str] = &[
     "zenuml",
 ];
 
+/// Limits that keep one block's cost bounded (a build must never hang on one diagram) and
+/// far above what a readable help-center flowchart needs (the sample's largest has 14 nodes).
+pub const MAX_SOURCE_BYTES: usize = 64 * 1024;
+pub const MAX_NODES: usize = 300;
+pub const MAX_EDGES: usize = 600;
+pub const MAX_SUBGRAPHS: usize = 60;
+pub const MAX_DEPTH: usize = 8;
+
+const SPLIT_HINT: &str = "split the process into several smaller diagrams (one per stage), or describe part of it as a numbered list";
+
 pub fn parse(source: &str) -> Result<Flowchart, Vec<DiagramError>> {
     let mut p = Parser::default();
+    if source.len() > MAX_SOURCE_BYTES {
+        p.error(
+            1,
+            1,
+            format!(
+                "the diagram is {} KB long; a diagram may be at most {} KB",
+                source.len().div_ceil(1024),
+                MAX_SOURCE_BYTES / 1024
+            ),
+            Some(SPLIT_HINT),
+        );
+        return Err(p.errors);
+    }
     p.run(source);
     p.finish()
 }
@@ -77,6 +100,8 @@ struct Parser {
     open: Vec<Open>,
     acc_title: Option<String>,
     acc_descr: Option<String>,
+    /// A limit was reached: the rest of the block is not read (its errors would only repeat).
+    stopped: bool,
 }
 
 /// Splits a line into statements at `;`, except inside quotes and brackets.
@@ -187,7 +212,7 @@ impl Parser {
             }
         }
         let mut in_descr: Option<(usize, usize, String)> = None;
-        while n < lines.len() {
+        while n < lines.len() && !self.stopped {
             let line_no = n + 1;
             let raw = lines[n];
             n += 1;
@@ -333,7 +358,7 @@ impl Parser {
 
     fn statement(&mut self, s: &[char], from: usize, line: usize) {
         let i = skip_ws(s, from);
-        if i >= s.len() {
+        if i >= s.len() || self.stopped {
             return;
         }
         let kw = word(s, i);
@@ -418,6 +443,22 @@ impl Parser {
             );
             return;
         }
+        if self.open.len() >= MAX_DEPTH {
+            self.limit(
+                line,
+                column + 1,
+                format!("subgraphs are nested more than {MAX_DEPTH} deep here"),
+            );
+            return;
+        }
+        if self.subgraphs.len() >= MAX_SUBGRAPHS {
+            self.limit(
+                line,
+                column + 1,
+                format!("the diagram has more than {MAX_SUBGRAPHS} subgraphs"),
+            );
+            return;
+        }
         let index = self.subgraphs.len();
         self.subgraphs.push(Subgraph {
             id: id.clone(),
@@ -446,6 +487,9 @@ impl Parser {
                 match node::parse(s, i) {
                     Ok((decl, next)) => {
                         group.push(self.node(decl, line));
+                        if self.stopped {
+                            return;
+                        }
                         i = skip_ws(s, next);
                     }
                     Err(e) => {
@@ -461,6 +505,21 @@ impl Parser {
                 break;
             }
             if let (Some(prev), Some((l, label))) = (previous.take(), pending.take()) {
+                // `A & B & … --> C & D & …` links every node on the left to every node on the
+                // right: checked before the product is made.
+                let added = prev.len().saturating_mul(group.len());
+                if self.edges.len().saturating_add(added) > MAX_EDGES {
+                    self.limit(
+                        line,
+                        i.min(s.len()) + 1,
+                        format!(
+                            "the diagram has more than {MAX_EDGES} links (this line alone makes {added}: {} × {} nodes joined with `&`)",
+                            prev.len(),
+                            group.len()
+                        ),
+                    );
+                    return;
+                }
                 let label = label
                     .or(l.text.clone())
                     .map(|t| split_label(&t))
@@ -540,6 +599,15 @@ impl Parser {
     fn node(&mut self, decl: node::Decl, line: usize) -> usize {
         let index = match self.node_ids.get(&decl.id) {
             Some(&k) => k,
+            None if self.nodes.len() >= MAX_NODES => {
+                self.limit(
+                    line,
+                    decl.column,
+                    format!("the diagram has more than {MAX_NODES} nodes"),
+                );
+                // Stands for the node: nothing after a limit is drawn.
+                0
+            }
             None => {
                 let k = self.nodes.len();
                 self.nodes.push(Node {
@@ -568,7 +636,16 @@ impl Parser {
         index
     }
 
+    /// Reports a size limit and stops reading the block.
+    fn limit(&mut self, line: usize, column: usize, message: String) {
+        self.error(line, column, message, Some(SPLIT_HINT));
+        self.stopped = true;
+    }
+
     fn finish(mut self) -> Result<Flowchart, Vec<DiagramError>> {
+        if self.stopped {
+            return Err(self.errors);
+        }
         for open in std::mem::take(&mut self.open).into_iter().rev() {
             // Claim its nodes anyway, so the only message is the missing `end`.
             for &n in &open.mentions {

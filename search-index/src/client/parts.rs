@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::lunr::{Bm25, LunrDoc};
-use crate::{Config, SearchDocument, Synonyms, analyze};
+use crate::tokenizer::tokenize;
+use crate::{Config, SearchDocument, Synonyms, analyze, indexed_text};
 
 /// One lunr index of the client index.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,19 +68,75 @@ pub fn lunr_documents(
     synonyms: &Synonyms,
     config: &Config,
 ) -> Vec<LunrDoc> {
-    let mut lunr_docs: Vec<LunrDoc> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(n, doc)| LunrDoc {
-            reference: n.to_string(),
-            fields: analyze(doc, synonyms, config),
-        })
-        .collect();
     let body = config.fields.iter().position(|f| f.name == "body");
-    if let (Some(body), true) = (body, config.body_terms > 0) {
-        keep_distinctive_terms(&mut lunr_docs, body, config);
-    }
-    lunr_docs
+    let Some(body) = body.filter(|_| config.body_terms > 0) else {
+        return docs
+            .par_iter()
+            .enumerate()
+            .map(|(n, doc)| LunrDoc {
+                reference: n.to_string(),
+                fields: analyze(doc, synonyms, config),
+            })
+            .collect();
+    };
+    // Two passes over the bodies: the first counts their terms' document frequencies and
+    // lengths, the second tokenizes each document again and keeps only its distinctive body
+    // terms at once. Holding every body's full token list until the counts were known was
+    // most of the peak memory of a 10,000-answer build (hundreds of megabytes); tokenizing
+    // twice costs a fraction of that in time.
+    let field = &config.fields[body];
+    let (df, total_len) = docs
+        .par_iter()
+        .fold(
+            || (FxHashMap::<String, u32>::default(), 0usize),
+            |(mut df, len), doc| {
+                let tokens = tokenize(&indexed_text(doc, field, synonyms, config), field.options);
+                let distinct: FxHashSet<&str> = tokens.iter().map(String::as_str).collect();
+                for term in distinct {
+                    match df.get_mut(term) {
+                        Some(count) => *count += 1,
+                        None => {
+                            df.insert(term.to_string(), 1);
+                        }
+                    }
+                }
+                (df, len + tokens.len())
+            },
+        )
+        .reduce(
+            || (FxHashMap::default(), 0),
+            |(mut a, a_len), (mut b, b_len)| {
+                if a.len() < b.len() {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                for (term, count) in b {
+                    *a.entry(term).or_default() += count;
+                }
+                (a, a_len + b_len)
+            },
+        );
+    let bodies = BodyStats {
+        df,
+        docs: docs.len() as f64,
+        avg: total_len as f64 / (docs.len() as f64).max(1.0),
+    };
+    docs.par_iter()
+        .enumerate()
+        .map(|(n, doc)| {
+            let mut fields = analyze(doc, synonyms, config);
+            let tokens = std::mem::take(&mut fields[body]);
+            let keep = bodies.distinctive(&tokens, config);
+            fields[body] = tokens
+                .iter()
+                .filter(|t| keep.contains(t.as_str()))
+                .cloned()
+                .collect();
+            LunrDoc {
+                reference: n.to_string(),
+                fields,
+            }
+        })
+        .collect()
 }
 
 /// Each part with its lunr documents: the documents of [`lunr_documents`], every one in every
@@ -110,55 +167,44 @@ pub fn part_documents(
         .collect()
 }
 
-/// Reduces each document's `field` tokens to the occurrences of its `config.body_terms`
-/// highest-scoring terms (lunr's BM25 over the full texts; ties by term).
-fn keep_distinctive_terms(docs: &mut [LunrDoc], field: usize, config: &Config) {
-    let mut df: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut total_len = 0usize;
-    for doc in docs.iter() {
-        let tokens = &doc.fields[field];
-        total_len += tokens.len();
-        let mut seen: FxHashSet<&str> = FxHashSet::default();
+/// The body terms' statistics over every document, for choosing each one's distinctive terms.
+struct BodyStats {
+    /// Documents whose body has the term.
+    df: FxHashMap<String, u32>,
+    docs: f64,
+    /// Average body length, in tokens.
+    avg: f64,
+}
+
+impl BodyStats {
+    /// The `config.body_terms` highest-scoring terms of a body's `tokens` (lunr's BM25 over the
+    /// full texts; ties by term).
+    fn distinctive<'a>(&self, tokens: &'a [String], config: &Config) -> FxHashSet<&'a str> {
+        let (n, avg) = (self.docs, self.avg);
+        let (k1, b) = (config.bm25.k1, config.bm25.b);
+        let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
         for t in tokens {
-            if seen.insert(t.as_str()) {
-                *df.entry(t.as_str()).or_default() += 1;
-            }
+            *tf.entry(t.as_str()).or_default() += 1;
         }
-    }
-    let n = docs.len() as f64;
-    let avg = total_len as f64 / n.max(1.0);
-    let (k1, b) = (config.bm25.k1, config.bm25.b);
-    let keep: Vec<FxHashSet<String>> = docs
-        .par_iter()
-        .map(|doc| {
-            let tokens = &doc.fields[field];
-            let mut tf: FxHashMap<&str, u32> = FxHashMap::default();
-            for t in tokens {
-                *tf.entry(t.as_str()).or_default() += 1;
-            }
-            let len = tokens.len() as f64;
-            let mut scored: Vec<(f64, &str)> = tf
-                .into_iter()
-                .map(|(term, tf)| {
-                    let d = df[term] as f64;
-                    let idf = (1.0 + ((n - d + 0.5) / (d + 0.5)).abs()).ln();
-                    let tf = tf as f64;
-                    (
-                        idf * (k1 + 1.0) * tf / (k1 * (1.0 - b + b * len / avg) + tf),
-                        term,
-                    )
-                })
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-            scored
-                .into_iter()
-                .take(config.body_terms)
-                .map(|(_, t)| t.to_string())
-                .collect()
-        })
-        .collect();
-    for (doc, keep) in docs.iter_mut().zip(keep) {
-        doc.fields[field].retain(|t| keep.contains(t));
+        let len = tokens.len() as f64;
+        let mut scored: Vec<(f64, &str)> = tf
+            .into_iter()
+            .map(|(term, tf)| {
+                let d = self.df[term] as f64;
+                let idf = (1.0 + ((n - d + 0.5) / (d + 0.5)).abs()).ln();
+                let tf = tf as f64;
+                (
+                    idf * (k1 + 1.0) * tf / (k1 * (1.0 - b + b * len / avg) + tf),
+                    term,
+                )
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        scored
+            .into_iter()
+            .take(config.body_terms)
+            .map(|(_, t)| t)
+            .collect()
     }
 }
 

@@ -123,7 +123,12 @@ async function cacheFirst(event, request) {
 async function networkFirst(event, request, key, page) {
   var cache = await caches.open(CACHE);
   var network = fetch(request);
-  event.waitUntil(network.then(function (response) { return save(cache, key, response); }).catch(ignore));
+  event.waitUntil(network.then(function (response) {
+    var copy = page && response.ok && response.type === 'basic' ? response.clone() : null;
+    return save(cache, key, response).then(function () {
+      if (copy) return saveShortLink(cache, key, copy);
+    });
+  }).catch(ignore));
   var timeout = new Promise(function (resolve) { setTimeout(resolve, CONFIG.networkTimeoutMs, null); });
   var first = await Promise.race([network.catch(function () { return null; }), timeout]);
   if (first) return first;
@@ -136,6 +141,16 @@ async function networkFirst(event, request, key, page) {
     if (offline) return offline;
     throw error;
   }
+}
+
+// An answer's page names its short link (/a/KB-0019/), which QR codes and chat messages use:
+// saved as a redirect to the page, it opens offline too, with its #step-N.
+async function saveShortLink(cache, pageUrl, response) {
+  var match = /<article class="answer" data-short-link="([^"]+)"/.exec(await response.text());
+  if (!match) return;
+  var shortUrl = new URL(match[1].replace(/&amp;/g, '&'), self.location.origin).href;
+  if (shortUrl === pageUrl) return;
+  await cache.put(shortUrl, Response.redirect(pageUrl, 302));
 }
 
 function metaPrefix() {

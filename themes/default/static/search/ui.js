@@ -33,12 +33,13 @@
   }
 
   // One result: title with the query's characters marked, system · category, a marked snippet.
+  // Every value is escaped (highlight escapes the text it marks), the link's address too.
   function resultItem(hit, query) {
     var li = document.createElement('li');
     li.className = 'result';
     li.setAttribute('data-id', hit.id);
     li.innerHTML =
-      '<a href="' + hit.url + '">' +
+      '<a href="' + qp.highlight(hit.url, '') + '">' +
       '<span class="result-title">' + qp.highlight(hit.title, query) + '</span>' +
       '<span class="result-meta">' + qp.highlight(hit.systemTitle, '') + ' · ' + qp.highlight(hit.category, '') + '</span>' +
       (hit.summary ? '<span class="result-snippet">' + qp.highlight(hit.summary, query) + '</span>' : '') +
