@@ -131,6 +131,12 @@ fn load_site(
         diagnostics,
     );
     site.synonyms = synonyms;
+    let allowed = lint::customer_data::Allowed::new(&site.config.lint);
+    diagnostics.extend(lint::customer_data::withhold_ticket_questions(
+        &mut site.tickets,
+        &allowed,
+        sources,
+    ));
     clock.lap("validate");
     // The searches per week are for the site's pages; learned phrasings also for `search`,
     // which must rank as the site does.

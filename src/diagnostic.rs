@@ -7,6 +7,7 @@
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::term::{self, termcolor};
 
+use crate::lint::customer_data;
 use crate::source::{SourceId, Sources, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,9 +29,6 @@ pub struct Diagnostic {
     pub label: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// What the quoted source shows in place of the span's text (same length in bytes): customer
-    /// data is never printed in full, not even in the snippet of its own error.
-    pub shown_as: Option<String>,
 }
 
 impl Diagnostic {
@@ -42,7 +40,6 @@ impl Diagnostic {
             span: None,
             label: String::new(),
             help: None,
-            shown_as: None,
         }
     }
 
@@ -65,13 +62,6 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
-        self
-    }
-
-    /// Quotes `text` instead of the span's own text (which must have the same length in bytes).
-    pub fn shown_as(mut self, text: String) -> Diagnostic {
-        debug_assert_eq!(self.span.map(|s| s.range().len()), Some(text.len()));
-        self.shown_as = Some(text);
         self
     }
 
@@ -146,6 +136,7 @@ impl Diagnostics {
         let mut writer = term::StylesWriter::new(&mut buffer, &styles);
         let quoted = Quoted::new(sources, &self.items);
         for diagnostic in &self.items {
+            let diagnostic = &masked(diagnostic);
             // Rendering only fails when a span points outside its file, which is a bug; fall back
             // to the message alone rather than losing the diagnostic.
             if term::emit_to_write_style(&mut writer, &config, &quoted, &to_report(diagnostic))
@@ -167,8 +158,9 @@ impl Diagnostics {
     pub fn render_short(&self, sources: &Sources) -> String {
         let mut out = String::new();
         for d in &self.items {
+            let d = &masked(d);
             if let Some(span) = d.span {
-                out.push_str(&sources.position(span));
+                out.push_str(&mask_plain(&sources.position(span)));
                 out.push_str(": ");
             }
             out.push_str(&format!(
@@ -187,6 +179,7 @@ impl Diagnostics {
             .items
             .iter()
             .map(|d| {
+                let d = &masked(d);
                 let mut item = serde_json::json!({
                     "severity": severity_word(d),
                     "code": d.code,
@@ -197,7 +190,7 @@ impl Diagnostics {
                     let file = sources.get(span.source);
                     let (line, column) = file.line_col(span.start);
                     let (end_line, end_column) = file.line_col(span.end);
-                    item["file"] = file.display_path.clone().into();
+                    item["file"] = mask_plain(&file.display_path).into();
                     item["line"] = line.into();
                     item["column"] = column.into();
                     item["end_line"] = end_line.into();
@@ -236,26 +229,66 @@ impl IntoIterator for Diagnostics {
     }
 }
 
-/// The sources as diagnostics quote them: every span with a [`Diagnostic::shown_as`] text is
-/// replaced by it (same byte length, so lines and columns stay), in every snippet of the file.
+/// Customer data is never printed in full, whatever the diagnostic: a YAML error quoting the
+/// line of a phone number, a ticket row's bad cell, a file named after a customer. Messages,
+/// labels, help, file names and quoted source lines all pass through the same mask.
+fn masked(d: &Diagnostic) -> Diagnostic {
+    Diagnostic {
+        message: mask_plain(&d.message),
+        label: mask_plain(&d.label),
+        help: d.help.as_deref().map(mask_plain),
+        ..d.clone()
+    }
+}
+
+fn mask_plain(text: &str) -> String {
+    customer_data::mask(text, customer_data::Syntax::Plain)
+}
+
+/// The sources as diagnostics quote them: the files the diagnostics point into, with customer
+/// data masked in place (same byte length, so lines and columns stay), and their names masked.
+/// Only the lines a diagnostic quotes are masked (with one line around, for a number broken
+/// across lines): `check` may print warnings about thousands of files.
 struct Quoted<'a> {
     sources: &'a Sources,
-    patched: std::collections::HashMap<SourceId, String>,
+    patched: std::collections::HashMap<SourceId, (String, String)>,
 }
 
 impl<'a> Quoted<'a> {
     fn new(sources: &'a Sources, items: &[Diagnostic]) -> Quoted<'a> {
-        let mut patched = std::collections::HashMap::new();
-        for d in items {
-            if let (Some(span), Some(shown)) = (d.span, &d.shown_as) {
-                let text: &mut String = patched
-                    .entry(span.source)
-                    .or_insert_with(|| sources.get(span.source).text.clone());
-                if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) {
-                    text.replace_range(span.range(), shown);
-                }
-            }
+        let mut quoted: std::collections::HashMap<SourceId, Vec<(usize, usize)>> =
+            std::collections::HashMap::new();
+        for span in items.iter().filter_map(|d| d.span) {
+            let file = sources.get(span.source);
+            let first = file.line_index(span.start).saturating_sub(1);
+            let last = file.line_index(span.end) + 1;
+            quoted.entry(span.source).or_default().push((first, last));
         }
+        let patched = quoted
+            .into_iter()
+            .map(|(id, mut lines)| {
+                let file = sources.get(id);
+                let syntax = customer_data::syntax_of(&file.display_path);
+                lines.sort_unstable();
+                let mut text = file.text.clone();
+                let mut done = 0;
+                for (first, last) in lines {
+                    let start = file
+                        .line_range(first.max(done))
+                        .map_or(text.len(), |r| r.start);
+                    let end = file
+                        .line_range(last)
+                        .or_else(|| file.line_range(file.line_starts().len() - 1))
+                        .map_or(text.len(), |r| r.end);
+                    if start < end {
+                        let masked = customer_data::mask(&file.text[start..end], syntax);
+                        text.replace_range(start..end, &masked);
+                    }
+                    done = last + 1;
+                }
+                (id, (mask_plain(&file.display_path), text))
+            })
+            .collect();
         Quoted { sources, patched }
     }
 }
@@ -266,12 +299,15 @@ impl<'a> codespan_reporting::files::Files<'a> for Quoted<'_> {
     type Source = &'a str;
 
     fn name(&'a self, id: SourceId) -> Result<&'a str, codespan_reporting::files::Error> {
-        self.sources.name(id)
+        match self.patched.get(&id) {
+            Some((name, _)) => Ok(name),
+            None => self.sources.name(id),
+        }
     }
 
     fn source(&'a self, id: SourceId) -> Result<&'a str, codespan_reporting::files::Error> {
         match self.patched.get(&id) {
-            Some(text) => Ok(text),
+            Some((_, text)) => Ok(text),
             None => self.sources.source(id),
         }
     }

@@ -105,11 +105,11 @@ fn customer_data_in_front_matter_counts_too() {
     let site = TestSite::new();
     site.write(
         "content/account/front.md",
-        "---\nid: KB-0002\ntitle: 客户 zhang.san@example.com 无法登录\ncategory: 咨询类\n---\n\n正文。\n",
+        "---\nid: KB-0002\ntitle: 客户 zhang.san@163.com 无法登录\ncategory: 咨询类\n---\n\n正文。\n",
     );
     let err = stderr(&site.build());
     assert!(
-        err.contains("an e-mail address is in the text: z***@example.com"),
+        err.contains("an e-mail address is in the text: z***@163.com"),
         "{err}"
     );
     assert!(err.contains("content/account/front.md:3:11"), "{err}");
@@ -120,7 +120,7 @@ fn test_accounts_are_allowed_by_a_marker_or_the_allow_list() {
     let site = TestSite::new();
     site.write(
         "qaportal.toml",
-        format!("{CONFIG}\n[lint]\nallow = [\"139-0000-0000\", \"@broker.example.com\"]\n"),
+        format!("{CONFIG}\n[lint]\nallow = [\"139-0000-0000\", \"@xyzsec.com.cn\"]\n"),
     );
     site.write(
         "content/account/test-accounts.md",
@@ -128,7 +128,7 @@ fn test_accounts_are_allowed_by_a_marker_or_the_allow_list() {
             "KB-0002",
             "测试账号有哪些？",
             "| 账号 | 手机 |\n|---|---|\n| 测试一 | 13800000000 <!-- qaportal:allow customer-data --> |\n| 测试二 | 13900000000 |\n\n\
-             <!-- qaportal:allow customer-data -->\n证件号 11010519491231002X\n\n邮件 qa@broker.example.com\n",
+             <!-- qaportal:allow customer-data -->\n证件号 11010519491231002X\n\n邮件 qa@xyzsec.com.cn\n",
         ),
     );
     site.build_ok();
@@ -142,7 +142,7 @@ fn test_accounts_are_allowed_by_a_marker_or_the_allow_list() {
     // With raw HTML escaped, the marker would otherwise show as text.
     site.write(
         "qaportal.toml",
-        format!("{CONFIG}\n[markdown]\nraw_html = \"escape\"\n[lint]\nallow = [\"13900000000\", \"@broker.example.com\"]\n"),
+        format!("{CONFIG}\n[markdown]\nraw_html = \"escape\"\n[lint]\nallow = [\"13900000000\", \"@xyzsec.com.cn\"]\n"),
     );
     site.build_ok();
     assert!(

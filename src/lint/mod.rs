@@ -33,17 +33,45 @@ pub fn run(
     sources: &Sources,
     diagnostics: &mut Diagnostics,
 ) {
-    let allowed = customer_data::Allowed::new(&site.config.lint);
-    let found: Vec<Diagnostic> = published_sources(site)
-        .par_iter()
-        .flat_map_iter(|&id| customer_data::check(sources.get(id), id, &allowed))
-        .collect();
-    diagnostics.extend(found);
+    diagnostics.extend(customer_data_everywhere(site, sources));
     if set == Set::All {
         review::check(site, diagnostics);
         duplicates::check(site, sources, diagnostics);
         structure::check(site, rendered, sources, diagnostics);
     }
+}
+
+/// Customer data in every published string: the text of every published file, the names of
+/// their files and folders (page addresses, the sitemap, search data), `qaportal.toml` (its
+/// title and description are on every page) and `synonyms.txt` (the search index). Ticket
+/// questions are checked as they are loaded ([`customer_data::withhold_ticket_questions`]).
+fn customer_data_everywhere(site: &Site, sources: &Sources) -> Vec<Diagnostic> {
+    use customer_data::Syntax;
+    let allowed = customer_data::Allowed::new(&site.config.lint);
+    let mut found: Vec<Diagnostic> = published_sources(site)
+        .par_iter()
+        .flat_map_iter(|&id| {
+            let file = sources.get(id);
+            let mut found = customer_data::check(file, id, Syntax::Markdown, &allowed);
+            found.extend(customer_data::check_path(
+                &file.display_path,
+                Some(id),
+                &allowed,
+            ));
+            found
+        })
+        .collect();
+    for i in 0..sources.len() {
+        let id = SourceId::from_index(i);
+        let file = sources.get(id);
+        let syntax = match file.display_path.as_str() {
+            crate::config::CONFIG_FILE => Syntax::Toml,
+            crate::search::SYNONYMS_FILE => Syntax::Plain,
+            _ => continue,
+        };
+        found.extend(customer_data::check(file, id, syntax, &allowed));
+    }
+    found
 }
 
 /// The markdown files whose text reaches the site: systems, published articles, sessions and

@@ -161,37 +161,16 @@ pub fn load(
         }
     }
     // Clients' own words sometimes hold their phone or ID number ("13812345678 收不到验证码"):
-    // such a question is never published as a phrasing. Checked after merging, once per
-    // distinct question.
-    let mut withheld = 0;
+    // the lint withholds those (`lint::customer_data::withhold_ticket_questions`).
     data.phrasings = phrasings
         .into_iter()
         .map(|(article, texts)| {
-            let mut texts: Vec<(String, u32)> = texts
-                .into_iter()
-                .filter(|(text, _)| {
-                    let clean = crate::lint::customer_data::find(text).is_empty();
-                    withheld += usize::from(!clean);
-                    clean
-                })
-                .collect();
+            let mut texts: Vec<(String, u32)> = texts.into_iter().collect();
             texts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             texts.truncate(MAX_PHRASINGS);
             (article, texts.into_iter().map(|(t, _)| t).collect())
         })
         .collect();
-    if withheld > 0 {
-        diagnostics.push(
-            Diagnostic::warning(
-                "ticket-customer-data",
-                format!(
-                    "{withheld} client question(s) in {TICKETS_DIR}/ hold customer data (a phone, ID \
-                     or card number, an e-mail address); they are left out of the search phrasings"
-                ),
-            )
-            .help("nothing to do for the site; ask the ticket system's owners to mask such data in exports"),
-        );
-    }
     data
 }
 

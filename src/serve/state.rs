@@ -308,6 +308,7 @@ impl State {
             diagnostics.extend(customer_data::check(
                 self.sources.get(source),
                 source,
+                customer_data::Syntax::Markdown,
                 &allowed,
             ));
             undo.docs
