@@ -258,9 +258,11 @@ fn a_phone_number_in_a_ticket_question_is_withheld_with_its_place() {
     assert!(log.contains("data/tickets/w47.csv:3:25"), "{log}");
     assert!(log.contains("[lint] allow"), "{log}");
     assert_never_shown(&log);
+    // What the site publishes from its sources (the theme's own scripts hold digits of their own).
     let published: String = common::tree(&site.path("public"))
-        .into_values()
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("static/"))
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
         .collect();
     assert!(!published.contains("5678"), "the question is not published");
     assert!(

@@ -412,5 +412,5 @@ fn phrasings_learned_from_the_log_index_like_front_matter_questions() {
     // And `qaportal search` ranks with them, as the site does.
     let output = learning.run(&["search", "钱转不出去", "--json", "--as-of", "2026-11-22"]);
     let hits: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(hits[0]["id"], "KB-0002", "{hits}");
+    assert_eq!(hits["hits"][0]["id"], "KB-0002", "{hits}");
 }
