@@ -30,7 +30,7 @@ use crate::output::{self, Contents};
 use crate::render::{self, Document, Rendered};
 use crate::source::{SourceFile, SourceId, Sources};
 use crate::{config, load, search};
-use search_index::tantivy_index::Hit;
+use crate::related::RelatedAnswers;
 use search_index::{SearchDocument, Synonyms};
 
 /// An output file as the server sends it.
@@ -104,7 +104,7 @@ pub struct State {
     asset_files: HashMap<PathBuf, String>,
     /// What search knows of each article; empty when the site is not indexed.
     search_documents: Vec<Arc<SearchDocument>>,
-    related: HashMap<String, Vec<Hit>>,
+    related: RelatedAnswers,
     /// For each article, the articles that show it among their related answers.
     related_by: HashMap<usize, Vec<usize>>,
     files: Arc<RwLock<Files>>,
