@@ -633,7 +633,9 @@ fn run_text_search(
         .iter()
         .map(|hit| {
             let doc = documents.iter().find(|d| d.id == hit.id);
-            let excerpt = doc.map(|d| crate::search::excerpt(d, &parts)).unwrap_or_default();
+            let excerpt = doc
+                .map(|d| crate::search::excerpt(d, &parts))
+                .unwrap_or_default();
             serde_json::json!({
                 "id": hit.id, "title": hit.title, "url": hit.url, "system": hit.system,
                 "score": hit.score, "excerpt": excerpt,

@@ -10,12 +10,14 @@ use std::collections::{HashMap, HashSet};
 
 use qaportal::related::{self, RelatedAnswers};
 
-/// Below these the test fails. Measured with this module: precision 1.000 over 71 listed, every
-/// first-listed related (tantivy's related answers before it: 0.316 over 98, first 0.591).
-const PRECISION_FLOOR: f64 = 0.9;
-const FIRST_FLOOR: f64 = 0.9;
+/// Below these the test fails. Measured with this module: precision 0.871 over 85 listed (0.868
+/// over 68 without the links), every first-listed related, one answer (KB-0070) with none;
+/// tantivy's related answers before it: 0.361 over 108, first-listed 0.682
+/// (`python3 bench/related.py precision BINARY` on the binaries before and after).
+const PRECISION_FLOOR: f64 = 0.85;
+const FIRST_FLOOR: f64 = 0.95;
 /// Precision alone is won by listing nothing: the judged answers must list this many together.
-const LISTED_FLOOR: usize = 55;
+const LISTED_FLOOR: usize = 70;
 
 fn judged() -> Vec<(String, HashSet<String>)> {
     include_str!("data/related-judged.tsv")
@@ -76,7 +78,11 @@ fn score(found: &RelatedAnswers, judged: &[(String, HashSet<String>)]) -> Figure
 }
 
 /// The sample's search documents and links, as a build computes them.
-fn sample() -> (Vec<search_index::SearchDocument>, Vec<Vec<usize>>, search_index::Synonyms) {
+fn sample() -> (
+    Vec<search_index::SearchDocument>,
+    Vec<Vec<usize>>,
+    search_index::Synonyms,
+) {
     let mut sources = qaportal::source::Sources::default();
     let mut diagnostics = qaportal::diagnostic::Diagnostics::default();
     let options = qaportal::build::Options {
@@ -104,9 +110,15 @@ fn related_answers_of_the_sample_are_judged_related() {
     let without = related::related(&documents, &vec![Vec::new(); links.len()], &synonyms);
     let all: HashSet<&str> = documents.iter().map(|d| d.id.as_str()).collect();
     for (answer, related) in &judged {
-        assert!(all.contains(answer.as_str()), "{answer} is not in the sample");
+        assert!(
+            all.contains(answer.as_str()),
+            "{answer} is not in the sample"
+        );
         for id in related {
-            assert!(all.contains(id.as_str()), "{answer}: {id} is not in the sample");
+            assert!(
+                all.contains(id.as_str()),
+                "{answer}: {id} is not in the sample"
+            );
         }
     }
     let titles: HashMap<&str, &str> = documents
@@ -134,7 +146,11 @@ fn related_answers_of_the_sample_are_judged_related() {
                 format!("{} {:.2} {}{mark}", r.id, r.score, titles[r.id.as_str()])
             })
             .collect();
-        println!("{answer} {}\n    {}", titles[answer.as_str()], listed.join("\n    "));
+        println!(
+            "{answer} {}\n    {}",
+            titles[answer.as_str()],
+            listed.join("\n    ")
+        );
     }
     let f = score(&with_links, &judged);
     assert!(
@@ -145,7 +161,10 @@ fn related_answers_of_the_sample_are_judged_related() {
     assert!(f.first() >= FIRST_FLOOR, "first listed {:.3}", f.first());
     assert!(f.listed >= LISTED_FLOOR, "only {} listed", f.listed);
     // The two pages issue 12 named.
-    for (answer, related) in judged.iter().filter(|(a, _)| a == "KB-0071" || a == "KB-0019") {
+    for (answer, related) in judged
+        .iter()
+        .filter(|(a, _)| a == "KB-0071" || a == "KB-0019")
+    {
         let listed = &with_links[answer];
         assert!(!listed.is_empty(), "{answer} lists none");
         assert!(
@@ -170,8 +189,9 @@ fn the_built_pages_show_the_related_answers() {
         .unwrap();
     assert!(output.status.success(), "{}", common::stderr(&output));
     for doc in &documents {
-        let page = std::fs::read_to_string(out.join(doc.url.trim_start_matches('/')).join("index.html"))
-            .unwrap_or_else(|e| panic!("{}: {e}", doc.url));
+        let page =
+            std::fs::read_to_string(out.join(doc.url.trim_start_matches('/')).join("index.html"))
+                .unwrap_or_else(|e| panic!("{}: {e}", doc.url));
         let section = page
             .split("<section aria-labelledby=\"related-heading\">")
             .nth(1)

@@ -286,7 +286,7 @@ fn text_search_finds_words_and_phrases_anywhere_in_the_texts() {
     };
     let out = text(&["95521"]);
     assert!(out.starts_with(" 1. KB-0004  委托失败怎么办？"), "{out}");
-    assert!(out.contains("客服热线【95521】转人工"), "{out}");
+    assert!(out.contains("客服热线 【95521】 转人工"), "{out}");
     assert_eq!(out.matches(". KB-").count(), 1, "{out}");
     // As search normalizes text: full width, upper case; every part must occur.
     assert!(text(&["ｅ１００２"]).contains("KB-0004"));

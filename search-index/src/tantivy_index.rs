@@ -240,10 +240,7 @@ impl TextIndex {
             ));
         }
         let searcher = self.reader.searcher();
-        let top = searcher.search(
-            &BooleanQuery::new(must),
-            &TopDocs::with_limit(limit.max(1)),
-        )?;
+        let top = searcher.search(&BooleanQuery::new(must), &TopDocs::with_limit(limit.max(1)))?;
         let text = |d: &TantivyDocument, f: Field| {
             d.get_first(f)
                 .and_then(|v| v.as_str())

@@ -52,7 +52,7 @@ fn reopens_from_disk() {
 fn query_parts_keep_quoted_phrases_whole() {
     assert_eq!(
         query_parts("95521 \"请 联系客服\"  错误码"),
-        ["请 联系客服", "95521", "错误码"]
+        ["95521", "请 联系客服", "错误码"]
     );
     assert!(query_parts("  ，。 ").is_empty());
 }

@@ -27,10 +27,10 @@ use crate::diagnostic::Diagnostics;
 use crate::lint::customer_data;
 use crate::model::{Article, ArticleId, Site};
 use crate::output::{self, Contents};
+use crate::related::RelatedAnswers;
 use crate::render::{self, Document, Rendered};
 use crate::source::{SourceFile, SourceId, Sources};
 use crate::{config, load, search};
-use crate::related::RelatedAnswers;
 use search_index::{SearchDocument, Synonyms};
 
 /// An output file as the server sends it.
