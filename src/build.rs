@@ -217,7 +217,7 @@ pub struct Compiled {
     /// What search knows of each article (empty without `search`).
     pub search_documents: Vec<search_index::SearchDocument>,
     /// The related answers of each article, by id.
-    pub related: HashMap<String, Vec<search_index::tantivy_index::Hit>>,
+    pub related: crate::related::RelatedAnswers,
     pub files: Vec<OutputFile>,
     /// The QR codes the templates drew, kept for the next build.
     pub qr_codes: std::sync::Arc<crate::qr::Cache>,
@@ -329,7 +329,7 @@ struct Made {
     rendered: Rendered,
     assembled: assemble::Assembled,
     documents: Vec<search_index::SearchDocument>,
-    related: HashMap<String, Vec<search_index::tantivy_index::Hit>>,
+    related: crate::related::RelatedAnswers,
     /// The files that are not templated pages: the search index, static files, content assets
     /// (the service worker is made last, from everything else).
     files: Vec<OutputFile>,
@@ -499,18 +499,11 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     if options.produce && !diagnostics.has_errors() {
         progress.stage("indexing", 0);
         documents = search::documents(&site, &rendered);
-        let (client, tantivy) = rayon::join(
+        let links = crate::related::links(&site, &rendered);
+        (search_files, related) = rayon::join(
             || search::client_files_cached(&options.root, &documents, &site.synonyms),
-            || search::index_and_related(&options.root, &documents, &site.synonyms),
+            || crate::related::cached(&options.root, &documents, &links, &site.synonyms),
         );
-        search_files = client;
-        match tantivy {
-            Ok((_, found)) => related = found,
-            Err(message) => {
-                diagnostics.push(Diagnostic::error("search-index", message));
-                return None;
-            }
-        }
         clock.lap("index");
     }
 

@@ -99,6 +99,12 @@ enum Command {
         /// Print the results as JSON.
         #[arg(long)]
         json: bool,
+        /// Find the answers whose text holds the query as written, anywhere (a hotline
+        /// number, an error code, a sentence; "quoted phrases" and each other word must all
+        /// occur), from a full-text index of the whole texts written beside the site on first
+        /// use, instead of ranking answers to a question as the site does.
+        #[arg(long, conflicts_with = "queries")]
+        text: bool,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -226,11 +232,13 @@ pub fn main() -> ExitCode {
             system,
             limit,
             json,
+            text,
             site,
         } => match site_options(&cli.root, &site, None, Purpose::Read) {
             Ok(options) => {
                 let queries = match (&queries, &query) {
                     (Some(file), _) => Queries::File(file),
+                    (None, query) if text => Queries::Text(query.as_deref().unwrap_or_default()),
                     (None, query) => Queries::One(query.as_deref().unwrap_or_default()),
                 };
                 run_search(&options, queries, system.as_deref(), limit, json, color)
@@ -504,10 +512,11 @@ fn week_searches(
     Some(sink.report())
 }
 
-/// What `qaportal search` asks: one query, or every line of a file.
+/// What `qaportal search` asks: one query, every line of a file, or a text to find.
 enum Queries<'a> {
     One(&'a str),
     File(&'a Path),
+    Text(&'a str),
 }
 
 fn run_search(
@@ -548,6 +557,9 @@ fn run_search(
         ));
     }
     let documents = crate::search::documents(&site, &rendered);
+    if let Queries::Text(query) = queries {
+        return run_text_search(options, &site, &documents, query, system, limit, json);
+    }
     let index = match crate::search::client_index(&options.root, &documents, &site.synonyms) {
         Ok(index) => index,
         Err(message) => {
@@ -584,6 +596,65 @@ fn run_search(
                 );
             } else {
                 print_results(&site, query, &results);
+            }
+        }
+        Queries::Text(_) => unreachable!("searched above"),
+    }
+    ExitCode::SUCCESS
+}
+
+/// `qaportal search --text`: the answers whose text holds the query, each with the place.
+fn run_text_search(
+    options: &build::Options,
+    site: &crate::model::Site,
+    documents: &[search_index::SearchDocument],
+    query: &str,
+    system: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> ExitCode {
+    let _caches = build::lock_caches(&options.root);
+    let index = match crate::search::text_index(&options.root, documents) {
+        Ok(index) => index,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(1);
+        }
+    };
+    let hits = match index.search(query, system, limit) {
+        Ok(hits) => hits,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let parts = search_index::tantivy_index::query_parts(query);
+    let found: Vec<serde_json::Value> = hits
+        .iter()
+        .map(|hit| {
+            let doc = documents.iter().find(|d| d.id == hit.id);
+            let excerpt = doc
+                .map(|d| crate::search::excerpt(d, &parts))
+                .unwrap_or_default();
+            serde_json::json!({
+                "id": hit.id, "title": hit.title, "url": hit.url, "system": hit.system,
+                "score": hit.score, "excerpt": excerpt,
+            })
+        })
+        .collect();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&found).expect("hits serialize")
+        );
+    } else if found.is_empty() {
+        println!("no answer's text has “{query}”");
+    } else {
+        for (rank, (hit, value)) in hits.iter().zip(&found).enumerate() {
+            println!("{:>2}. {}  {}", rank + 1, hit.id, hit.title);
+            println!("    {}{}", site.config.origin(), hit.url);
+            if let Some(excerpt) = value["excerpt"].as_str().filter(|e| !e.is_empty()) {
+                println!("    {excerpt}");
             }
         }
     }

@@ -35,6 +35,7 @@ pub mod model;
 pub mod offline;
 pub mod output;
 pub mod qr;
+pub mod related;
 pub mod render;
 pub mod scaffold;
 pub mod search;

@@ -1,12 +1,10 @@
 //! Index: the search documents of the site, fed to the `search-index` crate for the client index
-//! the browser queries (written under `/search/`) and for the tantivy index beside the site
-//! (`.qaportal/search/`, never published) that answers `qaportal search` and finds the related
-//! answers shown on every article page.
+//! the browser queries (written under `/search/`; `qaportal search` ranks with the same files),
+//! for the related answers (`crate::related`), and on demand for the full-text index beside the
+//! site (`.qaportal/text-index/`, never published) that answers `qaportal search --text`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use search_index::tantivy_index::{Hit, SearchIndex};
 use search_index::{ClientOptions, Config, SearchDocument, Synonyms};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -16,12 +14,9 @@ use crate::source::{SourceFile, Sources, Span};
 
 pub const SYNONYMS_FILE: &str = "synonyms.txt";
 
-/// Related answers shown on an article page.
-pub const RELATED: usize = 5;
-
-/// Where the tantivy index of a site lives: beside the source, like `target/` for cargo.
-pub fn index_dir(root: &Path) -> PathBuf {
-    root.join(".qaportal").join("search")
+/// Where the full-text index of a site lives: beside the source, like `target/` for cargo.
+pub fn text_index_dir(root: &Path) -> PathBuf {
+    root.join(".qaportal").join("text-index")
 }
 
 /// The site's synonyms (`synonyms.txt`), with line-numbered errors.
@@ -181,43 +176,72 @@ fn read_client_cache(bytes: &[u8], fingerprint: &str) -> Option<Vec<(String, Vec
     Some(files)
 }
 
-/// The tantivy index of `documents`, reused when the documents have not changed since it was
-/// written (a weekly republish changes a handful of answers; most builds change none), together
-/// with the related answers of every article (by id), cached alike.
-pub fn index_and_related(
+/// The full-text index of `documents` for `qaportal search --text` (search-index's
+/// `tantivy_index`), written on the first such search and reopened while the documents are
+/// unchanged: builds never write it.
+pub fn text_index(
     root: &Path,
     documents: &[SearchDocument],
-    synonyms: &Synonyms,
-) -> Result<(SearchIndex, HashMap<String, Vec<Hit>>), String> {
-    let dir = index_dir(root);
-    let fingerprint = fingerprint(documents, synonyms);
+) -> Result<search_index::tantivy_index::TextIndex, String> {
+    use search_index::tantivy_index::{TextIndex, write_index};
+    let dir = text_index_dir(root);
+    // Synonyms play no part: the text is searched as written.
+    let fingerprint = fingerprint(documents, &Synonyms::default());
     let fingerprint_file = dir.join("fingerprint");
-    let related_file = dir.join("related.json");
-    if std::fs::read_to_string(&fingerprint_file).is_ok_and(|f| f == fingerprint) {
-        let cached = std::fs::read(&related_file)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
-        if let (Ok(index), Some(related)) = (SearchIndex::open(&dir, &Config::default()), cached) {
-            return Ok((index, related));
-        }
+    if std::fs::read_to_string(&fingerprint_file).is_ok_and(|f| f == fingerprint)
+        && let Ok(index) = TextIndex::open(&dir)
+    {
+        return Ok(index);
     }
     let failed = |e: &dyn std::fmt::Display| {
-        format!("cannot write the search index in {}: {e}", dir.display())
+        format!("cannot write the full-text index in {}: {e}", dir.display())
     };
-    let index =
-        search_index::tantivy_index::write_index(&dir, documents, synonyms, &Config::default())
-            .map_err(|e| failed(&e))?;
-    let related = index
-        .related_all(RELATED)
-        .map_err(|e| format!("cannot compute related answers: {e}"))?;
-    let json = serde_json::to_vec(&related).expect("hits serialize");
-    std::fs::write(&related_file, json)
-        .and_then(|()| std::fs::write(&fingerprint_file, &fingerprint))
-        .map_err(|e| failed(&e))?;
-    Ok((index, related))
+    let index = write_index(&dir, documents).map_err(|e| failed(&e))?;
+    std::fs::write(&fingerprint_file, &fingerprint).map_err(|e| failed(&e))?;
+    Ok(index)
 }
 
-fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> String {
+/// Where an answer's text has the first of `parts` it has: the words around the place, with
+/// the part (as the answer writes it) in 【】, for `qaportal search --text`. Text is compared as
+/// search normalizes it (full-width and upper-case letters as their plain lower-case forms).
+pub fn excerpt(doc: &SearchDocument, parts: &[String]) -> String {
+    use search_index::tokenizer::normalize;
+    const AROUND: usize = 24;
+    let texts = std::iter::once(doc.title.as_str())
+        .chain(doc.questions.iter().map(String::as_str))
+        .chain(doc.tags.iter().map(String::as_str))
+        .chain(doc.headings.iter().map(String::as_str))
+        .chain(doc.body.lines());
+    for text in texts {
+        // Normalized a character at a time, remembering which character each byte came from.
+        let chars: Vec<char> = text.chars().collect();
+        let mut normalized = String::new();
+        let mut from = Vec::new();
+        for (k, c) in chars.iter().enumerate() {
+            let n = normalize(c.encode_utf8(&mut [0; 4]));
+            from.extend(std::iter::repeat_n(k, n.len()));
+            normalized.push_str(&n);
+        }
+        for part in parts {
+            let part = normalize(part);
+            if let Some(at) = normalized.find(&part).filter(|_| !part.is_empty()) {
+                let (start, end) = (from[at], from[at + part.len() - 1] + 1);
+                let piece = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+                return format!(
+                    "…{}【{}】{}…",
+                    piece(start.saturating_sub(AROUND)..start),
+                    piece(start..end),
+                    piece(end..(end + AROUND).min(chars.len()))
+                );
+            }
+        }
+    }
+    String::new()
+}
+
+/// A hash of the documents, the synonyms and the running binary: what the caches of the
+/// indexes and of the related answers are keyed by.
+pub(crate) fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> String {
     /// Feeds what serde writes straight into the hash: the JSON of 10,000 documents is tens of
     /// megabytes that need not exist (the hash is the same as of the JSON held in memory).
     struct Hashing<'a>(&'a mut xxhash_rust::xxh3::Xxh3);

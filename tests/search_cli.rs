@@ -259,3 +259,56 @@ fn the_terminal_ranks_as_the_site_does() {
     // Not vacuous: most of these queries find answers.
     assert!(answered * 2 > site.len(), "{answered} of {}", site.len());
 }
+
+/// `--text` (the full-text index, tantivy): words and phrases anywhere in the whole texts, as
+/// written, where the site's search (which keeps 48 body terms per answer) cannot look; written
+/// on first use, rewritten when an answer changes.
+#[test]
+fn text_search_finds_words_and_phrases_anywhere_in_the_texts() {
+    let site = site();
+    // Deep in a long body, after many other terms: the client index keeps only the body's most
+    // distinctive terms.
+    let filler: String = (0..120)
+        .map(|k| format!("第{k}步说明各种情况的处理办法与注意事项。"))
+        .collect();
+    site.write(
+        "content/trading/hotline.md",
+        format!(
+            "---\nid: KB-0004\ntitle: 委托失败怎么办？\ncategory: 咨询类\n---\n\n{filler}\n\n仍有疑问请拨打客服热线 95521 转人工，报错误码 E1002。\n"
+        ),
+    );
+    let text = |args: &[&str]| {
+        let mut all = vec!["search", "--text", "--as-of", "2026-11-22"];
+        all.extend_from_slice(args);
+        let output = site.run(&all);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let out = text(&["95521"]);
+    assert!(out.starts_with(" 1. KB-0004  委托失败怎么办？"), "{out}");
+    assert!(out.contains("客服热线 【95521】 转人工"), "{out}");
+    assert_eq!(out.matches(". KB-").count(), 1, "{out}");
+    // As search normalizes text: full width, upper case; every part must occur.
+    assert!(text(&["ｅ１００２"]).contains("KB-0004"));
+    assert!(text(&["\"拨打客服热线\" E1002"]).contains("KB-0004"));
+    assert!(text(&["\"热线客服\""]).starts_with("no answer's text has"));
+    assert!(text(&["95521 锁定"]).starts_with("no answer's text has"));
+    // Titles and phrasings are text too; --system and --json.
+    let json: serde_json::Value =
+        serde_json::from_str(&text(&["转账", "--json", "--system", "trading"])).unwrap();
+    assert_eq!(json[0]["id"], "KB-0002");
+    assert_eq!(json[0]["excerpt"], "…银证【转账】失败怎么办？…");
+    assert!(site.path(".qaportal/text-index/fingerprint").exists());
+    // An edit is searched at once: the index is rewritten for the new texts.
+    site.write(
+        "content/trading/locked.md",
+        "---\nid: KB-0003\ntitle: 交易密码被锁定\ncategory: 咨询类\n---\n\n请拨打 95521。\n",
+    );
+    assert_eq!(text(&["95521"]).matches(". KB-").count(), 2);
+    // A build does not write it.
+    let fresh = TestSite::new();
+    fresh.write("content/trading/_system.md", "---\ntitle: 交易\n---\n");
+    fresh.build_ok();
+    assert!(!fresh.path(".qaportal/text-index").exists());
+    assert!(!fresh.path(".qaportal/search").exists());
+}

@@ -1,9 +1,10 @@
 //! qaportal search: the tokenizer contract (`TOKENIZER.md`), the sharded lunr.js client index
-//! the browser queries, and the tantivy index used by `qaportal search` and for related answers.
+//! the browser queries, the same engine in Rust for the terminal ([`engine`]), and a full-text
+//! index of the whole texts for authors ([`tantivy_index`], `qaportal search --text`).
 //!
-//! The generator calls [`build_client_index`] (files to write under the site's output) and
-//! [`tantivy_index::write_index`] (a folder outside the output), then
-//! [`tantivy_index::SearchIndex::related`] for each article.
+//! The generator calls [`build_client_index`] (files to write under the site's output);
+//! [`tantivy_index::write_index`] (a folder outside the output) only when an author searches
+//! the whole texts.
 
 pub mod client;
 pub mod engine;
@@ -68,8 +69,7 @@ pub struct FieldSpec {
 pub struct Phrasings {
     /// Name of the field in [`Config::fields`] that forms the part.
     pub field: &'static str,
-    /// The field's boost in the part (the boost in [`Config::fields`] is then used by the tantivy
-    /// index only, which keeps one index).
+    /// The field's boost in the part (the boost in [`Config::fields`] is then not used).
     pub boost: f64,
     pub bm25: Bm25,
 }
@@ -180,7 +180,8 @@ pub fn field_texts<'a>(doc: &'a SearchDocument, name: &str) -> Vec<&'a str> {
 }
 
 /// A field's text with its synonym expansions appended, one piece per line: tokenizing it gives
-/// the field's tokens (line breaks separate tokens), for lunr and tantivy alike.
+/// the field's tokens (line breaks separate tokens), for the client index and related answers
+/// alike.
 pub fn expanded_text(texts: &[&str], synonyms: &Synonyms) -> String {
     let mut out = String::new();
     for text in texts {
@@ -195,7 +196,7 @@ pub fn expanded_text(texts: &[&str], synonyms: &Synonyms) -> String {
     out
 }
 
-/// The text of field `field` of `doc` as indexed, by lunr and tantivy alike: synonyms expanded,
+/// The text of field `field` of `doc` as indexed by the client index: synonyms expanded,
 /// except in the recorded phrasings. Those are already the users' own words for the question;
 /// expanding them too spreads each query term over more articles' phrasings. Measured
 /// (bench/relevance, "phrasings" setting, 5-fold cross-validation on the first 5,000

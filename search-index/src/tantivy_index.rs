@@ -1,43 +1,55 @@
-//! The tantivy index: same tokenizer, same synonyms, same field boosts and query weights as the
-//! client index. It serves `qaportal search` in a terminal and computes "related answers" at build
-//! time. It lives in a folder the generator chooses outside the published output (e.g.
-//! `.qaportal/search/`): it is never sent to phones.
+//! The full-text index: every answer's whole text (title, phrasings, tags, headings, body) in a
+//! tantivy index with positions, for an author's `qaportal search --text`: which answers say
+//! this phrase, this hotline number, this error code, anywhere in their text.
+//!
+//! Why tantivy here and not the client index: the client index keeps each body's 48 most
+//! distinctive terms and no positions (a phone is to download it), so it cannot tell whether
+//! an answer's text holds a phrase at all. A positional inverted index with BM25 is what
+//! tantivy is for; the site's search ranking (`engine.rs`) stays the one the pages use.
+//!
+//! It is not written by a build (issue 12: related answers no longer come from it, and writing it
+//! was a large part of a build's index stage): the first `search --text` writes it in a folder
+//! the generator chooses outside the published output (`.qaportal/text-index/`), and later ones
+//! reopen it while the answers are unchanged.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, TantivyDocument, Term, doc};
 
-use crate::tokenizer::{
-    Options, TermClass, is_han, normalize, query_terms, runs, term_class, tokenize,
-};
-use crate::{Config, SearchDocument, Synonyms, indexed_text};
+use crate::tokenizer::{Options, tokenize};
+use crate::{SearchDocument, field_texts};
 
-/// A search result.
+/// The fields searched, as [`field_texts`] names them. Unweighted: an author looks for where a
+/// text occurs, not for the best answer to a question.
+const FIELDS: [&str; 5] = ["title", "questions", "tags", "headings", "body"];
+
+/// The tokens of the full text: the contract's bigrams and words, without single characters
+/// (so overlapping bigrams follow each other, one position apart, and a phrase of any length
+/// is a run of consecutive positions) and without pinyin or synonyms (the text as written).
+const TEXT: Options = Options::BODY;
+const TOKENIZER: &str = "qaportal_text";
+
+/// An answer whose text has every part of the query.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     pub id: String,
     pub title: String,
     pub url: String,
     pub system: String,
-    pub category: String,
-    pub summary: String,
     pub score: f32,
 }
 
-/// An open tantivy index with the fields of [`Config`].
-pub struct SearchIndex {
-    index: Index,
+/// An open full-text index.
+pub struct TextIndex {
     reader: IndexReader,
-    config: Config,
-    text_fields: Vec<Field>,
+    text: Vec<Field>,
     f: Stored,
 }
 
@@ -46,14 +58,11 @@ struct Stored {
     title: Field,
     url: Field,
     system: Field,
-    category: Field,
-    summary: Field,
-    related_query: Field,
 }
 
 /// The contract's tokenizer as a tantivy tokenizer.
 #[derive(Clone)]
-struct ContractTokenizer(Options);
+struct ContractTokenizer;
 
 struct VecStream {
     tokens: Vec<Token>,
@@ -76,7 +85,7 @@ impl TokenStream for VecStream {
 impl Tokenizer for ContractTokenizer {
     type TokenStream<'a> = VecStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
-        let tokens = tokenize(text, self.0)
+        let tokens = tokenize(text, TEXT)
             .into_iter()
             .enumerate()
             .map(|(position, text)| Token {
@@ -89,22 +98,17 @@ impl Tokenizer for ContractTokenizer {
     }
 }
 
-fn tokenizer_name(o: Options) -> String {
-    format!("qaportal_{:?}_{}_{}", o.kind, o.unigrams, o.initials).to_lowercase()
-}
-
-fn schema(config: &Config) -> (Schema, Vec<Field>, Stored) {
+fn schema() -> (Schema, Vec<Field>, Stored) {
     let mut b = Schema::builder();
-    let text_fields = config
-        .fields
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text = FIELDS
         .iter()
-        .map(|f| {
-            let indexing = TextFieldIndexing::default()
-                .set_tokenizer(&tokenizer_name(f.options))
-                .set_index_option(IndexRecordOption::WithFreqs);
+        .map(|name| {
             b.add_text_field(
-                f.name,
-                TextOptions::default().set_indexing_options(indexing),
+                name,
+                TextOptions::default().set_indexing_options(indexing.clone()),
             )
         })
         .collect();
@@ -113,58 +117,42 @@ fn schema(config: &Config) -> (Schema, Vec<Field>, Stored) {
         title: b.add_text_field("title_stored", STORED),
         url: b.add_text_field("url", STORED),
         system: b.add_text_field("system", STRING | STORED),
-        category: b.add_text_field("category", STORED),
-        summary: b.add_text_field("summary", STORED),
-        related_query: b.add_text_field("related_query", STORED),
     };
-    (b.build(), text_fields, f)
+    (b.build(), text, f)
 }
 
-fn register(index: &Index, config: &Config) {
-    for f in &config.fields {
-        index
-            .tokenizers()
-            .register(&tokenizer_name(f.options), ContractTokenizer(f.options));
-    }
+fn register(index: &Index) {
+    index.tokenizers().register(TOKENIZER, ContractTokenizer);
 }
 
 /// Writes the index of `docs` into `dir` (created, or emptied if it holds an older index).
-pub fn write_index(
-    dir: &Path,
-    docs: &[SearchDocument],
-    synonyms: &Synonyms,
-    config: &Config,
-) -> tantivy::Result<SearchIndex> {
+pub fn write_index(dir: &Path, docs: &[SearchDocument]) -> tantivy::Result<TextIndex> {
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir)?;
-    let (schema, text_fields, f) = schema(config);
+    let (schema, text, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
-    register(&index, config);
-    // One indexing thread and no merges: the segments, and so the order in which equal scores
-    // come out (by document address), are then the same on every build. With several threads
-    // the related answers of a cold build differed from the next one's where scores tie.
-    //
-    // A memory budget of 64 MB: past it the writer starts a new segment, in the same order, so
-    // equal scores still come out in the order the documents were added. 200 MB held most of a
-    // 10,000-answer build's peak memory for no gain in speed.
+    register(&index);
+    // One indexing thread and no merges: documents keep the order they were added in, so equal
+    // scores come out in the same order on every run. 64 MB before a new segment is started.
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 64_000_000)?;
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-    // Prepared in parallel a chunk at a time, not all at once: the texts of every answer with
-    // their synonyms are tens of megabytes that need not be in memory together.
+    // Prepared in parallel a chunk at a time, not all at once: the texts of every answer need
+    // not be in memory twice.
     for chunk in docs.chunks(256) {
         let prepared: Vec<TantivyDocument> = chunk
             .par_iter()
             .map(|d| {
                 let mut td = doc!(
                     f.id => d.id.as_str(), f.title => d.title.as_str(), f.url => d.url.as_str(),
-                    f.system => d.system.as_str(), f.category => d.category.as_str(),
-                    f.summary => d.summary.as_str(),
-                    f.related_query => related_query_text(d),
+                    f.system => d.system.as_str(),
                 );
-                for (spec, &field) in config.fields.iter().zip(&text_fields) {
-                    td.add_text(field, indexed_text(d, spec, synonyms, config));
+                for (name, &field) in FIELDS.iter().zip(&text) {
+                    // One value per text: a phrase never runs from one phrasing into the next.
+                    for piece in field_texts(d, name) {
+                        td.add_text(field, piece);
+                    }
                 }
                 td
             })
@@ -174,218 +162,85 @@ pub fn write_index(
         }
     }
     writer.commit()?;
-    let reader = index.reader()?;
-    Ok(SearchIndex {
-        index,
-        reader,
-        config: config.clone(),
-        text_fields,
-        f,
-    })
+    TextIndex::new(&index, text, f)
 }
 
-/// Phrasings that go into the "related answers" query: the first ones (the front matter's,
-/// then the most frequent clients' words); hundreds of ticket phrasings would only add noise and
-/// time.
-const RELATED_PHRASINGS: usize = 3;
-
-/// Terms of a "related answers" query: the article's rarest bigrams and words.
-const RELATED_TERMS: usize = 12;
-
-/// What "related answers" search for: the article's title, first phrasings and tags.
-fn related_query_text(d: &SearchDocument) -> String {
-    let mut parts = vec![d.title.as_str()];
-    parts.extend(
-        d.questions
-            .iter()
-            .take(RELATED_PHRASINGS)
-            .map(String::as_str),
-    );
-    parts.extend(d.tags.iter().map(String::as_str));
-    parts.join("\n")
+/// The parts of a query: each `"quoted phrase"` and each other word (between spaces) is a part
+/// an answer's text must have.
+pub fn query_parts(query: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    for (k, piece) in query.split('"').enumerate() {
+        if k % 2 == 1 {
+            parts.push(piece.trim().to_string());
+        } else {
+            parts.extend(piece.split_whitespace().map(str::to_string));
+        }
+    }
+    parts.retain(|p| !tokenize(p, TEXT).is_empty());
+    parts
 }
 
-impl SearchIndex {
-    /// Opens an index written by [`write_index`] with the same `config`.
-    pub fn open(dir: &Path, config: &Config) -> tantivy::Result<SearchIndex> {
-        let index = Index::open_in_dir(dir)?;
-        register(&index, config);
-        let (_, text_fields, f) = schema(config);
-        let reader = index.reader()?;
-        Ok(SearchIndex {
-            index,
-            reader,
-            config: config.clone(),
-            text_fields,
+impl TextIndex {
+    fn new(index: &Index, text: Vec<Field>, f: Stored) -> tantivy::Result<TextIndex> {
+        Ok(TextIndex {
+            reader: index.reader()?,
+            text,
             f,
         })
     }
 
-    /// Ranked hits for `query`, optionally only from one system.
+    /// Opens an index written by [`write_index`].
+    pub fn open(dir: &Path) -> tantivy::Result<TextIndex> {
+        let index = Index::open_in_dir(dir)?;
+        register(&index);
+        let (_, text, f) = schema();
+        TextIndex::new(&index, text, f)
+    }
+
+    /// The answers whose text has every part of `query` ([`query_parts`]) in one of its fields,
+    /// best first (BM25), optionally only of one system.
     pub fn search(
         &self,
         query: &str,
         system: Option<&str>,
         limit: usize,
     ) -> tantivy::Result<Vec<Hit>> {
-        self.search_excluding(query, system, limit, None)
-    }
-
-    /// The `limit` articles most related to article `id` (never itself).
-    pub fn related(&self, id: &str, limit: usize) -> tantivy::Result<Vec<Hit>> {
-        let searcher = self.reader.searcher();
-        let found = searcher.search(
-            &TermQuery::new(
-                Term::from_field_text(self.f.id, id),
-                IndexRecordOption::Basic,
-            ),
-            &TopDocs::with_limit(1),
-        )?;
-        let Some(&(_, addr)) = found.first() else {
-            return Ok(Vec::new());
-        };
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let text = doc
-            .get_first(self.f.related_query)
-            .and_then(|v| v.as_str())
-            .unwrap_or("");
-        // Bigrams and words only, in the fields that say what an answer is about: single
-        // characters and pinyin would make every answer "related", and the body adds little
-        // but time (this runs for every article of every build).
-        let mut terms = tokenize(text, Options::BODY);
-        terms.sort();
-        terms.dedup();
-        let about: Vec<(Field, f32)> = self
-            .config
-            .fields
-            .iter()
-            .zip(&self.text_fields)
-            .filter(|(spec, _)| ["title", "questions", "tags"].contains(&spec.name))
-            .map(|(spec, &field)| (field, spec.boost as f32))
-            .collect();
-        // Only the most distinctive shared terms (fewest articles): they say what this answer is about,
-        // and their short posting lists keep a build's thousands of these queries fast.
-        let mut rarity = Vec::with_capacity(terms.len());
-        for term in terms {
-            let mut df = 0;
-            for &(field, _) in &about {
-                df += searcher.doc_freq(&Term::from_field_text(field, &term))?;
-            }
-            rarity.push((df, term));
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for part in query_parts(query) {
+            let tokens = tokenize(&part, TEXT);
+            let anywhere: Vec<(Occur, Box<dyn Query>)> = self
+                .text
+                .iter()
+                .map(|&field| {
+                    let terms: Vec<Term> = tokens
+                        .iter()
+                        .map(|t| Term::from_field_text(field, t))
+                        .collect();
+                    let query: Box<dyn Query> = if terms.len() == 1 {
+                        Box::new(TermQuery::new(
+                            terms.into_iter().next().expect("one term"),
+                            IndexRecordOption::WithFreqs,
+                        ))
+                    } else {
+                        Box::new(PhraseQuery::new(terms))
+                    };
+                    (Occur::Should, query)
+                })
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(anywhere))));
         }
-        // A term only this article has relates it to nothing.
-        rarity.retain(|(df, _)| *df >= 2);
-        rarity.sort();
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (_, term) in rarity.into_iter().take(RELATED_TERMS) {
-            for &(field, boost) in &about {
-                let q = TermQuery::new(
-                    Term::from_field_text(field, &term),
-                    IndexRecordOption::WithFreqs,
-                );
-                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-            }
-        }
-        self.top_hits(should, None, limit, Some(id))
-    }
-
-    /// Related answers of every article, computed in parallel: id → hits.
-    pub fn related_all(&self, limit: usize) -> tantivy::Result<HashMap<String, Vec<Hit>>> {
-        let searcher = self.reader.searcher();
-        let mut ids = Vec::new();
-        for segment in searcher.segment_readers() {
-            let store = segment.get_store_reader(64)?;
-            for d in 0..segment.max_doc() {
-                let doc: TantivyDocument = store.get(d)?;
-                if let Some(id) = doc.get_first(self.f.id).and_then(|v| v.as_str()) {
-                    ids.push(id.to_string());
-                }
-            }
-        }
-        ids.into_par_iter()
-            .map(|id| Ok((id.clone(), self.related(&id, limit)?)))
-            .collect()
-    }
-
-    fn search_excluding(
-        &self,
-        query: &str,
-        system: Option<&str>,
-        limit: usize,
-        exclude: Option<&str>,
-    ) -> tantivy::Result<Vec<Hit>> {
-        let searcher = self.reader.searcher();
-        let w = &self.config.weights;
-        let alt = pinyin_sources(query);
-        // Term → summed weight (a repeated query term counts again, as in the client engine).
-        let mut weights: Vec<(String, f32)> = Vec::new();
-        for term in query_terms(query) {
-            let weight = match term_class(&term) {
-                TermClass::Char => w.char,
-                TermClass::Bigram => w.bigram,
-                TermClass::Word => w.word,
-                TermClass::Pinyin => w.pinyin,
-            } as f32;
-            if w.pinyin_fallback
-                && let Some(bigram) = alt.get(&term)
-                && self.known(&searcher, bigram)?
-            {
-                continue;
-            }
-            match weights.iter_mut().find(|(t, _)| *t == term) {
-                Some(e) => e.1 += weight,
-                None => weights.push((term, weight)),
-            }
-        }
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (term, weight) in &weights {
-            for (spec, &field) in self.config.fields.iter().zip(&self.text_fields) {
-                let q = TermQuery::new(
-                    Term::from_field_text(field, term),
-                    IndexRecordOption::WithFreqs,
-                );
-                should.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), weight * spec.boost as f32)),
-                ));
-            }
-        }
-        self.top_hits(should, system, limit, exclude)
-    }
-
-    /// The best `limit` documents matching any of `should`, optionally of one system, never
-    /// `exclude`.
-    fn top_hits(
-        &self,
-        should: Vec<(Occur, Box<dyn Query>)>,
-        system: Option<&str>,
-        limit: usize,
-        exclude: Option<&str>,
-    ) -> tantivy::Result<Vec<Hit>> {
-        if should.is_empty() {
+        if must.is_empty() {
             return Ok(Vec::new());
         }
-        let searcher = self.reader.searcher();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
         if let Some(s) = system {
             let t = Term::from_field_text(self.f.system, s);
-            clauses.push((
+            must.push((
                 Occur::Must,
                 Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
             ));
         }
-        if let Some(id) = exclude {
-            let t = Term::from_field_text(self.f.id, id);
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
-            ));
-        }
-        let top = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit.max(1)),
-        )?;
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&BooleanQuery::new(must), &TopDocs::with_limit(limit.max(1)))?;
         let text = |d: &TantivyDocument, f: Field| {
             d.get_first(f)
                 .and_then(|v| v.as_str())
@@ -401,45 +256,9 @@ impl SearchIndex {
                     title: text(&d, self.f.title),
                     url: text(&d, self.f.url),
                     system: text(&d, self.f.system),
-                    category: text(&d, self.f.category),
-                    summary: text(&d, self.f.summary),
                     score,
                 })
             })
             .collect()
     }
-
-    fn known(&self, searcher: &tantivy::Searcher, term: &str) -> tantivy::Result<bool> {
-        for &field in &self.text_fields {
-            if searcher.doc_freq(&Term::from_field_text(field, term))? > 0 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
-}
-
-/// Pinyin pair → the Han bigram of the query that spells it (for the pinyin fallback).
-fn pinyin_sources(query: &str) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    let text = normalize(query);
-    for run in runs(&text) {
-        if !run.han {
-            continue;
-        }
-        let chars: Vec<char> = run.text.chars().filter(|&c| is_han(c)).collect();
-        for pair in chars.windows(2) {
-            if let (Some(a), Some(b)) = (
-                crate::pinyin::syllable_of(pair[0]),
-                crate::pinyin::syllable_of(pair[1]),
-            ) {
-                out.insert(format!("{a}'{b}"), pair.iter().collect());
-            }
-        }
-    }
-    out
 }

@@ -1,68 +1,58 @@
-//! The tantivy side: same tokenizer and weights as the client, for the terminal and related answers.
-use search_index::tantivy_index::{SearchIndex, write_index};
-use search_index::{Config, SearchDocument, Synonyms};
+//! The full-text index (tantivy) behind `qaportal search --text`: whole texts, phrases, as
+//! written.
+use search_index::SearchDocument;
+use search_index::tantivy_index::{TextIndex, query_parts, write_index};
 
 fn docs() -> Vec<SearchDocument> {
     serde_json::from_str(include_str!("fixtures/sample-docs.json")).unwrap()
 }
 
-#[test]
-fn finds_the_expected_article_first_and_filters_by_system() {
-    let dir = tempfile::tempdir().unwrap();
-    let idx = write_index(
-        &dir.path().join("search"),
-        &docs(),
-        &Synonyms::default(),
-        &Config::default(),
-    )
-    .unwrap();
-    let first =
-        |q: &str, s: Option<&str>| idx.search(q, s, 5).unwrap().first().map(|h| h.id.clone());
-    assert_eq!(
-        first("邦我查为什么看不到十档", None).as_deref(),
-        Some("KB-0006")
-    );
-    assert_eq!(first("新股申购显示0股", None).as_deref(), Some("KB-0007"));
-    assert_eq!(first("kaihu", None).as_deref(), Some("KB-0001"));
-    assert_eq!(first("银行卡钱没少", None).as_deref(), Some("KB-0004"));
-    let hits = idx.search("开户", Some("bank-transfer"), 10).unwrap();
-    assert!(hits.iter().all(|h| h.system == "bank-transfer"), "{hits:?}");
-    assert!(idx.search("xyzzy", None, 10).unwrap().is_empty());
-    let hit = &idx.search("十档", None, 1).unwrap()[0];
-    assert_eq!(
-        (hit.url.as_str(), hit.category.as_str()),
-        ("/trading/kb-0006/", "程序类")
-    );
+fn ids(idx: &TextIndex, query: &str, system: Option<&str>) -> Vec<String> {
+    let mut ids: Vec<String> = idx
+        .search(query, system, 20)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    ids.sort();
+    ids
 }
 
 #[test]
-fn synonyms_are_expanded_at_index_time() {
+fn finds_phrases_anywhere_in_the_whole_text() {
     let dir = tempfile::tempdir().unwrap();
-    let syn = Synonyms::parse("撤单 撤销委托 撤回订单\n").unwrap();
-    let idx = write_index(dir.path(), &docs(), &syn, &Config::default()).unwrap();
-    assert_eq!(idx.search("撤回订单", None, 1).unwrap()[0].id, "KB-0008");
+    let idx = write_index(&dir.path().join("text"), &docs()).unwrap();
+    // Deep in a body, as written: one answer has it.
+    assert_eq!(ids(&idx, "联系客服人工见证", None), ["KB-0002"]);
+    // The same words not next to each other are not the phrase.
+    assert!(ids(&idx, "客服见证", None).is_empty());
+    // Each part must occur; a "quoted phrase" is one part.
+    assert_eq!(ids(&idx, "身份证 银行卡", None), ["KB-0001"]);
+    assert_eq!(ids(&idx, "\"身份证号在登录页\"", None), ["KB-0003"]);
+    assert!(ids(&idx, "身份证 闪退", None).is_empty());
+    // Latin and numbers as search normalizes them: full width, upper case.
+    assert_eq!(ids(&idx, "ＬＥＶＥＬ-2", None), ["KB-0006"]);
+    assert_eq!(ids(&idx, "交易日", None).len(), 5);
+    assert_eq!(ids(&idx, "交易日", Some("trading")), ["KB-0007"]);
+    assert!(ids(&idx, "", None).is_empty());
+    assert!(ids(&idx, "xyzzy", None).is_empty());
 }
 
 #[test]
-fn related_answers_exclude_the_article_and_reopen_from_disk() {
+fn reopens_from_disk() {
     let dir = tempfile::tempdir().unwrap();
-    write_index(
-        dir.path(),
-        &docs(),
-        &Synonyms::default(),
-        &Config::default(),
-    )
-    .unwrap();
-    let idx = SearchIndex::open(dir.path(), &Config::default()).unwrap();
-    let related = idx.related("KB-0004", 5).unwrap();
-    assert!(!related.is_empty() && related.len() <= 5);
-    assert!(related.iter().all(|h| h.id != "KB-0004"));
+    write_index(dir.path(), &docs()).unwrap();
+    let idx = TextIndex::open(dir.path()).unwrap();
+    let hit = &idx.search("升级到最新版本", None, 5).unwrap()[0];
+    assert_eq!((hit.id.as_str(), hit.system.as_str()), ("KB-0011", "app"));
+    assert_eq!(hit.title, "手机应用打不开或闪退怎么办？");
+}
+
+#[test]
+fn query_parts_keep_quoted_phrases_whole() {
     assert_eq!(
-        related[0].id, "KB-0005",
-        "the other bank-transfer answer: {related:?}"
+        query_parts("95521 \"请 联系客服\"  错误码"),
+        ["95521", "请 联系客服", "错误码"]
     );
-    let all = idx.related_all(5).unwrap();
-    assert_eq!(all.len(), 12);
-    assert_eq!(all["KB-0004"], related);
-    assert!(idx.related("KB-9999", 5).unwrap().is_empty());
+    assert!(query_parts("  ，。 ").is_empty());
 }

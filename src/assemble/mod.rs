@@ -13,9 +13,9 @@ pub mod trends;
 pub mod views;
 pub mod weekly;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
-use search_index::tantivy_index::Hit;
+use crate::related::{Related, RelatedAnswers};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -55,7 +55,7 @@ impl Assembled {
         &self,
         site: &Site,
         rendered: &Rendered,
-        related: &HashMap<String, Vec<Hit>>,
+        related: &RelatedAnswers,
         index: usize,
     ) -> Vec<Page> {
         answer_pages(site, rendered, related, index, &self.covered_by[index])
@@ -66,7 +66,7 @@ impl Assembled {
 fn answer_pages(
     site: &Site,
     rendered: &Rendered,
-    related: &HashMap<String, Vec<Hit>>,
+    related: &RelatedAnswers,
     index: usize,
     covered_by: &[usize],
 ) -> Vec<Page> {
@@ -135,7 +135,7 @@ pub fn assemble(
 pub fn article_pages(
     site: &Site,
     rendered: &Rendered,
-    related: &HashMap<String, Vec<Hit>>,
+    related: &RelatedAnswers,
     index: usize,
 ) -> Vec<Page> {
     let covered_by = sessions::sessions_covering(site, index);
@@ -325,8 +325,12 @@ pub fn known_paths(assembled: &Assembled) -> HashSet<String> {
     assembled.paths.iter().cloned().collect()
 }
 
-/// The related answers found by the search index, as links.
-fn related_links(site: &Site, rendered: &Rendered, hits: Option<&Vec<Hit>>) -> Vec<ArticleLink> {
+/// The related answers (`crate::related`), as links with the answers' current titles.
+fn related_links(
+    site: &Site,
+    rendered: &Rendered,
+    hits: Option<&Vec<Related>>,
+) -> Vec<ArticleLink> {
     hits.into_iter()
         .flatten()
         .filter_map(|hit| {

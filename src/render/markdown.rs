@@ -89,6 +89,10 @@ pub struct Document {
     /// The first paragraph's text, the summary when the front matter has none.
     pub first_paragraph: String,
     pub anchor_uses: Vec<AnchorUse>,
+    /// The answers this one links to (with or without an anchor), in text order, with
+    /// repeats: an explicit link is the author saying two answers belong together
+    /// (`crate::related`).
+    pub linked: Vec<ArticleId>,
     /// Site paths linked (`/hot/`), checked once all pages are known.
     pub site_links: Vec<(String, Span)>,
     /// Files under `content/` to publish, relative to `content/`.
@@ -538,6 +542,7 @@ impl<'a> Renderer<'a, '_> {
             }
             Target::Article { id, anchor } => {
                 let mut url = site.url(&site.article(&id)?.path());
+                self.doc.linked.push(id.clone());
                 if let Some(anchor) = anchor {
                     url.push('#');
                     url.push_str(&anchor);

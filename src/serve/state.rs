@@ -27,10 +27,10 @@ use crate::diagnostic::Diagnostics;
 use crate::lint::customer_data;
 use crate::model::{Article, ArticleId, Site};
 use crate::output::{self, Contents};
+use crate::related::RelatedAnswers;
 use crate::render::{self, Document, Rendered};
 use crate::source::{SourceFile, SourceId, Sources};
 use crate::{config, load, search};
-use search_index::tantivy_index::Hit;
 use search_index::{SearchDocument, Synonyms};
 
 /// An output file as the server sends it.
@@ -104,7 +104,7 @@ pub struct State {
     asset_files: HashMap<PathBuf, String>,
     /// What search knows of each article; empty when the site is not indexed.
     search_documents: Vec<Arc<SearchDocument>>,
-    related: HashMap<String, Vec<Hit>>,
+    related: RelatedAnswers,
     /// For each article, the articles that show it among their related answers.
     related_by: HashMap<usize, Vec<usize>>,
     files: Arc<RwLock<Files>>,

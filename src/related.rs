@@ -1,0 +1,489 @@
+//! Related answers: for every answer, the few others a reader of it is most likely to need next,
+//! decided from what the site knows of each (its title, its phrasings, its tags, its body, its
+//! system and the links its author wrote), and none rather than unrelated ones.
+//!
+//! Each answer is a tf-idf vector over the search's own terms (search-index's tokenizer, with the
+//! site's synonyms, as the search indexes them), its fields weighed by how much they say what the
+//! answer is about ([`FIELDS`]). Two answers' similarity is the cosine of their vectors, plus
+//! [`LINK_BONUS`] when one links to the other, times [`OTHER_SYSTEM`] when they belong to
+//! different systems. An answer lists at most [`LIMIT`] others, at least [`MIN_SIMILARITY`]
+//! similar, most similar first (equal scores by id, so builds stay byte-identical).
+//!
+//! Why not the search index (tantivy's "more like this" until issue 12): its queries were an
+//! answer's dozen rarest terms, and a term two answers share by accident (a number, a rare
+//! bigram across two words) outweighed everything they shared by meaning. On the judged set
+//! (`tests/data/related-judged.tsv`, `tests/related.rs`) it listed 98 answers of which 31 were
+//! judged related; see README "Related answers" for the figures of this module.
+//!
+//! Built for 10,000 answers and more: an answer keeps only its [`TERMS_PER_ANSWER`] heaviest
+//! terms (sparse vectors, terms hashed to 64 bits); the candidates of an answer come from an
+//! inverted index that leaves out the terms in more than [`MAX_DF_SHARE`] of the answers (their
+//! idf is near nothing, and their postings are most of the work), and only the best candidates
+//! are scored on their whole vectors; answers are done in parallel (rayon). The result is cached
+//! in `.qaportal/related.json` by a fingerprint of everything it depends on.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use search_index::tokenizer::{QUERY_FILLER_BIGRAMS, STOP_CHARS, TermClass, term_class};
+use search_index::{Config, Options, SearchDocument, Synonyms, tokenize};
+
+/// One related answer of an answer: its id and how related (the similarity above).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Related {
+    pub id: String,
+    pub score: f32,
+}
+
+/// The related answers of every answer, by id.
+pub type RelatedAnswers = HashMap<String, Vec<Related>>;
+
+/// Related answers shown on an answer page, at most.
+pub const LIMIT: usize = 5;
+
+/// Below this similarity an answer is not related: a page shows fewer related answers, or none.
+/// Judged on the sample: pairs around 0.08 share one generic word (账户, 密码), pairs above 0.12
+/// share a subject.
+pub const MIN_SIMILARITY: f32 = 0.10;
+
+/// Added to the similarity of two answers when one links to the other: the author said they
+/// belong together.
+pub const LINK_BONUS: f32 = 0.25;
+
+/// The similarity to an answer of another system is multiplied by this: a reader of an answer
+/// about trading more likely needs another trading answer than an equally similar one about
+/// funds.
+pub const OTHER_SYSTEM: f32 = 0.8;
+
+/// The fields and their weights: the title, the phrasings (the front matter's `questions` and
+/// the clients' own words from the tickets) and the tags say what an answer is about; the body
+/// mostly says how to fix it, and weighs little.
+pub const FIELDS: [(&str, f32); 4] = [
+    ("title", 3.0),
+    ("questions", 2.0),
+    ("tags", 3.0),
+    ("body", 0.5),
+];
+
+/// Terms kept per answer, the heaviest: enough for what an answer is about, and a bound on the
+/// memory and the work per answer whatever the length of its body or the number of its tickets.
+pub const TERMS_PER_ANSWER: usize = 64;
+
+/// A term in more than this share of the answers does not generate candidates (it still counts
+/// in the similarity of the candidates): its idf is at most ln 20 ≈ 3, against 8 or more for
+/// the terms that tell answers apart at 10,000 answers, and its postings would be most of the
+/// work. Never fewer than [`MIN_DF_CAP`] answers, so a small site is computed exactly.
+pub const MAX_DF_SHARE: f64 = 0.05;
+const MIN_DF_CAP: usize = 200;
+
+/// Candidates of an answer scored on their whole vectors, the best by the terms that generate
+/// candidates (linked answers are always scored).
+const CANDIDATES: usize = 64;
+
+/// A bigram with a function character in it (`的密`, `了吗`) is mostly glue between two words:
+/// it counts this much, as in the search's coverage.
+const GLUE: f32 = 0.25;
+
+/// An answer as a unit vector: (term hash, weight), sorted by term.
+type Vector = Vec<(u64, f32)>;
+
+/// The related answers of every answer of `documents`. `links[i]` are the indices of the
+/// answers document `i` links to.
+pub fn related(
+    documents: &[SearchDocument],
+    links: &[Vec<usize>],
+    synonyms: &Synonyms,
+) -> RelatedAnswers {
+    let n = documents.len();
+    // Each answer's terms with their field-weighed frequencies, then how many answers have each.
+    let raw: Vec<Vector> = documents
+        .par_iter()
+        .map(|doc| raw_terms(doc, synonyms))
+        .collect();
+    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+    for terms in &raw {
+        for &(term, _) in terms {
+            *df.entry(term).or_default() += 1;
+        }
+    }
+    let vectors: Vec<Vector> = raw
+        .into_par_iter()
+        .map(|terms| weigh(terms, &df, n))
+        .collect();
+    drop(df);
+
+    // The inverted index of the terms that generate candidates: term → (answer, weight).
+    let cap = ((n as f64 * MAX_DF_SHARE) as usize).max(MIN_DF_CAP);
+    let mut postings: FxHashMap<u64, Vec<(u32, f32)>> = FxHashMap::default();
+    for (i, vector) in vectors.iter().enumerate() {
+        for &(term, weight) in vector {
+            postings.entry(term).or_default().push((i as u32, weight));
+        }
+    }
+    postings.retain(|_, list| list.len() <= cap);
+
+    let mut linked: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, targets) in links.iter().enumerate() {
+        for &j in targets {
+            if j != i && j < n {
+                linked[i].push(j);
+                linked[j].push(i);
+            }
+        }
+    }
+    for list in &mut linked {
+        list.sort_unstable();
+        list.dedup();
+    }
+
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![0f32; n], Vec::new()),
+            |(scores, touched), i| {
+                let found = related_of(
+                    i, documents, &vectors, &postings, &linked[i], scores, touched,
+                );
+                (documents[i].id.clone(), found)
+            },
+        )
+        .collect()
+}
+
+/// The related answers of answer `i`. `scores` (zero for every answer) and `touched` are the
+/// thread's scratch space, left as they were found.
+fn related_of(
+    i: usize,
+    documents: &[SearchDocument],
+    vectors: &[Vector],
+    postings: &FxHashMap<u64, Vec<(u32, f32)>>,
+    linked: &[usize],
+    scores: &mut [f32],
+    touched: &mut Vec<u32>,
+) -> Vec<Related> {
+    for &(term, weight) in &vectors[i] {
+        let Some(list) = postings.get(&term) else {
+            continue;
+        };
+        for &(j, other) in list {
+            if scores[j as usize] == 0.0 {
+                touched.push(j);
+            }
+            scores[j as usize] += weight * other;
+        }
+    }
+    let mut candidates: Vec<(f32, u32)> = touched
+        .drain(..)
+        .filter(|&j| j as usize != i)
+        .map(|j| (std::mem::take(&mut scores[j as usize]), j))
+        .collect();
+    scores[i] = 0.0;
+    candidates.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    candidates.truncate(CANDIDATES);
+    let mut chosen: FxHashSet<usize> = candidates.iter().map(|&(_, j)| j as usize).collect();
+    chosen.extend(linked.iter().copied());
+
+    let me = &documents[i];
+    let mut found: Vec<Related> = chosen
+        .into_iter()
+        .filter_map(|j| {
+            let mut score = cosine(&vectors[i], &vectors[j]);
+            if linked.binary_search(&j).is_ok() {
+                score += LINK_BONUS;
+            }
+            if documents[j].system != me.system {
+                score *= OTHER_SYSTEM;
+            }
+            (score >= MIN_SIMILARITY).then(|| Related {
+                id: documents[j].id.clone(),
+                score,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    found.truncate(LIMIT);
+    found
+}
+
+/// The dot product of two unit vectors sorted by term.
+fn cosine(a: &Vector, b: &Vector) -> f32 {
+    let (mut x, mut y, mut sum) = (0, 0, 0.0);
+    while x < a.len() && y < b.len() {
+        match a[x].0.cmp(&b[y].0) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[x].1 * b[y].1;
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// An answer's terms (hashed) with their weight before idf: per field, the field's weight times
+/// 1 + ln of the term's count there (a term repeated in a hundred ticket phrasings is not a
+/// hundred times as telling), summed over the fields. Bigrams and words only, as the search
+/// indexes bodies: single characters and pinyin would relate everything to everything.
+fn raw_terms(doc: &SearchDocument, synonyms: &Synonyms) -> Vector {
+    let config = Config::default();
+    let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
+    for (name, field_weight) in FIELDS {
+        let spec = config
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .expect("a field of the search");
+        let text = search_index::indexed_text(doc, spec, synonyms, &config);
+        let mut counts: FxHashMap<&str, (u32, f32)> = FxHashMap::default();
+        let tokens = tokenize(&text, Options::BODY);
+        for token in &tokens {
+            let Some(factor) = term_factor(token) else {
+                continue;
+            };
+            counts.entry(token.as_str()).or_insert((0, factor)).0 += 1;
+        }
+        for (term, (count, factor)) in counts {
+            let weight = field_weight * factor * (1.0 + (count as f32).ln());
+            *weights.entry(hash(term)).or_default() += weight;
+        }
+    }
+    let mut terms: Vector = weights.into_iter().collect();
+    terms.sort_unstable_by_key(|&(term, _)| term);
+    terms
+}
+
+/// How much a term counts, or `None` for terms that say nothing of what an answer is about:
+/// the bigrams of how users ask (`怎么`, `为什`), single letters and digits.
+fn term_factor(term: &str) -> Option<f32> {
+    match term_class(term) {
+        TermClass::Bigram if QUERY_FILLER_BIGRAMS.contains(&term) => None,
+        TermClass::Bigram if term.chars().any(|c| STOP_CHARS.contains(c)) => Some(GLUE),
+        TermClass::Word if term.chars().count() < 2 => None,
+        TermClass::Char | TermClass::Pinyin => None,
+        _ => Some(1.0),
+    }
+}
+
+fn hash(term: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(term.as_bytes())
+}
+
+/// The answer's vector: its terms that another answer has too, weighed by idf, the heaviest
+/// [`TERMS_PER_ANSWER`] kept and scaled to length 1.
+fn weigh(terms: Vector, df: &FxHashMap<u64, u32>, n: usize) -> Vector {
+    let mut weighed: Vector = terms
+        .into_iter()
+        .filter_map(|(term, weight)| {
+            let df = df[&term];
+            // A term no other answer has relates this one to nothing.
+            (df >= 2).then(|| (term, weight * (n as f32 / df as f32).ln()))
+        })
+        .filter(|&(_, weight)| weight > 0.0)
+        .collect();
+    weighed.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    weighed.truncate(TERMS_PER_ANSWER);
+    let norm = weighed.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    for (_, weight) in &mut weighed {
+        *weight /= norm;
+    }
+    weighed.sort_unstable_by_key(|&(term, _)| term);
+    weighed
+}
+
+/// For each article of the site, the articles its body links to (by index).
+pub fn links(site: &crate::model::Site, rendered: &crate::render::Rendered) -> Vec<Vec<usize>> {
+    rendered
+        .articles
+        .iter()
+        .map(|doc| {
+            doc.linked
+                .iter()
+                .filter_map(|id| site.by_id.get(id).copied())
+                .collect()
+        })
+        .collect()
+}
+
+/// [`related`], reused from the last build when nothing it depends on changed (most builds:
+/// a weekly republish changes a handful of answers, and `serve` rebuilds often).
+pub fn cached(
+    root: &Path,
+    documents: &[SearchDocument],
+    links: &[Vec<usize>],
+    synonyms: &Synonyms,
+) -> RelatedAnswers {
+    let path = root.join(".qaportal").join("related.json");
+    let fingerprint = fingerprint(documents, links, synonyms);
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Cache {
+        fingerprint: String,
+        related: RelatedAnswers,
+    }
+    if let Some(cache) = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Cache>(&bytes).ok())
+        .filter(|cache| cache.fingerprint == fingerprint)
+    {
+        return cache.related;
+    }
+    let cache = Cache {
+        fingerprint,
+        related: related(documents, links, synonyms),
+    };
+    // A cache that cannot be written only costs the next build time; written whole, then
+    // renamed, so a build stopped halfway leaves no partial cache.
+    let json = serde_json::to_vec(&cache).expect("related answers serialize");
+    let partial = path.with_extension("partial");
+    let _ = std::fs::create_dir_all(path.parent().expect("has a parent"))
+        .and_then(|()| std::fs::write(&partial, json))
+        .and_then(|()| std::fs::rename(&partial, &path));
+    cache.related
+}
+
+fn fingerprint(documents: &[SearchDocument], links: &[Vec<usize>], synonyms: &Synonyms) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(crate::search::fingerprint(documents, synonyms).as_bytes());
+    for targets in links {
+        for &j in targets {
+            hasher.update(&(j as u64).to_le_bytes());
+        }
+        hasher.update(b";");
+    }
+    format!("{:032x}", hasher.digest128())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, system: &str, title: &str, tags: &[&str], body: &str) -> SearchDocument {
+        SearchDocument {
+            id: id.into(),
+            title: title.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            body: body.into(),
+            system: system.into(),
+            ..Default::default()
+        }
+    }
+
+    fn site() -> Vec<SearchDocument> {
+        vec![
+            doc(
+                "KB-1",
+                "trade",
+                "新股申购后怎么查中签",
+                &["新股", "中签"],
+                "登录后查看中签结果。",
+            ),
+            doc(
+                "KB-2",
+                "trade",
+                "新股中签后如何缴款",
+                &["新股", "中签", "缴款"],
+                "中签后缴款。",
+            ),
+            doc(
+                "KB-3",
+                "app",
+                "换手机登录提示异地登录",
+                &["登录"],
+                "异地登录需要验证。",
+            ),
+            doc(
+                "KB-4",
+                "app",
+                "登录时短信验证码收不到",
+                &["登录", "验证码"],
+                "检查短信拦截。",
+            ),
+            doc(
+                "KB-5",
+                "fund",
+                "基金赎回多久到账",
+                &["基金", "赎回"],
+                "赎回资金到账时间。",
+            ),
+            doc(
+                "KB-6",
+                "fund",
+                "融资融券担保比例",
+                &["两融"],
+                "维持担保比例。",
+            ),
+        ]
+    }
+
+    #[test]
+    fn answers_about_one_subject_relate_and_others_do_not() {
+        let docs = site();
+        let related = related(&docs, &vec![Vec::new(); docs.len()], &Synonyms::default());
+        let ids = |id: &str| -> Vec<String> { related[id].iter().map(|r| r.id.clone()).collect() };
+        assert_eq!(ids("KB-1"), ["KB-2"]);
+        assert_eq!(ids("KB-2"), ["KB-1"]);
+        assert_eq!(ids("KB-3"), ["KB-4"]);
+        // Nothing shares a subject with these: no related answers rather than unrelated ones.
+        assert!(ids("KB-5").is_empty(), "{:?}", related["KB-5"]);
+        assert!(ids("KB-6").is_empty(), "{:?}", related["KB-6"]);
+    }
+
+    #[test]
+    fn a_link_relates_both_ways_and_another_system_counts_less() {
+        let docs = site();
+        let mut links = vec![Vec::new(); docs.len()];
+        links[4] = vec![5]; // KB-5 links to KB-6
+        let found = related(&docs, &links, &Synonyms::default());
+        assert_eq!(found["KB-5"][0].id, "KB-6");
+        assert_eq!(found["KB-6"][0].id, "KB-5");
+        assert!(found["KB-5"][0].score >= LINK_BONUS);
+
+        let mut docs = site();
+        let same = related(&docs, &vec![Vec::new(); 6], &Synonyms::default())["KB-1"][0].score;
+        docs[1].system = "other".into();
+        let other = related(&docs, &vec![Vec::new(); 6], &Synonyms::default())["KB-1"][0].score;
+        assert!((other - same * OTHER_SYSTEM).abs() < 1e-6, "{same} {other}");
+    }
+
+    #[test]
+    fn at_most_the_limit_most_similar_first_ties_by_id() {
+        // Nine answers alike, and nine that share nothing (a term in every answer has no idf).
+        let docs: Vec<SearchDocument> = (0..18)
+            .map(|k| {
+                let title = if k < 9 {
+                    "新股申购中签查询"
+                } else {
+                    ""
+                };
+                doc(&format!("KB-{k:02}"), "trade", title, &[], "")
+            })
+            .collect();
+        let related = related(&docs, &vec![Vec::new(); 18], &Synonyms::default());
+        let ids: Vec<&str> = related["KB-04"].iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["KB-00", "KB-01", "KB-02", "KB-03", "KB-05"]);
+        assert!(related["KB-09"].is_empty());
+    }
+
+    #[test]
+    fn the_cache_is_reused_only_for_the_same_answers_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = site();
+        let none = vec![Vec::new(); docs.len()];
+        let first = cached(dir.path(), &docs, &none, &Synonyms::default());
+        // A cache edited by hand (or left by another version) is used only if the fingerprint
+        // matches: here it does, so the edit shows.
+        let path = dir.path().join(".qaportal/related.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("\"KB-2\"", "\"KB-9\"")).unwrap();
+        let again = cached(dir.path(), &docs, &none, &Synonyms::default());
+        assert_eq!(again["KB-1"][0].id, "KB-9", "the cache was read");
+        let mut links = none.clone();
+        links[4] = vec![5];
+        let linked = cached(dir.path(), &docs, &links, &Synonyms::default());
+        assert_eq!(linked["KB-1"], first["KB-1"], "computed again");
+        assert_eq!(linked["KB-5"][0].id, "KB-6");
+    }
+}
