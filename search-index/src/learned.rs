@@ -6,10 +6,11 @@
 //! (title word `t`, phrasing word `w` not in that title) is counted, and kept when it is seen
 //! with two answers or more and `w` comes with `t` more than chance (pointwise mutual
 //! information above [`Learned::min_pmi`]); each title word keeps its [`Learned::per_word`]
-//! best pairs. An answer with no phrasings then gets a phrasing of its own (see
-//! [`Phrasings::pseudo`](crate::Phrasings)): its title and the learned words of its title's
-//! words. General synonym lists measured worse (issue 12: Cilin cost 2.8 points of hit@1); these
-//! pairs come from how this site's clients ask.
+//! best pairs. An answer with no phrasings gets a phrasing that stands in for them (see
+//! [`crate::Phrasings::stand_in`]): its title, and with learning on, the learned words of its
+//! title's words. General synonym lists measured worse (issue 12: Cilin cost 2.8 points of
+//! hit@1); these pairs come from how this site's clients ask. Off by default: in the cold-start
+//! bench they gain only where answers have many phrasings (search-index/README.md).
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
