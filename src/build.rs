@@ -116,7 +116,8 @@ fn load_site(
         diagnostics,
     );
     clock.lap("tickets");
-    let synonyms = search::synonyms(&options.root, sources, diagnostics);
+    let synonyms = search::synonyms(&options.root, sources, diagnostics)
+        .with_learned(config.search.learned_synonyms);
     let validate_options = validate::Options {
         drafts: options.drafts,
         as_of: options.as_of,

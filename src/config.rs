@@ -67,6 +67,11 @@ pub struct SearchConfig {
     /// so that one user cannot.
     #[serde(default = "default_learn_min_days")]
     pub learn_min_days: u32,
+    /// Synonyms learned at build time from the answers' phrasings (`questions` and tickets),
+    /// given to answers that have none yet. Off by default: in the relevance bench's cold-start
+    /// setting they gained on one corpus and lost on three (search-index/README.md).
+    #[serde(default)]
+    pub learned_synonyms: bool,
 }
 
 impl Default for SearchConfig {
@@ -75,6 +80,7 @@ impl Default for SearchConfig {
             log: false,
             learn_from_log: false,
             learn_min_days: default_learn_min_days(),
+            learned_synonyms: false,
         }
     }
 }

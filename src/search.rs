@@ -89,7 +89,9 @@ pub fn document(site: &Site, rendered: &Rendered, index: usize) -> SearchDocumen
 /// The client index files, by path relative to the output folder.
 pub fn client_files(documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<(String, Vec<u8>)> {
     let options = ClientOptions::default();
-    search_index::build_client_index(documents, synonyms, &Config::default(), &options)
+    let mut config = Config::default();
+    config.learned.enabled = synonyms.learned();
+    search_index::build_client_index(documents, synonyms, &config, &options)
         .into_iter()
         .map(|f| (f.path, f.bytes))
         .collect()
@@ -262,6 +264,7 @@ pub(crate) fn fingerprint(documents: &[SearchDocument], synonyms: &Synonyms) -> 
         std::io::Write::flush(&mut out).expect("hashing never fails");
     }
     hasher.update(&serde_json::to_vec(synonyms.groups()).expect("groups serialize"));
+    hasher.update(&[synonyms.learned() as u8]);
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(build_identity().as_bytes());
     format!("{:032x}", hasher.digest128())

@@ -16,7 +16,10 @@
 //   coldstart  answers whose phrasings are held out: the articles are split into folds; the dev
 //              queries of the other folds' articles are their phrasings, and the queries of the
 //              fold's own articles (of --queries) are asked. Reported with and without the
-//              synonyms the build learns from the phrasings (`--no-learned-synonyms`).
+//              synonyms the build learns from the phrasings: `none` (the fold's answers scored
+//              on their titles alone, `--no-stand-in`), `title` (the default: their titles
+//              stand in for their phrasings) and `learned` (the title and the learned words
+//              stand in: `[search] learned_synonyms = true`).
 //   outcomes   the share of each outcome (answers / weak / none): for a site's own queries whose
 //              gold comes first, and for every other corpus' queries (--foreign N of each, default
 //              1,000) against the site.
@@ -203,12 +206,21 @@ async function phrasings(opts, corpus) {
   return { product: metrics(rs.map((p) => p.rank)) };
 }
 
+// The cold-start variants: as before the stand-in phrasings (an answer without phrasings scored
+// on its title alone), with its title standing in for its phrasings (the default), and with the
+// words learned from the other answers' phrasings added to it (`learned_synonyms`).
+const COLDSTART_VARIANTS = [
+  ['none', ['--no-stand-in']],
+  ['title', []],
+  ['learned', ['--learned-synonyms']],
+];
+
 // Cold start: the articles of fold k have no phrasings; the others have their dev queries as
 // phrasings. The queries asked are those (of --queries) whose gold articles are all in fold k.
 async function coldstart(opts, corpus) {
   const foldOf = (id) => (+id * 2654435761 >>> 0) % opts.folds;
   const result = {};
-  for (const [name, extra] of [['without', ['--no-learned-synonyms']], ['learned', []]]) {
+  for (const [name, extra] of COLDSTART_VARIANTS) {
     let rs = [];
     for (let k = 0; k < opts.folds; k++) {
       const train = corpus.queries.filter((q) => q.split === 'dev' && Array.from(q.gold).every((g) => foldOf(g) !== k))
@@ -276,7 +288,7 @@ async function main() {
       } else if (setting === 'phrasings') {
         console.log(`${head} n=${r.product.n} product ${fmt(r.product)}`);
       } else if (setting === 'coldstart') {
-        console.log(`${head} n=${r.learned.n} without ${fmt(r.without)}  learned ${fmt(r.learned)}`);
+        console.log(`${head} n=${r.learned.n} ` + COLDSTART_VARIANTS.map(([k]) => `${k} ${fmt(r[k])}`).join('  '));
       } else {
         const line = (k, s) => `${k} n=${s.n} answers ${pct(s.answers)} weak ${pct(s.weak)} none ${pct(s.none)}`;
         console.log(head);

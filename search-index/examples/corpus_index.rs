@@ -6,6 +6,8 @@
 //! corpus_index --titles FILE --out DIR [--questions FILE] [--synonyms FILE]
 //!              [--boost FIELD=X]... [--k1 X] [--b X] [--phrasings-k1 X] [--phrasings-b X]
 //!              [--weight CLASS=X]... [--no-pinyin] [--no-unigrams] [--no-initials]
+//!              [--tail-band X] [--no-stand-in] [--learned-synonyms] [--learned-min-answers N]
+//!              [--learned-min-pmi X] [--learned-per-word N]
 //! ```
 //! Articles are the lines `id<TAB>title` of `--titles FILE`. `--questions FILE` gives
 //! each article its recorded phrasings: lines `gold_id<TAB>phrasing`. `--k1`/`--b` are the BM25
@@ -30,6 +32,7 @@ fn main() {
             "--questions" => questions = Some(PathBuf::from(val())),
             "--synonyms" => synonyms = Some(PathBuf::from(val())),
             "--first-tier" => client.first_tier = val().parse().unwrap(),
+            "--tail-band" => client.tail_band = val().parse().unwrap(),
             "--coverage-weight" => config.coverage_weight = val().parse().unwrap(),
             "--k1" => config.bm25.k1 = val().parse().unwrap(),
             "--b" => config.bm25.b = val().parse().unwrap(),
@@ -70,6 +73,12 @@ fn main() {
                 .fields
                 .iter_mut()
                 .for_each(|f| f.options.unigrams = false),
+            "--learned-synonyms" => config.learned.enabled = true,
+            "--no-learned-synonyms" => config.learned.enabled = false,
+            "--no-stand-in" => config.phrasings.stand_in = false,
+            "--learned-min-answers" => config.learned.min_answers = val().parse().unwrap(),
+            "--learned-min-pmi" => config.learned.min_pmi = val().parse().unwrap(),
+            "--learned-per-word" => config.learned.per_word = val().parse().unwrap(),
             "--no-pinyin-fallback" => config.weights.pinyin_fallback = false,
             "--no-initials" => config
                 .fields

@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod engine;
+pub mod learned;
 pub mod lunr;
 pub mod pinyin;
 pub mod synonyms;
@@ -72,6 +73,12 @@ pub struct Phrasings {
     /// The field's boost in the part (the boost in [`Config::fields`] is then not used).
     pub boost: f64,
     pub bm25: Bm25,
+    /// On a site where some answers have phrasings, an answer with none gets one that stands in
+    /// for them: its title, and the words learned for its title's words
+    /// ([`Config::learned`]). Otherwise the phrasings part scores only the answers with
+    /// phrasings, and an answer without is outranked by any neighbour whose phrasings share the
+    /// query's words (see search-index/README.md, cold start).
+    pub stand_in: bool,
 }
 
 /// Everything that decides ranking. The client index's manifest carries the query weights, so
@@ -90,6 +97,8 @@ pub struct Config {
     /// power: answers with more of the query come first.
     pub coverage_weight: f64,
     pub outcome: Outcome,
+    /// Synonyms learned from the site's phrasings (see [`learned`]).
+    pub learned: learned::Learned,
 }
 
 /// When a search answers (DESIGN §5), from its first result's coverage of the query (the share
@@ -154,6 +163,7 @@ impl Default for Config {
                 field: "questions",
                 boost: 30.0,
                 bm25: Bm25 { k1: 3.0, b: 1.0 },
+                stand_in: true,
             },
             weights: QueryWeights::default(),
             body_terms: 48,
@@ -163,6 +173,7 @@ impl Default for Config {
                 coverage_with_words: 0.2,
                 words: 2,
             },
+            learned: learned::Learned::default(),
         }
     }
 }

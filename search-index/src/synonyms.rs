@@ -31,9 +31,23 @@ pub struct Synonyms {
     /// First character of a member → (group, member) indices: lets [`Synonyms::expand`] scan a
     /// text once instead of searching it for every member.
     by_first: HashMap<char, Vec<(usize, usize)>>,
+    /// Also learn synonyms from the site's phrasings (`[search] learned_synonyms`, see
+    /// [`crate::learned`]): the site's own word lists travel together.
+    learned: bool,
 }
 
 impl Synonyms {
+    /// These groups, and whether the build learns more from the site's phrasings.
+    pub fn with_learned(mut self, learned: bool) -> Synonyms {
+        self.learned = learned;
+        self
+    }
+
+    /// Whether the build learns synonyms from the site's phrasings.
+    pub fn learned(&self) -> bool {
+        self.learned
+    }
+
     /// Parses the file's text. Terms are separated by whitespace or commas (ASCII or full-width);
     /// `#` starts a comment line. Every error is reported, not just the first.
     pub fn parse(text: &str) -> Result<Synonyms, Vec<SynonymError>> {
@@ -88,7 +102,11 @@ impl Synonyms {
                 by_first.entry(first).or_default().push((g, m));
             }
         }
-        Ok(Synonyms { groups, by_first })
+        Ok(Synonyms {
+            groups,
+            by_first,
+            learned: false,
+        })
     }
 
     pub fn groups(&self) -> &[Vec<String>] {

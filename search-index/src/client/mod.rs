@@ -63,6 +63,8 @@ pub struct ClientOptions {
     /// other documents of the term are its tail (see [`LunrIndex::split_tail`]). A term in
     /// thousands of articles would otherwise cost a phone tens of kilobytes.
     pub first_tier: usize,
+    /// A tail's band of scores (see [`crate::lunr::TAIL_BAND`]); 1 or less: one band per field.
+    pub tail_band: f64,
     /// Documents per metadata file. A query's ten results mostly lie in ten different files:
     /// 4 documents per file instead of 8 save about 5 kB per first query, for twice the files.
     pub meta_chunk: usize,
@@ -79,6 +81,7 @@ impl Default for ClientOptions {
             max_shards: 32768,
             shards: None,
             first_tier: 64,
+            tail_band: crate::lunr::TAIL_BAND,
             meta_chunk: 4,
             brotli: None,
         }
@@ -118,8 +121,8 @@ pub fn build_client_index(
     let parts: Vec<BuiltPart<'_>> = part_documents(&ordered, synonyms, config)
         .into_par_iter()
         .map(|(part, docs)| {
-            let (first, tails) =
-                LunrIndex::build(&part.boosts, part.bm25, &docs).split_tail(first_tier);
+            let (first, tails) = LunrIndex::build(&part.boosts, part.bm25, &docs)
+                .split_tail(first_tier, opts.tail_band);
             (part.key, first, tails)
         })
         .collect();

@@ -147,6 +147,7 @@ pub fn part_documents(
     config: &Config,
 ) -> Vec<(Part, Vec<LunrDoc>)> {
     let mut all = lunr_documents(docs, synonyms, config);
+    stand_in_phrasings(docs, config, &mut all);
     parts(config)
         .into_iter()
         .map(|part| {
@@ -165,6 +166,38 @@ pub fn part_documents(
             (part, docs)
         })
         .collect()
+}
+
+/// Gives every answer without phrasings, on a site where some have them, a phrasing that
+/// stands in for them (see [`crate::Phrasings::stand_in`]): the tokens of its title and of the
+/// words learned for it ([`crate::learned`]), as the phrasings field tokenizes them.
+fn stand_in_phrasings(docs: &[&SearchDocument], config: &Config, all: &mut [LunrDoc]) {
+    let Some(field) = config
+        .fields
+        .iter()
+        .position(|f| f.name == config.phrasings.field)
+    else {
+        return;
+    };
+    if !config.phrasings.stand_in || docs.iter().all(|d| d.questions.is_empty()) {
+        return;
+    }
+    let pairs = if config.learned.enabled {
+        crate::learned::learn(docs, &config.learned)
+    } else {
+        Default::default()
+    };
+    let options = config.fields[field].options;
+    all.par_iter_mut()
+        .zip(docs.par_iter())
+        .filter(|(_, doc)| doc.questions.is_empty())
+        .for_each(|(lunr_doc, doc)| {
+            let mut tokens = tokenize(&doc.title, options);
+            // The learned words as they are: their characters and pinyin would match far more
+            // than the word does.
+            tokens.extend(crate::learned::for_title(&doc.title, &pairs));
+            lunr_doc.fields[field] = tokens;
+        });
 }
 
 /// The body terms' statistics over every document, for choosing each one's distinctive terms.
