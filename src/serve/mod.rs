@@ -177,16 +177,14 @@ fn full_build(
 
 /// Returns the memory a full build (or an index rebuild) freed to the system. A build makes and
 /// drops hundreds of megabytes of short-lived values (pages' values, the HTML before it is
-/// shared, the index being built) on every thread; glibc keeps freed memory in each thread's
-/// arena for reuse, so `serve`, which then idles for minutes between saves, held twice the
-/// memory of the site it serves.
+/// shared, the index being built) on every thread; `serve`, which then idles for minutes
+/// between saves, would keep them as free pages of its allocator (mimalloc, `src/main.rs`).
 pub(crate) fn give_back_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages of glibc's heaps to the kernel; it takes the
-    // allocator's own locks, touches no memory the program owns and is safe to call from any
-    // thread at any time.
+    // SAFETY: mi_collect only returns mimalloc's free pages to the system; it touches no memory
+    // the program owns and may be called from any thread at any time (when the program's
+    // allocator is another one, mimalloc's own heap is empty and nothing happens).
     unsafe {
-        libc::malloc_trim(0);
+        libmimalloc_sys::mi_collect(true);
     }
 }
 
