@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Save-to-reload latency and memory of `qaportal serve` on generated sites.
 
-    python3 bench/serve.py [--sizes 1000,10000] [--edits 20] [--soak 1000]
+    python3 bench/serve.py [--sizes 1000,10000] [--edits 20] [--soak 1000] [--binary PATH]
 
 For each size: generates a site (bench/gen_corpus.py), starts `serve --port 0` on it, opens the
 event stream as a browser tab does, then edits one answer `--edits` times, each time measuring
@@ -116,10 +116,13 @@ def main():
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--soak", type=int, default=1000)
+    parser.add_argument("--binary", help="a qaportal executable to measure instead of building one")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target", "release", "qaportal")
+    binary = args.binary and os.path.abspath(args.binary)
+    if not binary:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        binary = os.path.join(ROOT, "target", "release", "qaportal")
     work = tempfile.mkdtemp(prefix="qaportal-serve-bench-")
     print(f"{'articles':>8}  {'first build s':>13}  {'save→reload ms (min/median/max)':>32}  "
           f"{'RSS MB after edit 1 / ' + str(args.soak):>24}")

@@ -39,6 +39,8 @@ pub struct Report {
     pub files: usize,
     pub elapsed: Duration,
     pub written: bool,
+    /// Pages not templated again: their inputs and the file were those of an earlier build.
+    pub unchanged: usize,
     /// Time spent in each stage, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -241,9 +243,10 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         last: Instant::now(),
     };
     progress.stage("writing", report.pages);
-    match write_site(out, &made, progress, &mut clock) {
-        Ok(files) => {
+    match write_site(&options.root, out, &made, progress, &mut clock) {
+        Ok((files, unchanged)) => {
             report.files = files;
+            report.unchanged = unchanged;
             report.written = true;
             crate::theme::save_qr_codes(&made.theme.qr_codes, &options.root);
         }
@@ -253,13 +256,14 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
 }
 
 /// Templates the pages and writes the site to `out`, each page as soon as it is made; the
-/// number of files written.
+/// number of files written and of pages reused from an earlier build.
 fn write_site(
+    root: &std::path::Path,
     out: &std::path::Path,
     made: &Made,
     progress: &dyn Progress,
     clock: &mut Clock,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<(usize, usize), Vec<Diagnostic>> {
     use rayon::prelude::*;
     let failed = |message: String| vec![Diagnostic::error("output", message)];
     let assembled = &made.assembled;
@@ -275,20 +279,22 @@ fn write_site(
         .chain([crate::offline::WORKER_FILE]);
     let staging = output::Staging::open(out, paths).map_err(failed)?;
     drop(page_files);
+    let remembered =
+        output::unchanged::Remembered::load(root, made.theme.templates_hash, &assembled.site);
     // Each answer's pages are made, templated and written in turn, on both cores: neither the
     // pages' values nor the site's HTML (half a gigabyte at 10,000 answers) is ever all in
     // memory, and the file system works while the other core applies templates.
     let tera = &made.theme.tera;
     let tick = || progress.tick();
     let listings: Vec<&assemble::Page> = assembled.listings.iter().collect();
-    let mut written = output::write_pages(tera, &listings, &staging, &tick)?;
+    let mut written = output::write_pages(tera, &listings, &staging, &remembered, &tick)?;
     let articles: Vec<Result<Vec<output::Written>, Vec<Diagnostic>>> =
         (0..made.site.content.articles.len())
             .into_par_iter()
             .map(|i| {
                 let pages = assembled.article_pages(&made.site, &made.rendered, &made.related, i);
                 let pages: Vec<&assemble::Page> = pages.iter().collect();
-                output::write_pages(tera, &pages, &staging, &tick)
+                output::write_pages(tera, &pages, &staging, &remembered, &tick)
             })
             .collect();
     let mut problems = Vec::new();
@@ -318,7 +324,9 @@ fn write_site(
         .map_err(|error| failed(staging.failed(error)))?;
     written.push(worker);
     staging.finish(&written).map_err(failed)?;
-    Ok(written.len())
+    let reused = remembered.reused();
+    remembered.save(root);
+    Ok((written.len(), reused))
 }
 
 /// Everything of a build but applying the templates to the pages, which `compile` (the site in

@@ -326,6 +326,12 @@ fn run_build(options: &build::Options, quiet: bool, timings: bool, color: bool) 
         for (stage, duration) in &report.timings {
             eprintln!("{stage:>10} {:>8.1} ms", duration.as_secs_f64() * 1000.0);
         }
+        if report.written {
+            eprintln!(
+                " unchanged {:>8} pages not templated again",
+                report.unchanged
+            );
+        }
     }
     if !report.succeeded() {
         eprintln!(

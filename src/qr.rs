@@ -8,8 +8,8 @@ use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
 
-/// The longest URL a QR code is drawn for; callers check it (fast_qr's limit at level M is
-/// 2,331 bytes).
+/// The longest URL a QR code is drawn for; callers check it (the limit at level M is 2,331
+/// bytes).
 pub const MAX_URL_BYTES: usize = 1_000;
 
 /// Quiet zone around the code, in modules (the standard asks for 4; scanners in practice are
@@ -31,19 +31,35 @@ pub fn svg(url: &str, label: &str) -> String {
     draw(&encode(url), label)
 }
 
+/// The mask every code is drawn with. A standard encoder tries all eight masks and keeps the
+/// one with the lowest penalty (fewest long runs and finder-like patterns, which can trouble
+/// poor scanners); that search was most of the cost of a code (eight full penalty
+/// evaluations), and with a code per step of every answer it was the largest single cost of
+/// a cold build after the file system. Every mask is valid and decodes with any reader;
+/// `tests/qr.rs` and the unit tests below decode the codes with a real decoder.
+const MASK: u8 = 2;
+
 /// The code's modules: its size, then one bit per module, row by row.
 fn encode(url: &str) -> Vec<u8> {
-    // Error correction M survives a projector's glare and a phone at an angle; URLs here are
-    // short, so the code stays at version 3-5.
-    let code = fast_qr::QRBuilder::new(url)
-        .ecl(fast_qr::ECL::M)
-        .build()
-        .expect("a URL of a few dozen bytes always fits in a QR code");
-    let size = code.size;
+    use qrcodegen::{Mask, QrCode, QrCodeEcc, QrSegment, Version};
+    // Error correction at least M: it survives a projector's glare and a phone at an angle; a
+    // higher level is taken when it fits in the same size. URLs here are short, so the code
+    // stays at version 3-5.
+    let segments = QrSegment::make_segments(url);
+    let code = QrCode::encode_segments_advanced(
+        &segments,
+        QrCodeEcc::Medium,
+        Version::MIN,
+        Version::MAX,
+        Some(Mask::new(MASK)),
+        true,
+    )
+    .expect("a URL of at most MAX_URL_BYTES always fits in a QR code");
+    let size = code.size() as usize;
     let mut modules = vec![0u8; 1 + (size * size).div_ceil(8)];
     modules[0] = size as u8;
     for i in 0..size * size {
-        if code.data[(i / size) * size + i % size].value() {
+        if code.get_module((i % size) as i32, (i / size) as i32) {
             modules[1 + i / 8] |= 1 << (i % 8);
         }
     }
@@ -172,9 +188,9 @@ fn push_number(out: &mut String, n: usize) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
-/// Codes drawn by earlier builds, kept in `.qaportal/qr-cache`: choosing a code's mask is the
-/// expensive part of drawing it (tens of microseconds, times a code per step of every answer),
-/// and a site's URLs rarely change between builds.
+/// Codes drawn by earlier builds, kept in `.qaportal/qr-cache-mask2` (the mask in the name: a
+/// cache of codes drawn with another mask is not read): encoding a code costs microseconds,
+/// times a code per step of every answer, and a site's URLs rarely change between builds.
 #[derive(Default)]
 pub struct Cache {
     entries: RwLock<FxHashMap<String, Entry>>,
@@ -344,6 +360,40 @@ mod tests {
                     "pixel {x},{y}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn codes_of_every_length_decode_with_a_real_decoder() {
+        // Short, typical and the longest URLs drawn (versions 2 to about 22), each with the
+        // fixed mask; rqrr reads the modules as a phone's decoder would.
+        for len in [10, 40, 90, 200, 500, MAX_URL_BYTES] {
+            let url: String = "https://qa.example.com/a/KB-00042/#step-"
+                .chars()
+                .chain(std::iter::repeat('x'))
+                .take(len)
+                .collect();
+            let modules = encode(&url);
+            let size = modules[0] as usize;
+            let scale = 4;
+            let full = (size + 2 * MARGIN) * scale;
+            let mut image = rqrr::PreparedImage::prepare_from_greyscale(full, full, |x, y| {
+                let (x, y) = (x / scale, y / scale);
+                let inside =
+                    (MARGIN..MARGIN + size).contains(&x) && (MARGIN..MARGIN + size).contains(&y);
+                let dark = inside && {
+                    let i = (y - MARGIN) * size + (x - MARGIN);
+                    modules[1 + i / 8] & (1 << (i % 8)) != 0
+                };
+                if dark { 0 } else { 255 }
+            });
+            let grids = image.detect_grids();
+            assert_eq!(grids.len(), 1, "{len} bytes");
+            let (meta, text) = grids[0].decode().expect("decodes");
+            assert_eq!(text, url);
+            assert_eq!(meta.mask, u16::from(MASK), "{len} bytes");
+            // The format bits' order: M is 0, L is 1, H is 2, Q is 3.
+            assert_ne!(meta.ecc_level, 1, "level M or better");
         }
     }
 

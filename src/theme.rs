@@ -26,11 +26,16 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
     /// What the build should say about the theme without failing (hidden files skipped).
     pub warnings: Vec<Diagnostic>,
+    /// A hash of every template's name and text: pages made with other templates are
+    /// templated again (`output::unchanged`).
+    pub templates_hash: u128,
 }
 
 /// Where the QR codes of earlier builds are kept, beside the site source like the search index.
 fn qr_cache_path(root: &Path) -> std::path::PathBuf {
-    root.join(".qaportal").join("qr-cache")
+    // Named after the mask: codes cached by a build that chose masks are not reused, so a
+    // rebuild draws every code the same way as a cold build (byte-identical output).
+    root.join(".qaportal").join("qr-cache-mask2")
 }
 
 /// Keeps the codes a build drew for the next one.
@@ -201,12 +206,23 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                 .help("fix the template of the site's theme; the built-in ones are in themes/default/templates"),
         );
     }
+    let templates_hash = {
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+        for (name, text) in &templates {
+            for part in [name.as_bytes(), text.as_bytes()] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
+        }
+        hasher.digest128()
+    };
     if problems.is_empty() {
         Ok(Theme {
             tera,
             static_files,
             qr_codes,
             warnings,
+            templates_hash,
         })
     } else {
         Err(problems)

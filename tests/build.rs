@@ -523,3 +523,80 @@ fn after_one_answer_changes_only_changed_search_files_are_written() {
     site.run(&["build", "--as-of", "2026-11-22", "--out", "fresh"]);
     assert_eq!(tree(&site.path("public")), tree(&site.path("fresh")));
 }
+
+/// `build --timings`: how many pages the build reused without templating them again.
+fn unchanged_pages(output: &std::process::Output) -> usize {
+    let stderr = common::stderr(output);
+    let line = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("unchanged"))
+        .unwrap_or_else(|| panic!("no count of unchanged pages in:\n{stderr}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn a_rebuild_templates_only_pages_whose_inputs_changed_and_gives_the_site_of_a_fresh_build() {
+    let site = TestSite::new();
+    site.write(
+        "content/account/links.md",
+        "---\nid: KB-0002\ntitle: 链接\ncategory: 咨询类\n---\n\n见[重置](KB-0001#step-2)。\n",
+    );
+    for n in 3..12 {
+        site.write(
+            &format!("content/account/a{n}.md"),
+            format!(
+                "---\nid: KB-{n:04}\ntitle: 问题 {n}\ncategory: 咨询类\n---\n\n第 {n} 种情况。\n"
+            ),
+        );
+    }
+    let build = || {
+        let output = site.run(&["build", "--as-of", "2026-11-22", "--timings"]);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        output
+    };
+    let fresh = |name: &str| {
+        let output = site.run(&["build", "--as-of", "2026-11-22", "--out", name]);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        tree(&site.path(name))
+    };
+    // The first two builds fill the two folders that take turns; the third finds its pages.
+    assert_eq!(unchanged_pages(&build()), 0);
+    assert_eq!(unchanged_pages(&build()), 0);
+    let third = unchanged_pages(&build());
+    assert!(third > 40, "every answer's pages are reused: {third}");
+
+    // A changed title shows on the answer, its redirects and presentation view, and in the
+    // lists of answers.
+    site.write(
+        "content/account/reset-password.md",
+        common::ARTICLE.replace("交易密码忘记了怎么办？", "交易密码忘了怎么重置？"),
+    );
+    let after_edit = unchanged_pages(&build());
+    assert!(after_edit < third, "the changed pages are templated again");
+    assert!(after_edit > 0, "the others are not: {after_edit}");
+    assert_eq!(tree(&site.path("public")), fresh("fresh-1"));
+    assert!(
+        site.read("public/account/index.html")
+            .contains("交易密码忘了怎么重置？")
+    );
+
+    // Once more (the other folder, two builds behind), then with a changed template: every
+    // page is made with it.
+    build();
+    assert_eq!(tree(&site.path("public")), fresh("fresh-2"));
+    site.write(
+        "qaportal.toml",
+        format!("{}theme = \"brand\"\n", common::CONFIG),
+    );
+    site.write(
+        "themes/brand/templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>品牌 {{ article.title }}</h1>{% endblock main %}",
+    );
+    build();
+    build();
+    assert_eq!(tree(&site.path("public")), fresh("fresh-3"));
+    assert!(
+        site.read("public/account/a3/index.html")
+            .contains("品牌 问题 3")
+    );
+}

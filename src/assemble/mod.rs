@@ -33,6 +33,10 @@ pub struct Page {
     pub path: String,
     pub template: &'static str,
     pub context: tera::Context,
+    /// What the page is made from, hashed, for pages whose values are all under one name:
+    /// a rebuild does not template such a page again when this did not change
+    /// (`output::unchanged`). `None`: always templated.
+    pub inputs: Option<crate::output::unchanged::Fingerprint>,
 }
 
 pub struct Assembled {
@@ -100,10 +104,14 @@ fn qr_page(path: String, url: &str, label: &str) -> Page {
 fn page(path: String, template: &'static str, name: &'static str, value: &impl Serialize) -> Page {
     let mut context = tera::Context::new();
     context.insert(name, value);
+    let inputs = context
+        .get(name)
+        .map(|value| crate::output::unchanged::fingerprint(template, name, value));
     Page {
         path,
         template,
         context,
+        inputs,
     }
 }
 
@@ -181,12 +189,14 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
         path: "/".into(),
         template: "home.html",
         context: home.clone(),
+        inputs: None,
     });
     // The search page offers the hot issues when nothing is found.
     pages.push(Page {
         path: "/search/".into(),
         template: "search.html",
         context: home,
+        inputs: None,
     });
 
     for (system, intro) in site.content.systems.iter().zip(&rendered.systems) {
@@ -228,6 +238,7 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
                 path: path.into(),
                 template,
                 context: tera::Context::new(),
+                inputs: None,
             });
         }
     }
@@ -370,6 +381,7 @@ fn weekly_pages(
         path: "/hot/".into(),
         template: "hot.html",
         context: hot,
+        inputs: None,
     });
     month_pages(site, rendered, weeks, pages);
 }

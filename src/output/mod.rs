@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 pub mod claims;
 mod csp;
+pub mod unchanged;
 mod write;
 
 use crate::assemble::Page;
@@ -139,18 +140,40 @@ fn collect_errors<T>(results: Vec<Result<T, Box<Diagnostic>>>) -> Result<Vec<T>,
 
 /// Applies the templates to `pages` in parallel and puts each page in `staging` as soon as it
 /// is made: a 10,000-answer site is half a gigabyte of HTML, which then never is in memory at
-/// once. A failure leaves `staging` half-written, which only the next build sees.
+/// once. A page whose inputs are those of the last build, and whose HTML `staging` already
+/// holds, is neither templated nor written (`unchanged`). A failure leaves `staging`
+/// half-written, which only the next build sees.
 pub fn write_pages(
     tera: &tera::Tera,
     pages: &[&Page],
     staging: &Staging,
+    remembered: &unchanged::Remembered,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Vec<Written>, Vec<Diagnostic>> {
-    each_page(tera, pages, on_page, |path, html| {
-        staging
-            .put(path, &Contents::Bytes(html))
-            .map_err(|error| Box::new(Diagnostic::error("output", staging.failed(error))))
-    })
+    let results: Vec<Result<Written, Box<Diagnostic>>> = pages
+        .par_iter()
+        .map(|page| {
+            let file = file_for(&page.path);
+            if let Some(written) = page
+                .inputs
+                .and_then(|inputs| remembered.reuse(&file, inputs, staging))
+            {
+                on_page();
+                return Ok(written);
+            }
+            let _processing = crate::crash::processing(format!("the page {}", page.path));
+            let html = apply(tera, page)?;
+            on_page();
+            let written = staging
+                .put(file, &Contents::Bytes(html.into_bytes()))
+                .map_err(|error| Box::new(Diagnostic::error("output", staging.failed(error))))?;
+            if let Some(inputs) = page.inputs {
+                remembered.made(inputs, &written);
+            }
+            Ok(written)
+        })
+        .collect();
+    collect_errors(results)
 }
 
 pub use write::{Staging, Written, digest, write_atomically};

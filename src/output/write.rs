@@ -155,6 +155,11 @@ impl Staging {
         Ok(())
     }
 
+    /// Whether the folder holds, at `path`, the file whose content hash is `hash`.
+    pub fn holds(&self, path: &str, hash: u128) -> bool {
+        self.old.get(path) == Some(&hash)
+    }
+
     /// Writes `contents` at `path` unless the folder already holds the same bytes there.
     pub fn put(&self, path: String, contents: &Contents) -> io::Result<Written> {
         let copied;

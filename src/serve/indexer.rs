@@ -98,6 +98,7 @@ fn run(jobs: &Receiver<Job>, shared: &Shared, epoch: &AtomicU64, verbose: bool) 
             }
         }
         drop(files);
+        super::give_back_memory();
         if verbose {
             eprintln!(
                 "search index rebuilt in {} ms: {} files changed",

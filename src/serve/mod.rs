@@ -151,7 +151,9 @@ fn full_build(
     // Taken before the build writes its own search index: an index of older documents that
     // the indexer finishes meanwhile must not replace it.
     indexer.full_build();
-    match state::full(&options.build, &shared.files) {
+    let built = state::full(&options.build, &shared.files);
+    give_back_memory();
+    match built {
         Ok((state, changed, warnings)) => {
             if let Some(warnings) = warnings {
                 print_problems(options, &warnings);
@@ -170,6 +172,19 @@ fn full_build(
             fail(options, shared, &problems);
             None
         }
+    }
+}
+
+/// Returns the memory a full build (or an index rebuild) freed to the system. A build makes and
+/// drops hundreds of megabytes of short-lived values (pages' values, the HTML before it is
+/// shared, the index being built) on every thread; `serve`, which then idles for minutes
+/// between saves, would keep them as free pages of its allocator (mimalloc, `src/main.rs`).
+pub(crate) fn give_back_memory() {
+    // SAFETY: mi_collect only returns mimalloc's free pages to the system; it touches no memory
+    // the program owns and may be called from any thread at any time (when the program's
+    // allocator is another one, mimalloc's own heap is empty and nothing happens).
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
     }
 }
 
