@@ -12,7 +12,7 @@
 //! Why not the search index (tantivy's "more like this" until issue 12): its queries were an
 //! answer's dozen rarest terms, and a term two answers share by accident (a number, a rare
 //! bigram across two words) outweighed everything they shared by meaning. On the judged set
-//! (`tests/data/related-judged.tsv`, `tests/related.rs`) it listed 98 answers of which 31 were
+//! (`tests/data/related-judged.tsv`, `tests/related.rs`) it listed 108 answers of which 39 were
 //! judged related; see README "Related answers" for the figures of this module.
 //!
 //! Built for 10,000 answers and more: an answer keeps only its [`TERMS_PER_ANSWER`] heaviest
