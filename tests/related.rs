@@ -85,15 +85,7 @@ fn sample() -> (
 ) {
     let mut sources = qaportal::source::Sources::default();
     let mut diagnostics = qaportal::diagnostic::Diagnostics::default();
-    let options = qaportal::build::Options {
-        root: env!("CARGO_MANIFEST_DIR").into(),
-        out: None,
-        base_url: None,
-        as_of: jiff::civil::date(2026, 11, 22),
-        drafts: false,
-        lints: qaportal::lint::Set::Publish,
-        produce: false,
-    };
+    let options = common::stages_only(env!("CARGO_MANIFEST_DIR").into());
     let site = qaportal::build::prepare(&options, &mut sources, &mut diagnostics).unwrap();
     let rendered = qaportal::render::render(&site, &sources, &mut diagnostics);
     assert!(!diagnostics.has_errors());

@@ -228,15 +228,7 @@ fn ticket_questions_become_search_phrasings() {
     site.write("data/tickets/t.csv", "time,article,question\n2026-11-17,KB-0002,客户说余额对不上\n2026-11-17,KB-0002,客户说余额对不上？\n2026-11-18,KB-0002, 钱少了 \n");
     let mut sources = qaportal::source::Sources::default();
     let mut diagnostics = qaportal::diagnostic::Diagnostics::default();
-    let options = qaportal::build::Options {
-        root: site.root().to_path_buf(),
-        out: None,
-        base_url: None,
-        as_of: jiff::civil::date(2026, 11, 22),
-        drafts: false,
-        lints: qaportal::lint::Set::Publish,
-        produce: false,
-    };
+    let options = common::stages_only(site.root().to_path_buf());
     let built = qaportal::build::prepare(&options, &mut sources, &mut diagnostics).unwrap();
     let id = qaportal::model::ArticleId("KB-0002".into());
     assert_eq!(

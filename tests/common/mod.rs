@@ -350,3 +350,17 @@ impl Events {
         }
     }
 }
+
+/// Build options that load, validate and render the site at `root` without writing it, as of
+/// the sample's last week with tickets: for tests that look at a build's stages from inside.
+pub fn stages_only(root: PathBuf) -> qaportal::build::Options {
+    qaportal::build::Options {
+        root,
+        out: None,
+        base_url: None,
+        as_of: jiff::civil::date(2026, 11, 22),
+        drafts: false,
+        lints: qaportal::lint::Set::Publish,
+        produce: false,
+    }
+}
