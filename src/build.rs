@@ -509,9 +509,12 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
         progress.stage("indexing", 0);
         documents = search::documents(&site, &rendered);
         let links = crate::related::links(&site, &rendered);
+        // Both caches are keyed by the documents: hashed once (tens of megabytes of JSON at
+        // 10,000 answers).
+        let hashed = search::fingerprint(&documents, &site.synonyms);
         (search_files, related) = rayon::join(
-            || search::client_files_cached(&options.root, &documents, &site.synonyms),
-            || crate::related::cached(&options.root, &documents, &links, &site.synonyms),
+            || search::client_files_cached(&options.root, &documents, &site.synonyms, &hashed),
+            || crate::related::cached(&options.root, &documents, &links, &site.synonyms, &hashed),
         );
         clock.lap("index");
     }

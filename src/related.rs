@@ -310,14 +310,17 @@ pub fn links(site: &crate::model::Site, rendered: &crate::render::Rendered) -> V
 
 /// [`related`], reused from the last build when nothing it depends on changed (most builds:
 /// a weekly republish changes a handful of answers, and `serve` rebuilds often).
+/// `documents_fingerprint` is [`crate::search::fingerprint`] of `documents` and `synonyms`,
+/// which the build hashes once for this cache and the client index's.
 pub fn cached(
     root: &Path,
     documents: &[SearchDocument],
     links: &[Vec<usize>],
     synonyms: &Synonyms,
+    documents_fingerprint: &str,
 ) -> RelatedAnswers {
     let path = root.join(".qaportal").join("related.json");
-    let fingerprint = fingerprint(documents, links, synonyms);
+    let fingerprint = fingerprint(documents_fingerprint, links);
     #[derive(serde::Serialize, serde::Deserialize)]
     struct Cache {
         fingerprint: String,
@@ -344,9 +347,9 @@ pub fn cached(
     cache.related
 }
 
-fn fingerprint(documents: &[SearchDocument], links: &[Vec<usize>], synonyms: &Synonyms) -> String {
+fn fingerprint(documents_fingerprint: &str, links: &[Vec<usize>]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(crate::search::fingerprint(documents, synonyms).as_bytes());
+    hasher.update(documents_fingerprint.as_bytes());
     for targets in links {
         for &j in targets {
             hasher.update(&(j as u64).to_le_bytes());
@@ -472,17 +475,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let docs = site();
         let none = vec![Vec::new(); docs.len()];
-        let first = cached(dir.path(), &docs, &none, &Synonyms::default());
+        let synonyms = Synonyms::default();
+        let hashed = crate::search::fingerprint(&docs, &synonyms);
+        let first = cached(dir.path(), &docs, &none, &synonyms, &hashed);
         // A cache edited by hand (or left by another version) is used only if the fingerprint
         // matches: here it does, so the edit shows.
         let path = dir.path().join(".qaportal/related.json");
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replace("\"KB-2\"", "\"KB-9\"")).unwrap();
-        let again = cached(dir.path(), &docs, &none, &Synonyms::default());
+        let again = cached(dir.path(), &docs, &none, &synonyms, &hashed);
         assert_eq!(again["KB-1"][0].id, "KB-9", "the cache was read");
         let mut links = none.clone();
         links[4] = vec![5];
-        let linked = cached(dir.path(), &docs, &links, &Synonyms::default());
+        let linked = cached(dir.path(), &docs, &links, &synonyms, &hashed);
         assert_eq!(linked["KB-1"], first["KB-1"], "computed again");
         assert_eq!(linked["KB-5"][0].id, "KB-6");
     }

@@ -105,7 +105,7 @@ pub fn client_index(
     synonyms: &Synonyms,
 ) -> Result<search_index::engine::ClientIndex, String> {
     let prefix = format!("{}/", ClientOptions::default().dir);
-    let files = client_files_cached(root, documents, synonyms)
+    let files = client_files_cached(root, documents, synonyms, &fingerprint(documents, synonyms))
         .into_iter()
         .filter(|(path, _)| !path.ends_with(".gz") && !path.ends_with(".br"))
         .filter_map(|(path, bytes)| Some((path.strip_prefix(&prefix)?.to_string(), bytes)))
@@ -115,23 +115,24 @@ pub fn client_index(
 
 /// [`client_files`], reused from the last build when the documents have not changed: kept in
 /// one file (`.qaportal/client-index`), as writing thousands of small cache files would cost
-/// what it saves.
+/// what it saves. `fingerprint` is [`fingerprint`] of `documents` and `synonyms` (the build
+/// hashes them once for this cache and the related answers').
 pub fn client_files_cached(
     root: &Path,
     documents: &[SearchDocument],
     synonyms: &Synonyms,
+    fingerprint: &str,
 ) -> Vec<(String, Vec<u8>)> {
     let path = root.join(".qaportal").join("client-index");
-    let fingerprint = fingerprint(documents, synonyms);
     if let Some(files) = std::fs::read(&path)
         .ok()
-        .and_then(|bytes| read_client_cache(&bytes, &fingerprint))
+        .and_then(|bytes| read_client_cache(&bytes, fingerprint))
     {
         return files;
     }
     let files = client_files(documents, synonyms);
     // A cache that cannot be written only costs the next build time.
-    let _ = write_client_cache(&path, &fingerprint, &files);
+    let _ = write_client_cache(&path, fingerprint, &files);
     files
 }
 
@@ -313,7 +314,12 @@ mod tests {
             ..Default::default()
         };
         let synonyms = Synonyms::default();
-        let first = client_files_cached(dir.path(), &[doc("转账失败")], &synonyms);
+        let first = client_files_cached(
+            dir.path(),
+            &[doc("转账失败")],
+            &synonyms,
+            &fingerprint(&[doc("转账失败")], &synonyms),
+        );
         let path = dir.path().join(".qaportal/client-index");
         let cached = std::fs::read(&path).unwrap();
         assert_eq!(
@@ -331,7 +337,12 @@ mod tests {
             ),
             None
         );
-        let second = client_files_cached(dir.path(), &[doc("密码锁定")], &synonyms);
+        let second = client_files_cached(
+            dir.path(),
+            &[doc("密码锁定")],
+            &synonyms,
+            &fingerprint(&[doc("密码锁定")], &synonyms),
+        );
         assert_ne!(first, second, "changed documents are indexed again");
     }
 }
