@@ -135,13 +135,12 @@ impl Diagnostics {
         let styles = term::Styles::default();
         let mut writer = term::StylesWriter::new(&mut buffer, &styles);
         let quoted = Quoted::new(sources, &self.items);
-        for diagnostic in &self.items {
+        for (index, diagnostic) in self.items.iter().enumerate() {
             let diagnostic = &masked(diagnostic);
+            let report = to_report(diagnostic, quoted.place(index, diagnostic));
             // Rendering only fails when a span points outside its file, which is a bug; fall back
             // to the message alone rather than losing the diagnostic.
-            if term::emit_to_write_style(&mut writer, &config, &quoted, &to_report(diagnostic))
-                .is_err()
-            {
+            if term::emit_to_write_style(&mut writer, &config, &quoted, &report).is_err() {
                 use std::io::Write;
                 let _ = writeln!(
                     writer,
@@ -252,6 +251,37 @@ fn mask_plain(text: &str) -> String {
 struct Quoted<'a> {
     sources: &'a Sources,
     patched: std::collections::HashMap<SourceId, (String, String)>,
+    /// Per diagnostic (same order), the window quoted instead of its line when that is long.
+    windows: Vec<Option<Window>>,
+}
+
+/// Longest line quoted whole, in characters. A longer one (minified HTML pasted into an answer,
+/// a CSV row, a one-line JSON file) is quoted as a window around the marked place, so that one
+/// bad line cannot flood the terminal with kilobytes.
+const QUOTED_LINE_CHARS: usize = 160;
+
+/// Characters of a long line kept before the marked place.
+const WINDOW_LEAD_CHARS: usize = 60;
+
+/// A window of one long line, quoted as if it were a file of one line, with the real line and
+/// column numbers in the report.
+struct Window {
+    name: String,
+    /// The kept characters, with `…` where the line was cut.
+    text: String,
+    /// 0-based index of the line in its file.
+    line: usize,
+    /// Characters of the real line before the window's first character.
+    columns_before: usize,
+    /// The marked place, as bytes of `text`.
+    marked: std::ops::Range<usize>,
+}
+
+/// Which text a report quotes: a source file, or the window of a long line (by diagnostic).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Quote {
+    File(SourceId),
+    Window(usize),
 }
 
 impl<'a> Quoted<'a> {
@@ -289,43 +319,152 @@ impl<'a> Quoted<'a> {
                 (id, (mask_plain(&file.display_path), text))
             })
             .collect();
-        Quoted { sources, patched }
+        let mut quoted = Quoted {
+            sources,
+            patched,
+            windows: Vec::new(),
+        };
+        quoted.windows = items
+            .iter()
+            .map(|d| d.span.and_then(|span| quoted.window(span)))
+            .collect();
+        quoted
+    }
+
+    /// The window quoted for `span` when it lies on one line longer than [`QUOTED_LINE_CHARS`].
+    fn window(&self, span: Span) -> Option<Window> {
+        use codespan_reporting::files::Files as _;
+        let file = self.sources.get(span.source);
+        let line = file.line_index(span.start);
+        if file.line_index(span.end) != line {
+            return None;
+        }
+        let text = self.source(Quote::File(span.source)).ok()?;
+        let range = file.line_range(line)?;
+        let whole = &text[range.clone()];
+        if whole.chars().count() <= QUOTED_LINE_CHARS {
+            return None;
+        }
+        // Character positions in the line: the window starts a little before the mark and
+        // keeps as much of the mark as fits.
+        let starts: Vec<usize> = whole.char_indices().map(|(at, _)| at).collect();
+        let mark_start = starts.partition_point(|&at| at < span.start - range.start);
+        let first = mark_start.saturating_sub(WINDOW_LEAD_CHARS);
+        let last = (first + QUOTED_LINE_CHARS).min(starts.len());
+        let byte = |char_index: usize| starts.get(char_index).copied().unwrap_or(whole.len());
+        let mut kept = String::new();
+        if first > 0 {
+            kept.push('…');
+        }
+        let offset = kept.len() as isize - byte(first) as isize;
+        kept.push_str(&whole[byte(first)..byte(last)]);
+        let at = |byte_in_line: usize| {
+            (byte_in_line.clamp(byte(first), byte(last)) as isize + offset) as usize
+        };
+        let marked = at(span.start - range.start)..at(span.end.min(range.end) - range.start);
+        if last < starts.len() {
+            kept.push('…');
+        }
+        Some(Window {
+            name: self.name(Quote::File(span.source)).ok()?.to_string(),
+            text: kept,
+            line,
+            columns_before: first.saturating_sub(usize::from(first > 0)),
+            marked,
+        })
+    }
+
+    /// Where the report of the `index`th diagnostic points: its window, or its file.
+    fn place(&self, index: usize, d: &Diagnostic) -> Option<(Quote, std::ops::Range<usize>)> {
+        match self.windows.get(index).and_then(Option::as_ref) {
+            Some(window) => Some((Quote::Window(index), window.marked.clone())),
+            None => d.span.map(|span| (Quote::File(span.source), span.range())),
+        }
+    }
+
+    fn window_at(&self, index: usize) -> Result<&Window, codespan_reporting::files::Error> {
+        self.windows
+            .get(index)
+            .and_then(Option::as_ref)
+            .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 }
 
 impl<'a> codespan_reporting::files::Files<'a> for Quoted<'_> {
-    type FileId = SourceId;
+    type FileId = Quote;
     type Name = &'a str;
     type Source = &'a str;
 
-    fn name(&'a self, id: SourceId) -> Result<&'a str, codespan_reporting::files::Error> {
-        match self.patched.get(&id) {
-            Some((name, _)) => Ok(name),
-            None => self.sources.name(id),
+    fn name(&'a self, id: Quote) -> Result<&'a str, codespan_reporting::files::Error> {
+        match id {
+            Quote::File(id) => match self.patched.get(&id) {
+                Some((name, _)) => Ok(name),
+                None => self.sources.name(id),
+            },
+            Quote::Window(index) => Ok(&self.window_at(index)?.name),
         }
     }
 
-    fn source(&'a self, id: SourceId) -> Result<&'a str, codespan_reporting::files::Error> {
-        match self.patched.get(&id) {
-            Some((_, text)) => Ok(text),
-            None => self.sources.source(id),
+    fn source(&'a self, id: Quote) -> Result<&'a str, codespan_reporting::files::Error> {
+        match id {
+            Quote::File(id) => match self.patched.get(&id) {
+                Some((_, text)) => Ok(text),
+                None => self.sources.source(id),
+            },
+            Quote::Window(index) => Ok(&self.window_at(index)?.text),
         }
     }
 
     fn line_index(
         &'a self,
-        id: SourceId,
+        id: Quote,
         at: usize,
     ) -> Result<usize, codespan_reporting::files::Error> {
-        self.sources.line_index(id, at)
+        match id {
+            Quote::File(id) => self.sources.line_index(id, at),
+            Quote::Window(_) => Ok(0),
+        }
+    }
+
+    fn line_number(
+        &'a self,
+        id: Quote,
+        line: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        match id {
+            Quote::File(_) => Ok(line + 1),
+            Quote::Window(index) => Ok(self.window_at(index)?.line + 1),
+        }
+    }
+
+    fn column_number(
+        &'a self,
+        id: Quote,
+        line: usize,
+        at: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let source = self.source(id)?;
+        let range = self.line_range(id, line)?;
+        let column = codespan_reporting::files::column_index(source, range, at) + 1;
+        match id {
+            Quote::File(_) => Ok(column),
+            Quote::Window(index) => Ok(column + self.window_at(index)?.columns_before),
+        }
     }
 
     fn line_range(
         &'a self,
-        id: SourceId,
+        id: Quote,
         line: usize,
     ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
-        self.sources.line_range(id, line)
+        match id {
+            Quote::File(id) => self.sources.line_range(id, line),
+            Quote::Window(index) if line == 0 => Ok(0..self.window_at(index)?.text.len()),
+            Quote::Window(_) => Err(codespan_reporting::files::Error::LineTooLarge {
+                given: line,
+                max: 0,
+            }),
+        }
     }
 }
 
@@ -336,16 +475,14 @@ fn severity_word(d: &Diagnostic) -> &'static str {
     }
 }
 
-fn to_report(d: &Diagnostic) -> Report<crate::source::SourceId> {
+fn to_report(d: &Diagnostic, place: Option<(Quote, std::ops::Range<usize>)>) -> Report<Quote> {
     let report = match d.severity {
         Severity::Error => Report::error(),
         Severity::Warning => Report::warning(),
     };
     let mut report = report.with_message(&d.message).with_code(d.code);
-    if let Some(span) = d.span {
-        report = report.with_labels(vec![
-            Label::primary(span.source, span.range()).with_message(&d.label),
-        ]);
+    if let Some((quote, range)) = place {
+        report = report.with_labels(vec![Label::primary(quote, range).with_message(&d.label)]);
     }
     if let Some(help) = &d.help {
         report = report.with_notes(vec![format!("help: {help}")]);

@@ -179,6 +179,32 @@ fn broken_link() {
 }
 
 #[test]
+fn an_error_on_a_long_line_quotes_a_window_of_it_with_the_real_column() {
+    // Minified HTML or a pasted log: one line of 20,000 characters with a broken link at
+    // character 10,009 (the id). The report names the real column and quotes a few dozen characters
+    // around the link, not the whole line.
+    let before = "甲".repeat(10_000);
+    let after = "乙".repeat(10_000);
+    let err = fails_with(
+        "content/account/bad.md",
+        format!(
+            "---\nid: KB-0002\ntitle: 测试\ncategory: 咨询类\n---\n\n{before}[另一个问题](KB-0099){after}\n"
+        ),
+    );
+    assert_has(
+        &err,
+        &[
+            "no article has the id KB-0099",
+            "content/account/bad.md:7:10009",
+            "…甲甲",
+            "[另一个问题](KB-0099)",
+            "乙乙…",
+        ],
+    );
+    assert!(err.len() < 4_000, "the long line was quoted whole:\n{err}");
+}
+
+#[test]
 fn broken_link_by_path() {
     let err = fails_with(
         "content/account/bad.md",
