@@ -218,12 +218,34 @@ impl Config {
     }
 }
 
+/// The largest `qaportal.toml` read: settings are a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Reads and checks `qaportal.toml`. Problems are reported as diagnostics on the file.
 pub fn load(root: &Path, sources: &mut Sources) -> Result<(Config, SourceId), Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) => {
+    let read = crate::source::read_at_most(&path, MAX_CONFIG_BYTES);
+    let text = match read.map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            return Err(vec![
+                Diagnostic::error("config", format!("{CONFIG_FILE} is not valid UTF-8"))
+                    .help("save it as UTF-8"),
+            ]);
+        }
+        Err(crate::source::ReadProblem::TooLarge) => {
+            return Err(vec![
+                Diagnostic::error(
+                    "config",
+                    format!(
+                        "{CONFIG_FILE} holds more than {}, far more than any site's settings",
+                        crate::load::human_size(MAX_CONFIG_BYTES)
+                    ),
+                )
+                .help("is this the right file? qaportal.toml holds a few dozen lines of settings"),
+            ]);
+        }
+        Err(crate::source::ReadProblem::Io(error)) => {
             return Err(vec![
                 Diagnostic::error("config", format!("cannot read {}: {error}", path.display())).help(
                     "run qaportal in a site folder (one with qaportal.toml), pass --root <folder>, \

@@ -10,7 +10,7 @@ use search_index::{ClientOptions, Config, SearchDocument, Synonyms};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::render::Rendered;
-use crate::source::{SourceFile, Sources, Span};
+use crate::source::{ReadProblem, SourceFile, Sources, Span};
 
 pub const SYNONYMS_FILE: &str = "synonyms.txt";
 
@@ -19,11 +19,43 @@ pub fn text_index_dir(root: &Path) -> PathBuf {
     root.join(".qaportal").join("text-index")
 }
 
+/// The largest `synonyms.txt` read: a site's own groups are a few hundred lines.
+pub const MAX_SYNONYMS_BYTES: u64 = 4 * 1024 * 1024;
+
 /// The site's synonyms (`synonyms.txt`), with line-numbered errors.
 pub fn synonyms(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -> Synonyms {
     let path = root.join(SYNONYMS_FILE);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Synonyms::default();
+    let problem =
+        |message: String, help: &str| Diagnostic::error("synonyms", message).help(help.to_string());
+    let text = match crate::source::read_at_most(&path, MAX_SYNONYMS_BYTES).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Err(ReadProblem::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Synonyms::default();
+        }
+        Err(ReadProblem::Io(error)) => {
+            diagnostics.push(problem(
+                format!("cannot read {SYNONYMS_FILE}: {error}"),
+                "check the file's permissions",
+            ));
+            return Synonyms::default();
+        }
+        Err(ReadProblem::TooLarge) => {
+            diagnostics.push(problem(
+                format!(
+                    "{SYNONYMS_FILE} holds more than {}; every group is expanded into the search index",
+                    crate::load::human_size(MAX_SYNONYMS_BYTES)
+                ),
+                "keep the groups clients' words need; general dictionaries do not help the search",
+            ));
+            return Synonyms::default();
+        }
+        Ok(Err(_)) => {
+            diagnostics.push(problem(
+                format!("{SYNONYMS_FILE} is not valid UTF-8"),
+                "save it as UTF-8 (convert a GBK file with `iconv -f GBK -t UTF-8`)",
+            ));
+            return Synonyms::default();
+        }
     };
     let parsed = Synonyms::parse(&text);
     let id = sources.add(SourceFile::new(path, SYNONYMS_FILE.into(), text));

@@ -184,6 +184,30 @@ impl Sources {
     }
 }
 
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadProblem {
+    /// Larger than the limit given to [`read_at_most`].
+    TooLarge,
+    Io(std::io::Error),
+}
+
+/// Reads a file of at most `max` bytes. A larger one is refused once `max + 1` bytes are read,
+/// whatever its metadata says: a link to `/dev/zero` or a file still being written has no honest
+/// size, and reading it whole would exhaust memory.
+pub fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>, ReadProblem> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(ReadProblem::Io)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadProblem::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(ReadProblem::TooLarge);
+    }
+    Ok(bytes)
+}
+
 /// `Ok` when `path`, links resolved, is inside the site folder `root`; otherwise where it
 /// leads. What is published comes from inside the site only: a link to `~/.ssh` must not put a
 /// private key on the web.

@@ -223,3 +223,38 @@ fn a_base_url_too_long_for_qr_codes_is_an_error() {
     let err = stderr(&site.build());
     assert_has(&err, &["qaportal.toml", "at most 300 are allowed"]);
 }
+
+#[test]
+fn a_settings_file_that_never_ends_is_refused_without_reading_it_whole() {
+    // A link to /dev/zero has no honest size: the limit holds on the bytes read, not on what
+    // the file system says.
+    let site = TestSite::new();
+    std::fs::remove_file(site.path("qaportal.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", site.path("qaportal.toml")).unwrap();
+    let started = Instant::now();
+    let output = site.build();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "expected errors:\n{err}");
+    assert!(started.elapsed() < Duration::from_secs(30), "{err}");
+    assert_has(&err, &["qaportal.toml holds more than 1.0 MB"]);
+}
+
+#[test]
+fn an_oversized_or_non_utf8_synonyms_file_is_an_error_not_ignored() {
+    let line = "找回密码 重置密码 忘记密码\n";
+    let err = fails_within(
+        "synonyms.txt",
+        line.repeat(5 * 1024 * 1024 / line.len()),
+        30,
+    );
+    assert_has(
+        &err,
+        &["error[synonyms]: synonyms.txt holds more than 4.0 MB"],
+    );
+    // 密码 in GBK: a file saved by an older Windows tool used to be skipped silently.
+    let err = fails_within("synonyms.txt", b"\xc3\xdc\xc2\xeb \xbf\xda\xc1\xee\n", 30);
+    assert_has(
+        &err,
+        &["synonyms.txt is not valid UTF-8", "iconv -f GBK -t UTF-8"],
+    );
+}

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{Article, Content, Session, System, WeeklyNote};
-use crate::source::{SourceFile, SourceId, Sources, Span, display_path};
+use crate::source::{ReadProblem, SourceFile, SourceId, Sources, Span, display_path};
 
 pub use entities::is_url_safe;
 
@@ -218,8 +218,31 @@ pub fn human_size(bytes: u64) -> String {
 }
 
 /// An SVG file is published as it is: it must hold no script and load nothing from elsewhere.
+/// SVG files larger than this are refused: they are checked as text, and a drawing this
+/// large does not belong on a page read on a phone.
+pub const MAX_SVG_BYTES: u64 = 8 * 1024 * 1024;
+
 fn check_svg(path: &Path, root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let bytes = match crate::source::read_at_most(path, MAX_SVG_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadProblem::TooLarge) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "file-too-large",
+                    format!(
+                        "{} holds more than {}, the most an SVG image may have",
+                        display_path(root, path),
+                        human_size(MAX_SVG_BYTES)
+                    ),
+                )
+                .help("simplify the drawing, or export it as PNG"),
+            );
+            return;
+        }
+        // Unreadable: the asset copy reports it.
+        Err(ReadProblem::Io(_)) => return,
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
         return; // not text: no script either; a broken file is the reader's problem to see
     };
     let problems = svg::check(&text);
@@ -270,13 +293,17 @@ fn read_and_parse(
             Parsed::Nothing,
         );
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read_at_most(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
-        Err(error) => {
-            problems.push(Diagnostic::error(
-                "io",
-                format!("cannot read {display}: {error}"),
-            ));
+        Err(problem) => {
+            let message = match problem {
+                ReadProblem::Io(error) => format!("cannot read {display}: {error}"),
+                ReadProblem::TooLarge => format!(
+                    "{display} holds more than {}, the most a markdown file may have",
+                    human_size(MAX_FILE_BYTES)
+                ),
+            };
+            problems.push(Diagnostic::error("io", message));
             return (
                 SourceFile::new(path.to_path_buf(), display, String::new()),
                 Parsed::Nothing,

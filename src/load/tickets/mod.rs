@@ -33,6 +33,9 @@ use rows::{FileTickets, parse_file};
 
 pub const TICKETS_DIR: &str = "data/tickets";
 
+/// The largest ticket export read: a week of a busy system is a few megabytes.
+pub const MAX_TICKETS_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// At most this many phrasings per article are kept (the most frequent): enough to learn how
 /// users ask, without letting one noisy article dominate the search index.
 pub const MAX_PHRASINGS: usize = 200;
@@ -113,7 +116,7 @@ pub fn load(
             let id = SourceId::from_index(first_id + i);
             let _processing = crate::crash::processing(display_path(root, path));
             let mut file = FileTickets::default();
-            let text = match std::fs::read(path) {
+            let text = match crate::source::read_at_most(path, MAX_TICKETS_FILE_BYTES) {
                 Ok(bytes) => {
                     let (text, problem) = decode(bytes);
                     if let Some(problem) = problem {
@@ -121,7 +124,21 @@ pub fn load(
                     }
                     text
                 }
-                Err(error) => {
+                Err(crate::source::ReadProblem::TooLarge) => {
+                    file.problems.push(
+                        Diagnostic::error(
+                            "tickets",
+                            format!(
+                                "{} holds more than {}, the most one ticket export may have",
+                                display_path(root, path),
+                                crate::load::human_size(MAX_TICKETS_FILE_BYTES)
+                            ),
+                        )
+                        .help("export one week per file"),
+                    );
+                    String::new()
+                }
+                Err(crate::source::ReadProblem::Io(error)) => {
                     file.problems.push(Diagnostic::error(
                         "io",
                         format!("cannot read {}: {error}", display_path(root, path)),
