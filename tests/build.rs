@@ -293,28 +293,6 @@ fn images_are_copied() {
 }
 
 #[test]
-fn raw_html_is_sanitized_by_default_and_configurable() {
-    let site = TestSite::new();
-    let body = "---\nid: KB-0002\ntitle: HTML\ncategory: 咨询类\n---\n\n<div onclick=\"steal()\">提示<script>alert(1)</script></div>\n\n<details><summary>更多</summary>\n\n内容\n\n</details>\n";
-    site.write("content/account/html.md", body);
-    site.build_ok();
-    let html = site.read("public/account/html/index.html");
-    assert!(
-        !html.contains("onclick") && !html.contains("alert(1)"),
-        "{html}"
-    );
-    assert!(html.contains("<details><summary>更多</summary>"));
-
-    site.write(
-        "qaportal.toml",
-        format!("{}[markdown]\nraw_html = \"escape\"\n", common::CONFIG),
-    );
-    site.build_ok();
-    let html = site.read("public/account/html/index.html");
-    assert!(html.contains("&lt;div onclick="), "escaped as text");
-}
-
-#[test]
 fn a_site_theme_overrides_templates_and_static_files() {
     let site = TestSite::new();
     site.write(

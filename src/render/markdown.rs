@@ -138,6 +138,7 @@ pub fn render(input: &Input, settings: &Settings, resolver: &Resolver) -> Docume
         slots: Vec::new(),
         slot_key: xxhash_rust::xxh3::xxh3_64(input.text.as_bytes()),
         html_block: None,
+        raw_urls: Default::default(),
         diagrams: 0,
         skips: Vec::new(),
         in_steps_section: false,
@@ -239,6 +240,8 @@ struct Renderer<'a, 'b> {
     slot_key: u64,
     /// The raw HTML block being read, checked when it ends.
     html_block: Option<RawChunk>,
+    /// URLs of raw HTML's links and images as written → as published (resolved like markdown's).
+    raw_urls: std::collections::HashMap<String, String>,
     /// Diagrams so far, for unique ids.
     diagrams: usize,
     /// Slots for a link to the steps above a long diagram, and the number of headings before it.
@@ -386,6 +389,7 @@ impl<'a> Renderer<'a, '_> {
                     self.doc
                         .diagnostics
                         .extend(chunk.diagnostics(self.input.source));
+                    self.resolve_raw_links(&chunk);
                 }
                 self.out.push(event);
             }
@@ -508,13 +512,18 @@ impl<'a> Renderer<'a, '_> {
             return dest;
         }
         let span = self.dest_span(&dest, range);
-        match self.resolver.resolve(&dest, self.input.dir) {
-            // `<https://…>` is written as it is.
-            Ok(_) if link_type == LinkType::Autolink => dest,
-            Ok(target) => self
-                .target_url(target, span)
-                .map(CowStr::from)
-                .unwrap_or(dest),
+        // `<https://…>` is written as it is.
+        if link_type == LinkType::Autolink && self.resolver.resolve(&dest, self.input.dir).is_ok() {
+            return dest;
+        }
+        self.link_url(&dest, span).map(CowStr::from).unwrap_or(dest)
+    }
+
+    /// The URL a link is written with (`None`: as the author wrote it); a link that resolves
+    /// to nothing is reported at `span`.
+    fn link_url(&mut self, dest: &str, span: Span) -> Option<String> {
+        match self.resolver.resolve(dest, self.input.dir) {
+            Ok(target) => self.target_url(target, span),
             Err(error) => {
                 self.doc.diagnostics.push(
                     Diagnostic::error(error.code, error.message)
@@ -522,7 +531,30 @@ impl<'a> Renderer<'a, '_> {
                         .label("this link")
                         .help(error.help),
                 );
-                dest
+                None
+            }
+        }
+    }
+
+    /// Resolves the links and images of a piece of raw HTML like markdown's own: `KB-0042`, a
+    /// path relative to the article, a site path (under the site's base path); an image is
+    /// published with the page. The sanitizer writes the resolved URLs (see `raw_urls`). URLs
+    /// the policy refuses or that load from another site were reported by the chunk's check.
+    fn resolve_raw_links(&mut self, chunk: &RawChunk) {
+        for (link, span) in chunk.links(self.input.source) {
+            let resolved = if link.image {
+                let local = matches!(
+                    url_policy::check_resource(&link.url),
+                    Ok(url_policy::Kind::SitePath | url_policy::Kind::Relative)
+                );
+                local.then(|| self.image_src(&link.url, span))
+            } else if url_policy::check(&link.url).is_ok() {
+                self.link_url(&link.url, span)
+            } else {
+                None
+            };
+            if let Some(url) = resolved.filter(|url| *url != link.url) {
+                self.raw_urls.insert(link.url, url);
             }
         }
     }
@@ -595,14 +627,30 @@ impl<'a> Renderer<'a, '_> {
             }
         }
         let span = self.dest_span(&dest, range);
-        let resolved = match url_policy::check_resource(&dest) {
+        let src = self.image_src(&dest, span);
+        let mut html = String::from("<img src=\"");
+        escape_attribute(&mut html, &src);
+        html.push_str("\" alt=\"");
+        escape_attribute(&mut html, alt.trim());
+        if !title.is_empty() {
+            html.push_str("\" title=\"");
+            escape_attribute(&mut html, &title);
+        }
+        html.push_str("\" loading=\"lazy\">");
+        self.out.push(Event::InlineHtml(html.into()));
+    }
+
+    /// The URL an image's `src` is written with: its file's place on the site, recorded to be
+    /// published; a problem with it is reported at `span`.
+    fn image_src(&mut self, dest: &str, span: Span) -> String {
+        let resolved = match url_policy::check_resource(dest) {
             Err(Resource::Unsafe(problem)) => Err(problem),
-            _ => Ok(self.resolver.resolve(&dest, self.input.dir)),
+            _ => Ok(self.resolver.resolve(dest, self.input.dir)),
         };
-        let src = match resolved {
+        match resolved {
             Err(problem) => {
                 self.doc.diagnostics.push(
-                    Diagnostic::error("unsafe-link", problem.message(&dest, "images"))
+                    Diagnostic::error("unsafe-link", problem.message(dest, "images"))
                         .at(span)
                         .label("this image")
                         .help(problem.help()),
@@ -645,17 +693,7 @@ impl<'a> Renderer<'a, '_> {
                 );
                 dest.to_string()
             }
-        };
-        let mut html = String::from("<img src=\"");
-        escape_attribute(&mut html, &src);
-        html.push_str("\" alt=\"");
-        escape_attribute(&mut html, alt.trim());
-        if !title.is_empty() {
-            html.push_str("\" title=\"");
-            escape_attribute(&mut html, &title);
         }
-        html.push_str("\" loading=\"lazy\">");
-        self.out.push(Event::InlineHtml(html.into()));
     }
 
     fn raw_html(&mut self, html: CowStr<'a>, range: Range<usize>) {
@@ -677,6 +715,7 @@ impl<'a> Renderer<'a, '_> {
                         self.doc
                             .diagnostics
                             .extend(chunk.diagnostics(self.input.source));
+                        self.resolve_raw_links(&chunk);
                     }
                 }
                 self.out.push(Event::Html(html));
@@ -782,7 +821,10 @@ impl<'a> Renderer<'a, '_> {
         }
         // Every document is sanitized, raw HTML or not: the HTML of the whole body is what
         // reaches the page, whichever route (markdown, attributes, raw HTML) put it there.
-        let finish_html = |html: String| fill_slots(sanitize::clean(&html), self.slot_key, &slots);
+        let finish_html = |html: String| {
+            let clean = sanitize::clean_resolving(&html, &self.raw_urls);
+            fill_slots(clean, self.slot_key, &slots)
+        };
         self.doc.html = finish_html(html);
         for step in &mut self.doc.steps {
             step.html = finish_html(std::mem::take(&mut step.html));

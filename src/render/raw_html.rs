@@ -43,21 +43,11 @@ pub fn check(text: &str) -> Vec<Finding> {
     if !text.contains('<') {
         return Vec::new();
     }
-    let tags = start_tags(text);
-
     let mut findings = Vec::new();
     let lower = text.to_ascii_lowercase();
-    let mut cursor = 0;
-    for tag in tags {
-        // Tags come in order: each is the next `<name` in the text.
-        let tag_at = lower[cursor..]
-            .find(&format!("<{}", tag.name))
-            .map_or(cursor, |i| cursor + i);
-        cursor = (tag_at + 1).min(text.len());
+    for (tag_at, tag) in located_tags(text, &lower) {
         for (attribute, value) in &tag.attributes {
-            let offset = lower[tag_at..]
-                .find(attribute.as_str())
-                .map_or(tag_at, |i| tag_at + i);
+            let offset = attribute_offset(&lower, tag_at, attribute);
             for (url, fetched) in urls(&tag.name, attribute, value, &tag.attributes) {
                 let problem = if fetched {
                     match url_policy::check_resource(&url) {
@@ -114,6 +104,69 @@ pub fn check(text: &str) -> Vec<Finding> {
     findings
 }
 
+/// A link or an image that raw HTML puts on the page (`<a href>`, `<img src>`: the only URL
+/// attributes the sanitizer keeps), to be resolved like its markdown equivalent: `KB-0042`, a
+/// path relative to the article, a site path under the site's base path.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RawLink {
+    pub image: bool,
+    /// The URL as the browser reads it (entities decoded).
+    pub url: String,
+    /// Byte offset of the attribute's name in the checked text.
+    offset: usize,
+}
+
+/// The links and images of one piece of raw HTML.
+pub fn links(text: &str) -> Vec<RawLink> {
+    if !text.contains('<') {
+        return Vec::new();
+    }
+    let mut links = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    for (tag_at, tag) in located_tags(text, &lower) {
+        let image = match tag.name.as_str() {
+            "a" => false,
+            "img" => true,
+            _ => continue,
+        };
+        let wanted = if image { "src" } else { "href" };
+        // A browser keeps the first of repeated attributes, and so does the tokenizer.
+        if let Some((attribute, url)) = tag.attributes.iter().find(|(name, _)| name == wanted) {
+            links.push(RawLink {
+                image,
+                url: url.clone(),
+                offset: attribute_offset(&lower, tag_at, attribute),
+            });
+        }
+    }
+    links
+}
+
+/// The start tags of `text`, each with the byte offset of its `<` (found in `lower`, the text
+/// in ASCII lower case).
+fn located_tags(text: &str, lower: &str) -> Vec<(usize, crate::markup::StartTagSeen)> {
+    let mut cursor = 0;
+    start_tags(text)
+        .into_iter()
+        .map(|tag| {
+            // Tags come in order: each is the next `<name` in the text.
+            let tag_at = lower[cursor..]
+                .find(&format!("<{}", tag.name))
+                .map_or(cursor, |i| cursor + i);
+            cursor = (tag_at + 1).min(text.len());
+            (tag_at, tag)
+        })
+        .collect()
+}
+
+/// Byte offset of `attribute`'s name in the tag starting at `tag_at` (the tag's when not
+/// found), in `lower`, the checked text in ASCII lower case.
+fn attribute_offset(lower: &str, tag_at: usize, attribute: &str) -> usize {
+    lower[tag_at..]
+        .find(attribute)
+        .map_or(tag_at, |i| tag_at + i)
+}
+
 /// A piece of raw HTML as pulldown-cmark hands it over (an inline tag, or the lines of an HTML
 /// block without the `>` or indentation of their container), with where each part starts in
 /// the file.
@@ -131,6 +184,34 @@ impl RawChunk {
         let start = start + source.find(html).filter(|&i| i < 8).unwrap_or(0);
         self.parts.push((self.text.len(), start));
         self.text.push_str(html);
+    }
+
+    /// The links and images of the chunk, each with the place of its attribute in the file.
+    pub fn links(&self, source: SourceId) -> Vec<(RawLink, Span)> {
+        links(&self.text)
+            .into_iter()
+            .map(|link| {
+                let attribute = if link.image { "src" } else { "href" };
+                let tag = if link.image { "img" } else { "a" };
+                let span = self.span(source, link.offset, attribute, tag);
+                (link, span)
+            })
+            .collect()
+    }
+
+    /// The place in the file of the attribute named at `at` (or of the tag's name).
+    fn span(&self, source: SourceId, at: usize, attribute: &str, tag: &str) -> Span {
+        let rest = &self.text[at..];
+        let len = if rest.len() >= attribute.len()
+            && rest.as_bytes()[..attribute.len()].eq_ignore_ascii_case(attribute.as_bytes())
+        {
+            attribute.len()
+        } else {
+            tag.len() + 1
+        };
+        let start = self.source_offset(at);
+        let end = self.source_offset(at + len.min(rest.len())).max(start);
+        Span::new(source, start..end)
     }
 
     /// The file offset of `offset` in `text`.
@@ -175,18 +256,8 @@ impl RawChunk {
                     (tag, attribute, diagnostic)
                 }
             };
-            let at = finding.offset;
-            let rest = &self.text[at..];
-            let len = if rest.len() >= attribute.len()
-                && rest.as_bytes()[..attribute.len()].eq_ignore_ascii_case(attribute.as_bytes())
-            {
-                attribute.len()
-            } else {
-                tag.len() + 1
-            };
-            let start = self.source_offset(at);
-            let end = self.source_offset(at + len.min(rest.len())).max(start);
-            diagnostics.push(diagnostic.at(Span::new(source, start..end)));
+            let span = self.span(source, finding.offset, &attribute, &tag);
+            diagnostics.push(diagnostic.at(span));
         }
         diagnostics
     }

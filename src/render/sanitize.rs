@@ -140,6 +140,26 @@ pub fn clean(html: &str) -> String {
     builder().clean(html).to_string()
 }
 
+thread_local! {
+    /// The `resolved` map of the [`clean_resolving`] call running on this thread. The filter
+    /// of the one shared ammonia builder must be `'static`; building one per document would
+    /// cost more than the cleaning.
+    static RESOLVED: std::cell::RefCell<HashMap<String, String>> = Default::default();
+}
+
+/// Cleans a document's HTML, writing each `<a href>` and `<img src>` whose value is a key of
+/// `resolved` with its value instead: raw HTML's links as markdown's would be written. The
+/// resolved URL is judged by the same policy as any other.
+pub fn clean_resolving(html: &str, resolved: &HashMap<String, String>) -> String {
+    if resolved.is_empty() {
+        return clean(html);
+    }
+    RESOLVED.with(|map| map.borrow_mut().clone_from(resolved));
+    let cleaned = clean(html);
+    RESOLVED.with(|map| map.borrow_mut().clear());
+    cleaned
+}
+
 fn builder() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
@@ -169,7 +189,17 @@ fn builder() -> &'static ammonia::Builder<'static> {
 /// The values the allow-list keeps: URLs per the policy, and the few attributes whose values
 /// matter.
 fn filter<'v>(element: &str, attribute: &str, value: &'v str) -> Option<std::borrow::Cow<'v, str>> {
-    let keep = match (element, attribute) {
+    if matches!((element, attribute), ("a", "href") | ("img", "src"))
+        && let Some(url) = RESOLVED.with(|map| map.borrow().get(value).cloned())
+    {
+        return allowed(element, attribute, &url).then_some(url.into());
+    }
+    allowed(element, attribute, value).then_some(value.into())
+}
+
+/// Whether the allow-list keeps this value of this attribute.
+fn allowed(element: &str, attribute: &str, value: &str) -> bool {
+    match (element, attribute) {
         ("a", "href") | (_, "cite") => url_policy::check(value).is_ok(),
         // An image loads as the page opens: only from this site.
         ("img", "src") => matches!(
@@ -187,8 +217,7 @@ fn filter<'v>(element: &str, attribute: &str, value: &'v str) -> Option<std::bor
         ]
         .contains(&value),
         _ => true,
-    };
-    keep.then_some(value.into())
+    }
 }
 
 const LANGUAGE_CLASSES: [&str; 12] = [
