@@ -388,10 +388,16 @@ fn claims(
     claims
 }
 
-/// Whether the build makes `static/<path>.gz`: for text the browser fetches, unless the theme
-/// has its own.
-fn gzip_made<V>(static_files: &std::collections::BTreeMap<String, V>, path: &str) -> bool {
-    output::compressible(path) && !static_files.contains_key(&format!("{path}.gz"))
+/// Whether the build makes `static/<path>.gz`: for text the browser fetches, of at least
+/// [`output::GZIP_MIN_BYTES`], unless the theme has its own.
+fn gzip_made(
+    static_files: &std::collections::BTreeMap<String, std::borrow::Cow<'static, [u8]>>,
+    path: &str,
+) -> bool {
+    static_files
+        .get(path)
+        .is_some_and(|bytes| output::compressible(path, bytes.len()))
+        && !static_files.contains_key(&format!("{path}.gz"))
 }
 
 /// Builds of one site source share its `.qaportal/` caches (search index, QR codes): a second

@@ -578,3 +578,51 @@ fn a_rebuild_templates_only_pages_whose_inputs_changed_and_gives_the_site_of_a_f
             .contains("品牌 问题 3")
     );
 }
+
+/// A `.gz` beside a theme file or a search index file only where it pays: text of at least a
+/// kilobyte (smaller responses fit one packet either way), and then it holds exactly the file.
+#[test]
+fn precompressed_copies_only_for_text_of_a_kilobyte_or_more() {
+    use std::io::Read;
+    let site = TestSite::new();
+    site.build_ok();
+    let files = tree(&site.path("public"));
+    let (mut with, mut without) = (0, 0);
+    for (path, bytes) in &files {
+        if let Some(plain) = path.strip_suffix(".gz") {
+            let original = files
+                .get(plain)
+                .unwrap_or_else(|| panic!("{path} has no file beside it"));
+            assert!(
+                original.len() >= 1024,
+                "{path}: its file is {} bytes",
+                original.len()
+            );
+            let mut text = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut text)
+                .unwrap();
+            assert_eq!(&text, original, "{path} is not its file compressed");
+            with += 1;
+        } else if (path.starts_with("static/") || path.starts_with("search/"))
+            && [".css", ".js", ".json", ".svg", ".txt"]
+                .iter()
+                .any(|ext| path.ends_with(ext))
+        {
+            let expected = bytes.len() >= 1024;
+            assert_eq!(
+                files.contains_key(&format!("{path}.gz")),
+                expected,
+                "{path} ({} bytes)",
+                bytes.len()
+            );
+            if !expected {
+                without += 1;
+            }
+        }
+    }
+    assert!(
+        with > 3 && without > 0,
+        "{with} with a .gz, {without} without"
+    );
+}

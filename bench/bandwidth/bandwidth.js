@@ -8,7 +8,7 @@
 // phrasings, two tags, the usual headings and a 1.5-4 kB body, over 8 systems. Queries are drawn
 // from the first 5,000 tonghuashun-faq queries.
 // Bytes: what a browser with an empty cache downloads, gzip-compressed as served (the `.gz`
-// files), from opening the search page to the first query's ten results: the search JS, the
+// files; a file under 1 KB has none and counts uncompressed), from opening the search page to the first query's ten results: the search JS, the
 // manifest, the pinyin table, the term shards of the query and the metadata of its results.
 // Latency: typing the query one character at a time after that first query (node, warm cache);
 // each keystroke's search including JSON parsing of newly needed shards (read from disk).
@@ -99,7 +99,9 @@ async function measure(dir, queries) {
     const cache = new Map();
     const fetch = (url) => {
       const file = path.join(dir, url);
-      const size = fs.statSync(file + '.gz').size;
+      // The `.gz` as nginx's gzip_static sends it; a file too small to have one (under
+      // GZIP_MIN_BYTES) goes as it is, uncompressed bytes counted.
+      const size = fs.existsSync(file + '.gz') ? fs.statSync(file + '.gz').size : fs.statSync(file).size;
       fetched += size;
       const kind = /manifest/.test(url) ? 'manifest' : /pinyin/.test(url) ? 'pinyin' : /\/t\//.test(url) ? 'shards' : /\/x\//.test(url) ? 'tier2' : 'meta';
       if (counting) parts[kind] = (parts[kind] || 0) + size;

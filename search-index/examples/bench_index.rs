@@ -38,7 +38,7 @@ fn main() {
     let out = out.expect("--out DIR");
     let (config, syn, opts) = (Config::default(), Synonyms::default(), {
         // Experiments: QAPORTAL_SHARD_POSTINGS, QAPORTAL_MAX_SHARDS, QAPORTAL_FIRST_TIER,
-        // QAPORTAL_META_CHUNK, QAPORTAL_TAIL_BAND (1: one band per field, as before bands).
+        // QAPORTAL_META_CHUNK, QAPORTAL_GZIP_MIN, QAPORTAL_TAIL_BAND (1: one band per field, as before bands).
         let env = |k: &str, d: usize| {
             std::env::var(k)
                 .ok()
@@ -51,6 +51,7 @@ fn main() {
             max_shards: env("QAPORTAL_MAX_SHARDS", d.max_shards),
             first_tier: env("QAPORTAL_FIRST_TIER", d.first_tier),
             meta_chunk: env("QAPORTAL_META_CHUNK", d.meta_chunk),
+            gzip_min: env("QAPORTAL_GZIP_MIN", d.gzip_min),
             tail_band: std::env::var("QAPORTAL_TAIL_BAND")
                 .ok()
                 .and_then(|v| v.parse().ok())

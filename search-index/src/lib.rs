@@ -15,7 +15,7 @@ pub mod synonyms;
 pub mod tantivy_index;
 pub mod tokenizer;
 
-pub use client::{ClientOptions, OutputFile, build_client_index};
+pub use client::{ClientOptions, GZIP_MIN_BYTES, OutputFile, build_client_index};
 pub use synonyms::{SynonymError, Synonyms};
 pub use tokenizer::{Options, QueryWeights, query_terms, tokenize};
 

@@ -1,7 +1,7 @@
 //! The client index: two lunr.js 2.3.9 indexes over the same documents ("parts", see
 //! [`parts`]: the answers, and the phrasings with their own BM25), split by term into shards
 //! that each hold both parts; metadata chunks, the pinyin table and a manifest, each
-//! precompressed. Layout under `ClientOptions::dir` (default `search/`):
+//! precompressed when at least [`GZIP_MIN_BYTES`]. Layout under `ClientOptions::dir` (default `search/`):
 //!
 //! ```text
 //! manifest.json            shard counts, parts (fields, boosts, BM25), query weights, systems
@@ -39,6 +39,13 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// The smallest file of the index written with a `.gz` (and `.br`) beside it: a response under a
+/// kilobyte fits one TCP packet compressed or not, and most term shards of a small site are
+/// a few hundred bytes (gzip saved them 80 to 350 bytes each), so their siblings doubled the
+/// files written for nothing a reader notices. Servers send the file itself when there is no
+/// sibling (nginx `gzip_static` falls back to it).
+pub const GZIP_MIN_BYTES: usize = 1024;
+
 /// Knobs of the client index; [`ClientOptions::default`] is what sites get.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
@@ -49,7 +56,11 @@ pub struct ClientOptions {
     /// smaller shards mean fewer bytes per query, for more files. On the bandwidth bench's 1,000
     /// articles, 32 instead of 64 (8,192 shards instead of 4,096) cut a first query's median
     /// from 38 to 33 kB and its maximum from 83 to 64 kB (the longest queries read 60-70
-    /// shards), for a third more cold-build time there (0.7 to 1.05 s on tmpfs).
+    /// shards), for a third more cold-build time there (0.7 to 1.05 s on tmpfs). Back to 64 since
+    /// shards under [`GZIP_MIN_BYTES`] have no `.gz`: on the same bench (`--runs 1`, 30 first
+    /// queries) 4,096 shards instead of 8,192 at 1,000 articles give median 44.2 kB (38.5 with
+    /// 32 and every `.gz`), p95 84.6 (67.4), max 90.8 (69.3), inside the 100 kB budget (128:
+    /// max 120.5 kB, over it); 10,000 articles stay at `max_shards` either way.
     pub postings_per_shard: usize,
     /// At most this many first-tier shards (a power of two): on big sites, shards then grow
     /// instead of the number of files. On the bench's 10,000 articles, 32,768 shards instead of
@@ -71,19 +82,22 @@ pub struct ClientOptions {
     /// Also write `.br` files (brotli quality below) besides `.gz`. Off by default: on these
     /// small JSON files brotli saves a few per cent over gzip at many times the build time.
     pub brotli: Option<u32>,
+    /// Files smaller than this get no `.gz` (nor `.br`): [`GZIP_MIN_BYTES`].
+    pub gzip_min: usize,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
             dir: "search".into(),
-            postings_per_shard: 32,
+            postings_per_shard: 64,
             max_shards: 32768,
             shards: None,
             first_tier: 64,
             tail_band: crate::lunr::TAIL_BAND,
             meta_chunk: 4,
             brotli: None,
+            gzip_min: GZIP_MIN_BYTES,
         }
     }
 }
@@ -165,10 +179,14 @@ pub fn build_client_index(
             } else {
                 format!("{dir}/{path}")
             };
-            let mut out = vec![OutputFile {
+            let mut out = Vec::new();
+            if bytes.len() < opts.gzip_min {
+                return vec![OutputFile { path, bytes }];
+            }
+            out.push(OutputFile {
                 path: format!("{path}.gz"),
                 bytes: gzip(&bytes),
-            }];
+            });
             if let Some(q) = opts.brotli {
                 out.push(OutputFile {
                     path: format!("{path}.br"),
