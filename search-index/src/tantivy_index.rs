@@ -16,7 +16,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -180,6 +180,31 @@ pub fn query_parts(query: &str) -> Vec<String> {
     parts
 }
 
+/// The Han character a part is, when it is a single one: Han text is indexed as bigrams (a
+/// lone character as itself only where it stands alone), so `码` must also be looked for as the
+/// first or second character of a bigram (`码是`, `证码`) to be found anywhere it is written.
+fn lone_han(tokens: &[String]) -> Option<char> {
+    let [token] = tokens else { return None };
+    let mut chars = token.chars();
+    let c = chars.next()?;
+    (chars.next().is_none() && crate::tokenizer::is_han(c)).then_some(c)
+}
+
+fn lone_han_query(field: Field, han: char) -> Box<dyn Query> {
+    let alone = TermQuery::new(
+        Term::from_field_text(field, &han.to_string()),
+        IndexRecordOption::WithFreqs,
+    );
+    let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(alone))];
+    // A Han character is never a regular-expression operator.
+    for pattern in [format!("{han}."), format!(".{han}")] {
+        if let Ok(query) = RegexQuery::from_pattern(&pattern, field) {
+            any.push((Occur::Should, Box::new(query)));
+        }
+    }
+    Box::new(BooleanQuery::new(any))
+}
+
 impl TextIndex {
     fn new(index: &Index, text: Vec<Field>, f: Stored) -> tantivy::Result<TextIndex> {
         Ok(TextIndex {
@@ -216,7 +241,9 @@ impl TextIndex {
                         .iter()
                         .map(|t| Term::from_field_text(field, t))
                         .collect();
-                    let query: Box<dyn Query> = if terms.len() == 1 {
+                    let query: Box<dyn Query> = if let Some(han) = lone_han(&tokens) {
+                        lone_han_query(field, han)
+                    } else if terms.len() == 1 {
                         Box::new(TermQuery::new(
                             terms.into_iter().next().expect("one term"),
                             IndexRecordOption::WithFreqs,

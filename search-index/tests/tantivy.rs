@@ -34,6 +34,14 @@ fn finds_phrases_anywhere_in_the_whole_text() {
     assert_eq!(ids(&idx, "ＬＥＶＥＬ-2", None), ["KB-0006"]);
     assert_eq!(ids(&idx, "交易日", None).len(), 5);
     assert_eq!(ids(&idx, "交易日", Some("trading")), ["KB-0007"]);
+    // A single Han character is found inside the words it is part of (indexed as bigrams).
+    // 证 as the second character (身份证, 见证, 银证) and as the first (证券).
+    assert_eq!(
+        ids(&idx, "证", None),
+        ["KB-0001", "KB-0002", "KB-0003", "KB-0004", "KB-0005"]
+    );
+    assert_eq!(ids(&idx, "证 见证", None), ["KB-0001", "KB-0002"]);
+    assert_eq!(ids(&idx, "闪", None), ["KB-0011"]);
     assert!(ids(&idx, "", None).is_empty());
     assert!(ids(&idx, "xyzzy", None).is_empty());
 }
