@@ -8,6 +8,8 @@ use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
 
+mod family;
+
 /// The longest URL a QR code is drawn for; callers check it (the limit at level M is 2,331
 /// bytes).
 pub const MAX_URL_BYTES: usize = 1_000;
@@ -41,12 +43,16 @@ const MASK: u8 = 2;
 
 /// The code's modules: its size, then one bit per module, row by row.
 fn encode(url: &str) -> Vec<u8> {
+    modules_of(&encode_code(url))
+}
+
+fn encode_code(url: &str) -> qrcodegen::QrCode {
     use qrcodegen::{Mask, QrCode, QrCodeEcc, QrSegment, Version};
     // Error correction at least M: it survives a projector's glare and a phone at an angle; a
     // higher level is taken when it fits in the same size. URLs here are short, so the code
     // stays at version 3-5.
     let segments = QrSegment::make_segments(url);
-    let code = QrCode::encode_segments_advanced(
+    QrCode::encode_segments_advanced(
         &segments,
         QrCodeEcc::Medium,
         Version::MIN,
@@ -54,7 +60,10 @@ fn encode(url: &str) -> Vec<u8> {
         Some(Mask::new(MASK)),
         true,
     )
-    .expect("a URL of at most MAX_URL_BYTES always fits in a QR code");
+    .expect("a URL of at most MAX_URL_BYTES always fits in a QR code")
+}
+
+fn modules_of(code: &qrcodegen::QrCode) -> Vec<u8> {
     let size = code.size() as usize;
     let mut modules = vec![0u8; 1 + (size * size).div_ceil(8)];
     modules[0] = size as u8;
@@ -194,6 +203,8 @@ fn push_number(out: &mut String, n: usize) {
 #[derive(Default)]
 pub struct Cache {
     entries: RwLock<FxHashMap<String, Entry>>,
+    /// Codes not in the cache are derived from one of the same length (see `family`).
+    families: family::Families,
 }
 
 struct Entry {
@@ -221,6 +232,7 @@ impl Cache {
         }
         Cache {
             entries: RwLock::new(entries),
+            families: family::Families::default(),
         }
     }
 
@@ -238,7 +250,7 @@ impl Cache {
             entry.used.store(true, Ordering::Relaxed);
             return Arc::clone(&entry.modules);
         }
-        let modules: Arc<[u8]> = encode(url).into();
+        let modules: Arc<[u8]> = self.families.encode(url).into();
         let entry = Entry {
             modules: Arc::clone(&modules),
             used: AtomicBool::new(true),
