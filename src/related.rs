@@ -180,8 +180,14 @@ fn related_of(
         .map(|j| (std::mem::take(&mut scores[j as usize]), j))
         .collect();
     scores[i] = 0.0;
-    candidates.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    candidates.truncate(CANDIDATES);
+    // Only which candidates are best matters (they are scored again below): a partial
+    // selection instead of sorting the thousands an answer can touch.
+    if candidates.len() > CANDIDATES {
+        candidates.select_nth_unstable_by(CANDIDATES - 1, |a, b| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        });
+        candidates.truncate(CANDIDATES);
+    }
     let mut chosen: FxHashSet<usize> = candidates.iter().map(|&(_, j)| j as usize).collect();
     chosen.extend(linked.iter().copied());
 
@@ -284,8 +290,14 @@ fn weigh(terms: Vector, df: &FxHashMap<u64, u32>, n: usize) -> Vector {
         })
         .filter(|&(_, weight)| weight > 0.0)
         .collect();
-    weighed.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    weighed.truncate(TERMS_PER_ANSWER);
+    // The heaviest first: selected, then only those sorted, since the norm below is summed in
+    // this order (a float sum in another order could differ in its last bit).
+    let heavier = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if weighed.len() > TERMS_PER_ANSWER {
+        weighed.select_nth_unstable_by(TERMS_PER_ANSWER - 1, heavier);
+        weighed.truncate(TERMS_PER_ANSWER);
+    }
+    weighed.sort_unstable_by(heavier);
     let norm = weighed.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
     for (_, weight) in &mut weighed {
         *weight /= norm;
