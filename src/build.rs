@@ -41,6 +41,8 @@ pub struct Report {
     pub written: bool,
     /// Pages not templated again: their inputs and the file were those of an earlier build.
     pub unchanged: usize,
+    /// Documents taken from the render cache instead of rendered.
+    pub documents_reused: usize,
     /// Time spent in each stage, in order, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -536,10 +538,20 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     };
 
     progress.stage("rendering", site.content.articles.len());
-    let rendered = render::render(&site, sources, diagnostics);
+    // The render cache is kept by builds that hold the caches' lock (`build`, `serve`).
+    let cache_root = options.produce.then_some(options.root.as_path());
+    let rendered = render::render(&site, sources, diagnostics, cache_root);
+    report.documents_reused = rendered.reused;
     clock.lap("render");
 
-    lint::run(options.lints, &site, &rendered, sources, diagnostics);
+    lint::run(
+        options.lints,
+        &site,
+        &rendered,
+        sources,
+        diagnostics,
+        cache_root,
+    );
     clock.lap("lint");
 
     // The search indexes only matter for a site that will be published or previewed.

@@ -82,7 +82,7 @@ impl Sandbox {
         let mut diagnostics = Diagnostics::default();
         let mut outcome = Outcome::default();
         if let Some(site) = crate::build::prepare(&options, &mut sources, &mut diagnostics) {
-            let rendered = crate::render::render(&site, &sources, &mut diagnostics);
+            let rendered = crate::render::render(&site, &sources, &mut diagnostics, None);
             outcome.html = rendered.all().map(|d| d.html.clone()).collect();
             outcome.phrasings = site.tickets.phrasings.into_values().flatten().collect();
         }

@@ -87,7 +87,7 @@ fn sample() -> (
     let mut diagnostics = qaportal::diagnostic::Diagnostics::default();
     let options = common::stages_only(env!("CARGO_MANIFEST_DIR").into());
     let site = qaportal::build::prepare(&options, &mut sources, &mut diagnostics).unwrap();
-    let rendered = qaportal::render::render(&site, &sources, &mut diagnostics);
+    let rendered = qaportal::render::render(&site, &sources, &mut diagnostics, None);
     assert!(!diagnostics.has_errors());
     let documents = qaportal::search::documents(&site, &rendered);
     let links = related::links(&site, &rendered);

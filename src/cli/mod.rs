@@ -334,6 +334,10 @@ fn run_build(options: &build::Options, quiet: bool, timings: bool, color: bool) 
         }
         if report.written {
             eprintln!(
+                "  rendered {:>8} documents not rendered again",
+                report.documents_reused
+            );
+            eprintln!(
                 " unchanged {:>8} pages not templated again",
                 report.unchanged
             );

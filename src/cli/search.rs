@@ -28,7 +28,7 @@ pub(super) fn run_search(
     let site = build::prepare(options, &mut sources, &mut diagnostics);
     let rendered = site
         .as_ref()
-        .map(|site| crate::render::render(site, &sources, &mut diagnostics));
+        .map(|site| crate::render::render(site, &sources, &mut diagnostics, None));
     diagnostics.sort(&sources);
     if diagnostics.has_errors() {
         eprint!("{}", diagnostics.render(&sources, color));

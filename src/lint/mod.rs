@@ -26,14 +26,17 @@ pub enum Set {
     All,
 }
 
+/// Runs the lints of `set`. With `cache_root`, files found clean by an earlier build of that
+/// site source are not read for customer data again (the caller holds the caches' lock).
 pub fn run(
     set: Set,
     site: &Site,
     rendered: &Rendered,
     sources: &Sources,
     diagnostics: &mut Diagnostics,
+    cache_root: Option<&std::path::Path>,
 ) {
-    diagnostics.extend(customer_data_everywhere(site, sources));
+    diagnostics.extend(customer_data_everywhere(site, sources, cache_root));
     if set == Set::All {
         review::check(site, diagnostics);
         duplicates::check(site, sources, diagnostics);
@@ -45,14 +48,33 @@ pub fn run(
 /// their files and folders (page addresses, the sitemap, search data), `qaportal.toml` (its
 /// title and description are on every page) and `synonyms.txt` (the search index). Ticket
 /// questions are checked as they are loaded ([`customer_data::withhold_ticket_questions`]).
-fn customer_data_everywhere(site: &Site, sources: &Sources) -> Vec<Diagnostic> {
+fn customer_data_everywhere(
+    site: &Site,
+    sources: &Sources,
+    cache_root: Option<&std::path::Path>,
+) -> Vec<Diagnostic> {
     use customer_data::Syntax;
     let allowed = customer_data::Allowed::new(&site.config.lint);
+    let clean = cache_root.map(|root| customer_data::clean::CleanFiles::load(root, &allowed));
     let mut found: Vec<Diagnostic> = published_sources(site)
         .par_iter()
         .flat_map_iter(|&id| {
             let file = sources.get(id);
-            let mut found = customer_data::check(file, id, Syntax::Markdown, &allowed);
+            let mut found = match &clean {
+                Some(clean) => {
+                    let key = clean.key(&file.text, Syntax::Markdown);
+                    if clean.known(key) {
+                        Vec::new()
+                    } else {
+                        let found = customer_data::check(file, id, Syntax::Markdown, &allowed);
+                        if found.is_empty() {
+                            clean.clean(key);
+                        }
+                        found
+                    }
+                }
+                None => customer_data::check(file, id, Syntax::Markdown, &allowed),
+            };
             found.extend(customer_data::check_path(
                 &file.display_path,
                 Some(id),
@@ -70,6 +92,9 @@ fn customer_data_everywhere(site: &Site, sources: &Sources) -> Vec<Diagnostic> {
             _ => continue,
         };
         found.extend(customer_data::check(file, id, syntax, &allowed));
+    }
+    if let Some(clean) = clean {
+        clean.save();
     }
     found
 }

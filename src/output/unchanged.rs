@@ -147,7 +147,7 @@ fn read(mut bytes: &[u8]) -> Option<HashMap<String, (Fingerprint, u128, u64)>> {
 /// This qaportal binary: its version, size and modification time. Another binary may template
 /// differently (a fixed filter, a changed policy), so its records are not trusted; when the
 /// binary cannot be identified, every page is templated.
-fn binary_identity() -> String {
+pub(crate) fn binary_identity() -> String {
     let found = std::env::current_exe()
         .and_then(std::fs::metadata)
         .and_then(|m| Ok((m.len(), m.modified()?)));

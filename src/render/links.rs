@@ -1,5 +1,6 @@
 //! What a link or image in an article points at, and whether that exists.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use crate::model::{ArticleId, Site};
@@ -43,11 +44,35 @@ pub struct Resolver<'a> {
     pub site: &'a Site,
     /// Files under `content/` that are not markdown, relative to `content/`.
     pub assets: &'a HashSet<String>,
+    /// Every destination resolved so far, as written: a document's HTML depends on the site
+    /// only through them, so the render cache (`cache.rs`) reuses it while each resolves to
+    /// what it did.
+    pub resolved: RefCell<Vec<String>>,
 }
 
 impl Resolver<'_> {
     /// Classifies `dest` as written in a document whose folder (relative to `content/`) is `dir`.
     pub fn resolve(&self, dest: &str, dir: &str) -> Result<Target, LinkError> {
+        self.resolved.borrow_mut().push(dest.to_string());
+        self.classify(dest, dir)
+    }
+
+    /// What `dest` resolves to and the URL a page gets for it, hashed: the same hash, the same
+    /// HTML and the same errors for the document that wrote it (an answer deleted, a file
+    /// removed or an answer moved to another system each change it).
+    pub fn outcome(&self, dest: &str, dir: &str) -> u64 {
+        let site = self.site;
+        let target = self.classify(dest, dir);
+        let url = match &target {
+            Ok(Target::Article { id, .. }) => site.article(id).map(|a| site.url(&a.path())),
+            Ok(Target::SitePath { path }) => Some(site.url(path)),
+            Ok(Target::Asset { path }) => Some(site.url(&format!("/{path}"))),
+            _ => None,
+        };
+        xxhash_rust::xxh3::xxh3_64(format!("{target:?}\n{url:?}").as_bytes())
+    }
+
+    fn classify(&self, dest: &str, dir: &str) -> Result<Target, LinkError> {
         let dest = dest.trim();
         if dest.is_empty() {
             return Err(error(

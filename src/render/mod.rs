@@ -1,6 +1,7 @@
 //! Render: every markdown document of the site to HTML, in parallel, then the checks that need
 //! all of them (anchors of links between answers).
 
+pub mod cache;
 pub mod links;
 pub mod markdown;
 pub mod raw_html;
@@ -8,6 +9,8 @@ pub mod sanitize;
 pub mod slug;
 
 use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -25,6 +28,8 @@ pub struct Rendered {
     pub weekly: Vec<Document>,
     /// Files under `content/` the pages use, relative to `content/`, to copy.
     pub assets: BTreeSet<String>,
+    /// Documents taken from the render cache instead of rendered (`build --timings`).
+    pub reused: usize,
 }
 
 /// What rendering one document needs besides its text: the site's lookups for links and the
@@ -33,6 +38,9 @@ pub struct Context<'a> {
     site: &'a Site,
     /// Files under `content/` that are not markdown, relative to `content/`.
     assets: &'a HashSet<String>,
+    /// The documents of earlier builds, when the build keeps them.
+    cache: Option<&'a cache::Cache>,
+    reused: AtomicUsize,
 }
 
 /// The files under `content/` a link or image may point at, relative to `content/`, with `/`.
@@ -51,7 +59,12 @@ pub fn asset_set(site: &Site) -> HashSet<String> {
 
 impl<'a> Context<'a> {
     pub fn new(site: &'a Site, assets: &'a HashSet<String>) -> Context<'a> {
-        Context { site, assets }
+        Context {
+            site,
+            assets,
+            cache: None,
+            reused: AtomicUsize::new(0),
+        }
     }
 
     fn document(
@@ -63,24 +76,42 @@ impl<'a> Context<'a> {
         steps: bool,
         id_prefix: &str,
     ) -> Document {
-        let _processing = crate::crash::processing(sources.get(source).display_path.clone());
+        let file = sources.get(source);
+        let _processing = crate::crash::processing(file.display_path.clone());
         let resolver = links::Resolver {
             site: self.site,
             assets: self.assets,
+            resolved: Default::default(),
         };
         let settings = markdown::Settings {
             raw_html: self.site.config.markdown.raw_html,
             steps_headings: &self.site.config.markdown.steps_headings,
         };
         let input = markdown::Input {
-            text: &sources.get(source).text,
+            text: &file.text,
             body_start,
             source,
             dir,
             steps,
             id_prefix,
         };
-        markdown::render(&input, &settings, &resolver)
+        let Some(cache) = self.cache else {
+            return markdown::render(&input, &settings, &resolver);
+        };
+        let inputs = cache.inputs(&cache::Inputs {
+            text: &file.text,
+            body_start,
+            dir,
+            steps,
+            id_prefix,
+        });
+        if let Some(doc) = cache.reuse(&file.display_path, inputs, source, &resolver, dir) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return doc;
+        }
+        let doc = markdown::render(&input, &settings, &resolver);
+        cache.store(&file.display_path, inputs, &resolver, dir, &doc);
+        doc
     }
 
     /// The `index`-th article of the site; its diagnostics stay in the document.
@@ -97,9 +128,23 @@ impl<'a> Context<'a> {
     }
 }
 
-pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> Rendered {
+/// Renders every document of the site. With `cache_root`, documents unchanged since an earlier
+/// build of that site source are taken from its render cache, and the cache is brought up to
+/// date (the caller holds the caches' lock).
+pub fn render(
+    site: &Site,
+    sources: &Sources,
+    diagnostics: &mut Diagnostics,
+    cache_root: Option<&Path>,
+) -> Rendered {
     let assets = asset_set(site);
-    let context = Context::new(site, &assets);
+    let markdown = &site.config.markdown;
+    let cache = cache_root.map(|root| {
+        let settings = format!("{:?} {:?}", markdown.raw_html, markdown.steps_headings);
+        cache::Cache::load(root, &settings)
+    });
+    let mut context = Context::new(site, &assets);
+    context.cache = cache.as_ref();
     let content = &site.content;
     let articles: Vec<Document> = (0..content.articles.len())
         .into_par_iter()
@@ -148,7 +193,11 @@ pub fn render(site: &Site, sources: &Sources, diagnostics: &mut Diagnostics) -> 
         sessions,
         weekly,
         assets: BTreeSet::new(),
+        reused: context.reused.load(Ordering::Relaxed),
     };
+    if let Some(cache) = cache {
+        cache.save();
+    }
     for doc in rendered.all_mut() {
         diagnostics.extend(std::mem::take(&mut doc.diagnostics));
     }

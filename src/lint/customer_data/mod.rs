@@ -15,6 +15,7 @@
 //! Test accounts are allowed by a marker on the line or by the site's allow-list (see
 //! [`Allowed`]).
 
+pub mod clean;
 mod context;
 mod email;
 mod markup;
