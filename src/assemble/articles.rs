@@ -42,19 +42,19 @@ pub fn assemble(
         article.path(),
         "article.html",
         "article",
-        &article_view(site, article, doc, covered_by, related),
+        article_view(site, article, doc, covered_by, related),
     ));
     let redirect = redirect_view(site, article, doc);
     for alias in &article.aliases {
         if let Ok(path) = normalize_alias(&alias.value) {
-            pages.push(page(path, "redirect.html", "redirect", &redirect));
+            pages.push(page(path, "redirect.html", "redirect", redirect.clone()));
         }
     }
     pages.push(page(
         permalink(article),
         "redirect.html",
         "redirect",
-        &redirect,
+        redirect,
     ));
     let present = article_presentation(site, article, doc);
     pages.push(super::qr_page(
@@ -66,7 +66,7 @@ pub fn assemble(
         format!("{}present/", permalink(article)),
         "present.html",
         "present",
-        &present,
+        present,
     ));
     pages
 }

@@ -32,11 +32,60 @@ pub struct Page {
     /// Site path: `/trading/locked/` (written as `trading/locked/index.html`) or `/sitemap.xml`.
     pub path: String,
     pub template: &'static str,
-    pub context: tera::Context,
+    pub values: Values,
     /// What the page is made from, hashed, for pages whose values are all under one name:
     /// a rebuild does not template such a page again when this did not change
     /// (`output::unchanged`). `None`: always templated.
     pub inputs: Option<crate::output::unchanged::Fingerprint>,
+}
+
+/// What a page's template sees.
+pub enum Values {
+    /// Pages that show several values, always templated.
+    Context(tera::Context),
+    /// One view under one name (`article`, `present`…), made into the templates' values only
+    /// when the page is templated: a warm rebuild reuses most pages as they were, and their
+    /// values (the HTML of every answer, twice) were a fifth of its time.
+    View(&'static str, Box<dyn View>),
+}
+
+/// A page's view (`views`), which the templates see under a name.
+pub trait View: Send + Sync {
+    fn insert_into(&self, name: &'static str, context: &mut tera::Context);
+}
+
+impl<T: Serialize + Send + Sync> View for T {
+    fn insert_into(&self, name: &'static str, context: &mut tera::Context) {
+        context.insert(name, self);
+    }
+}
+
+impl Page {
+    /// A page whose template sees `context`, always templated.
+    fn with_context(
+        path: impl Into<String>,
+        template: &'static str,
+        context: tera::Context,
+    ) -> Page {
+        Page {
+            path: path.into(),
+            template,
+            values: Values::Context(context),
+            inputs: None,
+        }
+    }
+
+    /// The values the template sees.
+    pub fn context(&self) -> std::borrow::Cow<'_, tera::Context> {
+        match &self.values {
+            Values::Context(context) => std::borrow::Cow::Borrowed(context),
+            Values::View(name, view) => {
+                let mut context = tera::Context::new();
+                view.insert_into(name, &mut context);
+                std::borrow::Cow::Owned(context)
+            }
+        }
+    }
 }
 
 pub struct Assembled {
@@ -96,22 +145,24 @@ fn qr_page(path: String, url: &str, label: &str) -> Page {
         path,
         "qr.svg",
         "qr",
-        &serde_json::json!({ "url": url, "label": label }),
+        serde_json::json!({ "url": url, "label": label }),
     )
 }
 
-/// A page whose template sees `value` under `name`.
-fn page(path: String, template: &'static str, name: &'static str, value: &impl Serialize) -> Page {
-    let mut context = tera::Context::new();
-    context.insert(name, value);
-    let inputs = context
-        .get(name)
-        .map(|value| crate::output::unchanged::fingerprint(template, name, value));
+/// A page whose template sees `view` under `name`, fingerprinted from the view itself
+/// (`output::fingerprint`).
+fn page(
+    path: String,
+    template: &'static str,
+    name: &'static str,
+    view: impl Serialize + Send + Sync + 'static,
+) -> Page {
+    let inputs = crate::output::fingerprint::of(template, name, &view);
     Page {
         path,
         template,
-        context,
-        inputs,
+        values: Values::View(name, Box::new(view)),
+        inputs: Some(inputs),
     }
 }
 
@@ -185,19 +236,9 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
     if let Some(latest) = site.content.sessions.first() {
         home.insert("latest_session", &sessions::session_link(site, latest));
     }
-    pages.push(Page {
-        path: "/".into(),
-        template: "home.html",
-        context: home.clone(),
-        inputs: None,
-    });
+    pages.push(Page::with_context("/", "home.html", home.clone()));
     // The search page offers the hot issues when nothing is found.
-    pages.push(Page {
-        path: "/search/".into(),
-        template: "search.html",
-        context: home,
-        inputs: None,
-    });
+    pages.push(Page::with_context("/search/", "search.html", home));
 
     for (system, intro) in site.content.systems.iter().zip(&rendered.systems) {
         let lists_changed = match scope {
@@ -218,7 +259,7 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
             hot.items.truncate(5);
             view.hot = (!hot.items.is_empty()).then_some(hot);
         }
-        pages.push(page(system.path(), "system.html", "system", &view));
+        pages.push(page(system.path(), "system.html", "system", view));
     }
 
     weekly_pages(site, rendered, &weeks, &mut pages);
@@ -234,25 +275,20 @@ pub fn listing_pages(site: &Site, rendered: &Rendered, scope: Scope) -> Vec<Page
             ("/offline/", "offline.html"),
             ("/manifest.webmanifest", "manifest.webmanifest"),
         ] {
-            pages.push(Page {
-                path: path.into(),
-                template,
-                context: tera::Context::new(),
-                inputs: None,
-            });
+            pages.push(Page::with_context(path, template, tera::Context::new()));
         }
     }
     pages.push(page(
         "/sitemap.xml".into(),
         "sitemap.xml",
         "sitemap",
-        &sitemap(site, &weeks),
+        sitemap(site, &weeks),
     ));
     pages.push(page(
         "/feed.xml".into(),
         "feed.xml",
         "feed",
-        &feed::feed(site, rendered, &weeks),
+        feed::feed(site, rendered, &weeks),
     ));
     pages
 }
@@ -370,19 +406,14 @@ fn weekly_pages(
             i.checked_sub(1).map(|j| weeks[j]),
         );
         let view = weekly::week_view(site, rendered, &report, neighbours);
-        pages.push(page(weekly::week_path(week), "week.html", "week", &view));
+        pages.push(page(weekly::week_path(week), "week.html", "week", view));
         summaries.push(weekly::summary(site, rendered, &report, 3));
     }
     let mut hot = tera::Context::new();
     hot.insert("weeks", &summaries);
     hot.insert("trend", &trends::trend_view(site, weeks));
     hot.insert("searches", &trends::search_weeks(site, weeks));
-    pages.push(Page {
-        path: "/hot/".into(),
-        template: "hot.html",
-        context: hot,
-        inputs: None,
-    });
+    pages.push(Page::with_context("/hot/", "hot.html", hot));
     month_pages(site, rendered, weeks, pages);
 }
 
@@ -402,12 +433,7 @@ fn month_pages(
             i.checked_sub(1).map(|j| months[j]),
         );
         let view = trends::month_view(site, rendered, &report, weeks, neighbours);
-        pages.push(page(
-            trends::month_path(month),
-            "month.html",
-            "month",
-            &view,
-        ));
+        pages.push(page(trends::month_path(month), "month.html", "month", view));
     }
 }
 
@@ -434,13 +460,13 @@ fn session_pages(
             &view.absolute_url,
             &format!("“{}”的二维码", session.title),
         ));
-        pages.push(page(session.path(), "session.html", "session", &view));
+        pages.push(page(session.path(), "session.html", "session", view));
         let present = present::session_presentation(site, rendered, session);
         pages.push(page(
             format!("{}present/", session.path()),
             "present.html",
             "present",
-            &present,
+            present,
         ));
     }
     // The list shows only the sessions' own titles and dates.
@@ -449,7 +475,7 @@ fn session_pages(
             "/sessions/".into(),
             "sessions.html",
             "sessions",
-            &links,
+            links,
         ));
     }
 }

@@ -162,7 +162,7 @@ pub struct SystemView {
 }
 
 /// A redirect page: `redirect` in `redirect.html`.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct RedirectView {
     pub title: String,
     /// For link previews of a short link shared in a chat.

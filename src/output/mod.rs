@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 pub mod claims;
 mod csp;
+pub mod fingerprint;
 pub mod unchanged;
 mod write;
 
@@ -109,8 +110,10 @@ fn each_page<T: Send>(
 
 /// The page's template applied to its values; an HTML page gets its Content-Security-Policy.
 fn apply(tera: &tera::Tera, page: &Page) -> Result<String, Box<Diagnostic>> {
-    let html = tera.render(page.template, &page.context).map_err(|error| {
-        Box::new(
+    let html = tera
+        .render(page.template, &page.context())
+        .map_err(|error| {
+            Box::new(
             Diagnostic::error(
                 "template",
                 format!(
@@ -122,7 +125,7 @@ fn apply(tera: &tera::Tera, page: &Page) -> Result<String, Box<Diagnostic>> {
                 "fix the theme's template; see themes/default/templates for the values available",
             ),
         )
-    })?;
+        })?;
     Ok(if page.template.ends_with(".html") {
         csp::protect(html)
     } else {

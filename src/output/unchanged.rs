@@ -18,7 +18,7 @@ use xxhash_rust::xxh3::Xxh3Default;
 
 use super::{Staging, Written};
 
-/// What a page's HTML was made from, hashed (see [`fingerprint`]).
+/// What a page's HTML was made from, hashed (see [`super::fingerprint`]).
 pub type Fingerprint = u128;
 
 /// The pages of the last build and the pages of this one.
@@ -158,124 +158,9 @@ pub(crate) fn binary_identity() -> String {
     }
 }
 
-/// The fingerprint of a page: its template and the values it sees under `name`. Maps are
-/// walked in key order (tera keeps them in hash maps), strings with their length and whether
-/// they are marked safe (autoescaping treats the two differently).
-pub fn fingerprint(template: &str, name: &str, value: &tera::Value) -> Fingerprint {
-    let mut hasher = Xxh3Default::new();
-    write_str(&mut hasher, template);
-    write_str(&mut hasher, name);
-    walk(&mut hasher, value);
-    hasher.digest128()
-}
-
-fn write_str(hasher: &mut Xxh3Default, text: &str) {
-    hasher.update(&(text.len() as u64).to_le_bytes());
-    hasher.update(text.as_bytes());
-}
-
-fn walk(hasher: &mut Xxh3Default, value: &tera::Value) {
-    use tera::value::ValueKind;
-    let kind = value.kind();
-    // The kind as one byte (the enum is not exhaustive: unknown kinds share a tag, and their
-    // text below still tells them apart).
-    let tag: u8 = match kind {
-        ValueKind::Undefined => 0,
-        ValueKind::None => 1,
-        ValueKind::Bool => 2,
-        ValueKind::U64 => 3,
-        ValueKind::I64 => 4,
-        ValueKind::U128 => 5,
-        ValueKind::I128 => 6,
-        ValueKind::F64 => 7,
-        ValueKind::String => 8,
-        ValueKind::Array => 9,
-        ValueKind::Map => 10,
-        ValueKind::Bytes => 11,
-        _ => 255,
-    };
-    hasher.update(&[tag]);
-    match kind {
-        ValueKind::String => {
-            hasher.update(&[u8::from(value.is_safe())]);
-            write_str(hasher, value.as_str().unwrap_or_default());
-        }
-        ValueKind::Array => {
-            let items = value.as_array().unwrap_or_default();
-            hasher.update(&(items.len() as u64).to_le_bytes());
-            for item in items {
-                walk(hasher, item);
-            }
-        }
-        ValueKind::Map => {
-            let Some(map) = value.as_map() else { return };
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            hasher.update(&(entries.len() as u64).to_le_bytes());
-            for (key, item) in entries {
-                match key.as_str() {
-                    Some(text) => {
-                        hasher.update(&[0]);
-                        write_str(hasher, text);
-                    }
-                    None => {
-                        hasher.update(&[1]);
-                        write_str(hasher, &format!("{key:?}"));
-                    }
-                }
-                walk(hasher, item);
-            }
-        }
-        ValueKind::Bytes => {
-            let bytes = value.as_bytes().unwrap_or_default();
-            hasher.update(&(bytes.len() as u64).to_le_bytes());
-            hasher.update(bytes);
-        }
-        // Numbers, booleans, none: their text with the kind is unambiguous.
-        _ => write_str(hasher, &value.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn value(json: serde_json::Value) -> tera::Value {
-        let mut context = tera::Context::new();
-        context.insert("v", &json);
-        context.get("v").unwrap().clone()
-    }
-
-    #[test]
-    fn fingerprints_tell_apart_what_renders_differently() {
-        let f = |json: serde_json::Value| fingerprint("article.html", "article", &value(json));
-        let a = f(serde_json::json!({ "title": "开户", "steps": ["a,b"], "n": 1 }));
-        // The same values: the same fingerprint, whatever the maps' order in memory.
-        assert_eq!(
-            a,
-            f(serde_json::json!({ "n": 1, "steps": ["a,b"], "title": "开户" }))
-        );
-        for other in [
-            serde_json::json!({ "title": "开户", "steps": ["a", "b"], "n": 1 }),
-            serde_json::json!({ "title": "开户", "steps": ["a,b"], "n": "1" }),
-            serde_json::json!({ "title": "开户", "steps": ["a,b"], "n": 1.0 }),
-            serde_json::json!({ "title": "开户 ", "steps": ["a,b"], "n": 1 }),
-            serde_json::json!({ "title": "开户", "steps": ["a,b"], "n": 1, "x": null }),
-        ] {
-            assert_ne!(a, f(other.clone()), "{other}");
-        }
-        let v = value(serde_json::json!({ "title": "开户" }));
-        assert_ne!(
-            fingerprint("article.html", "article", &v),
-            fingerprint("present.html", "article", &v)
-        );
-        let mut safe = tera::Context::new();
-        safe.insert_value("v", tera::Value::safe_string("<b>"));
-        assert_ne!(
-            fingerprint("t", "v", safe.get("v").unwrap()),
-            fingerprint("t", "v", &value(serde_json::json!("<b>")))
-        );
-    }
 
     #[test]
     fn records_survive_a_save_and_damage_means_none() {

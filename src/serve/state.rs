@@ -368,7 +368,8 @@ impl State {
         let mut changed_listings = Vec::new();
         for page in listings {
             let cached = self.listings.get(&page.path);
-            if !cached.is_some_and(|c| c.template == page.template && c.context == page.context) {
+            if !cached.is_some_and(|c| c.template == page.template && c.context() == page.context())
+            {
                 changed_listings.push(page);
             }
         }
