@@ -84,13 +84,16 @@ pub fn prepare(
         timings: &mut timings,
         last: Instant::now(),
     };
-    load_site(options, sources, diagnostics, &mut clock)
+    // Without the caches' lock: the front matter cache is not used.
+    load_site(options, sources, diagnostics, None, &mut clock)
 }
 
+/// With `cache_root`, front matter unchanged since an earlier build is not parsed again.
 fn load_site(
     options: &Options,
     sources: &mut Sources,
     diagnostics: &mut Diagnostics,
+    cache_root: Option<&std::path::Path>,
     clock: &mut Clock,
 ) -> Option<Site> {
     let (mut config, config_source) = match config::load(&options.root, sources) {
@@ -110,7 +113,7 @@ fn load_site(
         }
         config.base_url = format!("{}/", base_url.trim_end_matches('/'));
     }
-    let content = load::load(&options.root, sources, diagnostics);
+    let content = load::load(&options.root, sources, diagnostics, cache_root);
     clock.lap("load");
     let tickets = load::tickets::load(
         &options.root,
@@ -524,7 +527,10 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     };
 
     progress.stage("loading", 0);
-    let site = load_site(options, sources, diagnostics, &mut clock)?;
+    // The front matter and render caches are kept by builds that hold the caches' lock
+    // (`build`, `serve`).
+    let cache_root = options.produce.then_some(options.root.as_path());
+    let site = load_site(options, sources, diagnostics, cache_root, &mut clock)?;
 
     let mut theme = match theme::load(&options.root, &site.config) {
         Ok(mut theme) => {
@@ -538,8 +544,6 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     };
 
     progress.stage("rendering", site.content.articles.len());
-    // The render cache is kept by builds that hold the caches' lock (`build`, `serve`).
-    let cache_root = options.produce.then_some(options.root.as_path());
     let rendered = render::render(&site, sources, diagnostics, cache_root);
     report.documents_reused = rendered.reused;
     clock.lap("render");

@@ -143,7 +143,7 @@ fn existing_systems(root: &Path) -> Vec<String> {
 fn next_id(root: &Path) -> String {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
-    let content = load::load(root, &mut sources, &mut diagnostics);
+    let content = load::load(root, &mut sources, &mut diagnostics, None);
     let ids: Vec<&str> = content
         .articles
         .iter()

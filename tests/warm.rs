@@ -170,3 +170,58 @@ fn customer_data_is_reported_by_every_build() {
     );
     build_ok(&site);
 }
+
+#[test]
+fn front_matter_is_read_as_written_by_every_build() {
+    let site = site();
+    build_ok(&site);
+    build_ok(&site);
+    assert!(site.path(".qaportal/frontmatter").exists());
+
+    // A title edited: the page shows the new one.
+    site.write(
+        "content/account/other.md",
+        OTHER.replace("另一篇", "第三篇答案"),
+    );
+    build_ok(&site);
+    assert_eq!(tree(&site.path("public")), fresh(&site));
+    assert!(
+        site.read("public/account/other/index.html")
+            .contains("第三篇答案")
+    );
+
+    // An unknown field is reported by every build; the same front matter behind a longer
+    // opening fence (`---` and spaces) gives the same tree from the cache, and the message
+    // points at where the field is in this file.
+    let unknown = OTHER.replace("咨询类\n", "咨询类\nowner: 张三\n");
+    for text in [
+        unknown.clone(),
+        unknown.clone(),
+        unknown.replacen("---\n", "---   \n", 1),
+    ] {
+        site.write("content/account/other.md", &text);
+        let (output, _) = build(&site);
+        let errors = stderr(&output);
+        assert!(errors.contains("unknown field `owner`"), "{errors}");
+        assert!(errors.contains("content/account/other.md:5:1"), "{errors}");
+    }
+
+    // Front matter that does not parse fails every build at its line.
+    site.write(
+        "content/account/other.md",
+        OTHER.replace("title: 另一篇", "title: [另一篇"),
+    );
+    for _ in 0..2 {
+        let (output, _) = build(&site);
+        assert_eq!(output.status.code(), Some(1));
+        let errors = stderr(&output);
+        assert!(errors.contains("invalid YAML front matter"), "{errors}");
+        assert!(errors.contains("content/account/other.md:"), "{errors}");
+    }
+
+    // A damaged cache file is like none.
+    site.write("content/account/other.md", OTHER);
+    site.write(".qaportal/frontmatter", b"damaged");
+    build_ok(&site);
+    assert_eq!(tree(&site.path("public")), fresh(&site));
+}

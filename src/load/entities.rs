@@ -13,6 +13,8 @@ pub struct Input<'a> {
     pub id: SourceId,
     /// Path relative to `content/`, with `/`.
     pub relative: &'a str,
+    /// The trees of front matter parsed by earlier builds, when the build keeps them.
+    pub parsed: Option<&'a super::frontmatter_cache::Cache>,
 }
 
 const ARTICLE_FIELDS: &[&str] = &[
@@ -53,7 +55,11 @@ fn with_fields<T>(
         }
     };
     let front = &text[split.front.clone()];
-    let root = match frontmatter::parse(split.format, front) {
+    let parsed = match input.parsed {
+        Some(cache) => cache.parse(split.format, front),
+        None => frontmatter::parse(split.format, front),
+    };
+    let root = match parsed {
         Ok(root) => root,
         Err(error) => {
             let offset = split.front.start + error.offset.unwrap_or(0).min(front.len());

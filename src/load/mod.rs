@@ -6,6 +6,7 @@
 mod entities;
 pub mod fields;
 pub mod frontmatter;
+mod frontmatter_cache;
 mod svg;
 pub mod tickets;
 
@@ -34,8 +35,15 @@ enum Role {
     Asset,
 }
 
-/// Reads everything under `<root>/content`.
-pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -> Content {
+/// Reads everything under `<root>/content`. With `cache_root`, front matter unchanged since an
+/// earlier build of that site source is taken from its cache (`frontmatter_cache`), and the
+/// cache is brought up to date (the caller holds the caches' lock).
+pub fn load(
+    root: &Path,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+    cache_root: Option<&Path>,
+) -> Content {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diagnostics.push(
@@ -72,6 +80,7 @@ pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -
     // Files are read and parsed in parallel; ids are handed out in path order beforehand so
     // that the result does not depend on scheduling.
     let first_id = sources.len();
+    let cache = cache_root.map(frontmatter_cache::Cache::load);
     let parsed: Vec<(SourceFile, Parsed, Vec<Diagnostic>)> = markdown
         .par_iter()
         .enumerate()
@@ -79,11 +88,21 @@ pub fn load(root: &Path, sources: &mut Sources, diagnostics: &mut Diagnostics) -
             let id = SourceId::from_index(first_id + i);
             let display = display_path(root, path);
             let mut problems = Vec::new();
-            let (file, parsed) =
-                read_and_parse(path, display, role, id, &content_dir, &mut problems);
+            let (file, parsed) = read_and_parse(
+                path,
+                display,
+                role,
+                id,
+                &content_dir,
+                cache.as_ref(),
+                &mut problems,
+            );
             (file, parsed, problems)
         })
         .collect();
+    if let Some(cache) = cache {
+        cache.save();
+    }
 
     for (file, parsed, problems) in parsed {
         sources.add(file);
@@ -125,7 +144,7 @@ pub fn reload_article(
         .unwrap_or_default();
     let role = Role::Article { system };
     let display = display_path(root, path);
-    match read_and_parse(path, display, &role, id, &content_dir, problems) {
+    match read_and_parse(path, display, &role, id, &content_dir, None, problems) {
         (file, Parsed::Article(article)) => (file, Some(*article)),
         (file, _) => (file, None),
     }
@@ -271,6 +290,7 @@ fn read_and_parse(
     role: &Role,
     id: SourceId,
     content_dir: &Path,
+    parsed: Option<&frontmatter_cache::Cache>,
     problems: &mut Vec<Diagnostic>,
 ) -> (SourceFile, Parsed) {
     let _processing = crate::crash::processing(display.clone());
@@ -336,6 +356,7 @@ fn read_and_parse(
         file: &file,
         id,
         relative: &relative,
+        parsed,
     };
     let parsed = match role {
         Role::System { key } => entities::system(&input, key, problems).map(Parsed::System),
