@@ -215,7 +215,7 @@ impl Reader<'_> {
                 let len = self.len()?;
                 let text = self.bytes.get(..len)?;
                 self.bytes = &self.bytes[len..];
-                Value::Text(std::str::from_utf8(text).ok()?.to_string())
+                Value::Text(simdutf8::basic::from_utf8(text).ok()?.to_string())
             }
             tag @ (5 | 6) => {
                 self.depth += 1;
