@@ -198,7 +198,10 @@ pub enum ReadProblem {
 pub fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>, ReadProblem> {
     use std::io::Read as _;
     let file = std::fs::File::open(path).map_err(ReadProblem::Io)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length, so that it is read in one call instead of a growing
+    // buffer's many (10,000 answers are read on every build, most of a warm one's loading).
+    let len = file.metadata().map_or(0, |m| m.len()).min(max + 1);
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadProblem::Io)?;

@@ -355,7 +355,13 @@ fn html_height(html: &str, width: f64) -> f64 {
         let t = text.trim();
         if !t.is_empty() {
             let w = (width - 1.4 * lists as f64).max(8.0);
-            *height += lines(&decode(t), w) * BODY_LINE;
+            // Most text has no entity: measured as it is.
+            let t = if t.contains('&') {
+                std::borrow::Cow::Owned(decode(t))
+            } else {
+                std::borrow::Cow::Borrowed(t)
+            };
+            *height += lines(&t, w) * BODY_LINE;
         }
         text.clear();
     };
@@ -376,14 +382,10 @@ fn html_height(html: &str, width: f64) -> f64 {
         }
         let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
         let tag = &rest[open + 1..close.saturating_sub(1).max(open + 1)];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let mut lower = [0u8; 10];
+        let name = tag_name(tag, &mut lower);
         let closing = tag.starts_with('/');
-        match name.as_str() {
+        match name {
             "p" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "br"
             | "div" | "dt" | "dd" => {
                 flush(&mut text, &mut height, depth_lists);
@@ -416,6 +418,21 @@ fn html_height(html: &str, width: f64) -> f64 {
     text.push_str(rest);
     flush(&mut text, &mut height, depth_lists);
     height
+}
+
+/// The element name of a tag's text (`/P class=…` → `p`), lower case, in `buffer`; names
+/// longer than the buffer (none that [`html_height`] tells apart) are empty. Each tag of each
+/// answer goes through here on every build: no allocation.
+fn tag_name<'a>(tag: &str, buffer: &'a mut [u8; 10]) -> &'a str {
+    let name = tag.trim_start_matches('/');
+    let len = name.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    if len > buffer.len() {
+        return "";
+    }
+    let buffer = &mut buffer[..len];
+    buffer.copy_from_slice(&name.as_bytes()[..len]);
+    buffer.make_ascii_lowercase();
+    std::str::from_utf8(buffer).unwrap_or_default()
 }
 
 /// The tallest an image may be on a slide (`present.css`).
@@ -498,6 +515,24 @@ mod tests {
         assert_eq!(pack(&[], 20.0, 28.0, 0.6), vec![0..0]);
         // A first step that does not fit under the title moves to the next slide.
         assert_eq!(pack(&[25.0, 2.0], 20.0, 28.0, 0.6), vec![0..0, 0..2]);
+    }
+
+    #[test]
+    fn tag_names_are_read_in_lower_case() {
+        let mut buffer = [0u8; 10];
+        assert_eq!(tag_name("/P", &mut buffer), "p");
+        assert_eq!(
+            tag_name("BlockQuote class=\"x\"", &mut buffer),
+            "blockquote"
+        );
+        assert_eq!(tag_name("h2 id=\"说明\"", &mut buffer), "h2");
+        assert_eq!(tag_name("!-- 注释 --", &mut buffer), "");
+        assert_eq!(tag_name("blockquotes", &mut buffer), "");
+        // Entities count as the character they stand for, with or without one.
+        assert_eq!(
+            html_height("<p>a &amp; b</p>", 40.0),
+            html_height("<p>a & b</p>", 40.0)
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ use super::unchanged::Fingerprint;
 
 /// The fingerprint of a page: its template and the values it sees under `name`.
 pub fn of(template: &str, name: &str, value: &impl Serialize) -> Fingerprint {
-    let mut hasher = Hashing(Xxh3Default::new());
+    let mut hasher = Hashing {
+        pending: Vec::with_capacity(PENDING),
+        hasher: Xxh3Default::new(),
+    };
     hasher.str(template);
     hasher.str(name);
     // The views' serializations do not fail; one that did is hashed up to there with a mark,
@@ -25,8 +28,13 @@ pub fn of(template: &str, name: &str, value: &impl Serialize) -> Fingerprint {
     if value.serialize(&mut hasher).is_err() {
         hasher.tag(Tag::Failed);
     }
-    hasher.0.digest128()
+    hasher.flush();
+    hasher.hasher.digest128()
 }
+
+/// Bytes gathered before they are hashed: a view is thousands of small pieces (tags, lengths,
+/// short strings), which the hasher takes faster in one piece.
+const PENDING: usize = 4096;
 
 /// One byte before each serde event, so that no two event streams hash alike by accident.
 #[derive(Clone, Copy)]
@@ -61,11 +69,30 @@ enum Tag {
     Failed,
 }
 
-struct Hashing(Xxh3Default);
+struct Hashing {
+    pending: Vec<u8>,
+    hasher: Xxh3Default,
+}
 
 impl Hashing {
+    fn update(&mut self, bytes: &[u8]) {
+        if self.pending.len() + bytes.len() > PENDING {
+            self.flush();
+            if bytes.len() > PENDING {
+                self.hasher.update(bytes);
+                return;
+            }
+        }
+        self.pending.extend_from_slice(bytes);
+    }
+
+    fn flush(&mut self) {
+        self.hasher.update(&self.pending);
+        self.pending.clear();
+    }
+
     fn tag(&mut self, tag: Tag) {
-        self.0.update(&[tag as u8]);
+        self.update(&[tag as u8]);
     }
 
     fn str(&mut self, text: &str) {
@@ -73,8 +100,8 @@ impl Hashing {
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+        self.update(&(bytes.len() as u64).to_le_bytes());
+        self.update(bytes);
     }
 
     fn name(&mut self, tag: Tag, name: &str) {
@@ -84,7 +111,7 @@ impl Hashing {
 
     fn variant(&mut self, tag: Tag, name: &str, index: u32, variant: &str) {
         self.name(tag, name);
-        self.0.update(&index.to_le_bytes());
+        self.update(&index.to_le_bytes());
         self.str(variant);
     }
 }
@@ -122,7 +149,7 @@ impl ser::Serializer for &mut Hashing {
 
     fn serialize_bool(self, v: bool) -> Done {
         self.tag(Tag::Bool);
-        self.0.update(&[u8::from(v)]);
+        self.update(&[u8::from(v)]);
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Done {
@@ -136,12 +163,12 @@ impl ser::Serializer for &mut Hashing {
     }
     fn serialize_i64(self, v: i64) -> Done {
         self.tag(Tag::I64);
-        self.0.update(&v.to_le_bytes());
+        self.update(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Done {
         self.tag(Tag::I128);
-        self.0.update(&v.to_le_bytes());
+        self.update(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Done {
@@ -155,12 +182,12 @@ impl ser::Serializer for &mut Hashing {
     }
     fn serialize_u64(self, v: u64) -> Done {
         self.tag(Tag::U64);
-        self.0.update(&v.to_le_bytes());
+        self.update(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> Done {
         self.tag(Tag::U128);
-        self.0.update(&v.to_le_bytes());
+        self.update(&v.to_le_bytes());
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Done {
@@ -168,12 +195,12 @@ impl ser::Serializer for &mut Hashing {
     }
     fn serialize_f64(self, v: f64) -> Done {
         self.tag(Tag::F64);
-        self.0.update(&v.to_bits().to_le_bytes());
+        self.update(&v.to_bits().to_le_bytes());
         Ok(())
     }
     fn serialize_char(self, v: char) -> Done {
         self.tag(Tag::Char);
-        self.0.update(&u32::from(v).to_le_bytes());
+        self.update(&u32::from(v).to_le_bytes());
         Ok(())
     }
     fn serialize_str(self, v: &str) -> Done {
@@ -388,6 +415,12 @@ mod tests {
         ] {
             assert_ne!(a, f(other.clone()), "{other}");
         }
+        // Long values (hashed past the pending bytes) count to their last byte.
+        let long = "答".repeat(3000);
+        assert_ne!(
+            f(serde_json::json!({ "html": long.clone() + "a" })),
+            f(serde_json::json!({ "html": long + "b" }))
+        );
         let v = serde_json::json!({ "title": "开户" });
         assert_ne!(
             of("article.html", "article", &v),
