@@ -25,8 +25,11 @@ pub type Fingerprint = u128;
 pub struct Remembered {
     /// Mixed into every fingerprint: the templates, `site` and the binary.
     salt: u128,
-    last: HashMap<String, (Fingerprint, u128, u64)>,
-    now: Mutex<Vec<(String, Fingerprint, u128, u64)>>,
+    /// The `pages` file as read, to leave it as it is when this build's pages are the same.
+    file: Vec<u8>,
+    /// The last build's pages, by [`key`] of their file: salted inputs, HTML hash and size.
+    last: HashMap<u128, Record>,
+    now: Mutex<Vec<(u128, Record)>>,
     /// Pages reused as they were.
     reused: AtomicUsize,
 }
@@ -39,12 +42,11 @@ impl Remembered {
         salt.update(&templates.to_le_bytes());
         salt.update(&serde_json::to_vec(site).unwrap_or_default());
         salt.update(binary_identity().as_bytes());
-        let last = std::fs::read(path(root))
-            .ok()
-            .and_then(|bytes| read(&bytes))
-            .unwrap_or_default();
+        let file = std::fs::read(path(root)).unwrap_or_default();
+        let last = read(&file).unwrap_or_default();
         Remembered {
             salt: salt.digest128(),
+            file,
             last,
             now: Mutex::new(Vec::new()),
             reused: AtomicUsize::new(0),
@@ -55,9 +57,12 @@ impl Remembered {
     /// build and the folder holds what they gave.
     pub fn reuse(&self, file: &str, inputs: Fingerprint, staging: &Staging) -> Option<Written> {
         let inputs = self.salted(inputs);
-        let &(last, hash, len) = self.last.get(file)?;
+        let key = key(file);
+        let &(last, hash, len) = self.last.get(&key)?;
+        // The folder must hold, at this very path, the HTML these inputs gave: two paths
+        // sharing a key can at worst both miss.
         (last == inputs && staging.holds(file, hash)).then(|| {
-            self.record(file, inputs, hash, len);
+            self.record(key, (inputs, hash, len));
             self.reused.fetch_add(1, Ordering::Relaxed);
             Written {
                 path: file.to_string(),
@@ -70,10 +75,8 @@ impl Remembered {
     /// Notes what the page's inputs gave in this build.
     pub fn made(&self, inputs: Fingerprint, written: &Written) {
         self.record(
-            &written.path,
-            self.salted(inputs),
-            written.hash,
-            written.len,
+            key(&written.path),
+            (self.salted(inputs), written.hash, written.len),
         );
     }
 
@@ -86,11 +89,8 @@ impl Remembered {
         inputs ^ self.salt
     }
 
-    fn record(&self, file: &str, inputs: Fingerprint, hash: u128, len: u64) {
-        self.now
-            .lock()
-            .expect("not poisoned")
-            .push((file.to_string(), inputs, hash, len));
+    fn record(&self, key: u128, record: Record) {
+        self.now.lock().expect("not poisoned").push((key, record));
     }
 
     /// Keeps this build's pages for the next one; after the site was written (a failed build
@@ -99,13 +99,15 @@ impl Remembered {
     pub fn save(self, root: &Path) {
         let mut now = self.now.into_inner().expect("not poisoned");
         now.sort_unstable();
-        let mut bytes = Vec::with_capacity(now.len() * 80);
-        for (file, inputs, hash, len) in &now {
-            bytes.extend_from_slice(&(file.len() as u32).to_le_bytes());
-            bytes.extend_from_slice(file.as_bytes());
+        let mut bytes = Vec::with_capacity(now.len() * RECORD);
+        for (key, (inputs, hash, len)) in &now {
+            bytes.extend_from_slice(&key.to_le_bytes());
             bytes.extend_from_slice(&inputs.to_le_bytes());
             bytes.extend_from_slice(&hash.to_le_bytes());
             bytes.extend_from_slice(&len.to_le_bytes());
+        }
+        if bytes == self.file {
+            return;
         }
         let path = path(root);
         let partial = path.with_extension("partial");
@@ -120,26 +122,39 @@ fn path(root: &Path) -> PathBuf {
     root.join(".qaportal").join("pages")
 }
 
+/// A page's record: its salted inputs, the hash and the size of the HTML they gave.
+type Record = (Fingerprint, u128, u64);
+
+/// The bytes of a record in the `pages` file, with its key.
+const RECORD: usize = 16 + 16 + 16 + 8;
+
+/// The key of a page's file in the records: a hash of its path (40,000 paths at 10,000 answers
+/// are read and written by every build; their hashes are a fraction of the bytes and need no
+/// allocation).
+fn key(file: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(file.as_bytes())
+}
+
 /// The records of a `pages` file; `None` if it is damaged.
-fn read(mut bytes: &[u8]) -> Option<HashMap<String, (Fingerprint, u128, u64)>> {
-    let mut records = HashMap::new();
-    while !bytes.is_empty() {
-        let (len, rest) = bytes.split_first_chunk::<4>()?;
-        let len = u32::from_le_bytes(*len) as usize;
-        let file = std::str::from_utf8(rest.get(..len)?).ok()?.to_string();
-        let rest = &rest[len..];
-        let (inputs, rest) = rest.split_first_chunk::<16>()?;
-        let (hash, rest) = rest.split_first_chunk::<16>()?;
-        let (size, rest) = rest.split_first_chunk::<8>()?;
+fn read(bytes: &[u8]) -> Option<HashMap<u128, Record>> {
+    if !bytes.len().is_multiple_of(RECORD) {
+        return None;
+    }
+    let number = |at: usize, len: usize| -> u128 {
+        let mut le = [0u8; 16];
+        le[..len].copy_from_slice(&bytes[at..at + len]);
+        u128::from_le_bytes(le)
+    };
+    let mut records = HashMap::with_capacity(bytes.len() / RECORD);
+    for at in (0..bytes.len()).step_by(RECORD) {
         records.insert(
-            file,
+            number(at, 16),
             (
-                u128::from_le_bytes(*inputs),
-                u128::from_le_bytes(*hash),
-                u64::from_le_bytes(*size),
+                number(at + 16, 16),
+                number(at + 32, 16),
+                number(at + 48, 8) as u64,
             ),
         );
-        bytes = rest;
     }
     Some(records)
 }
@@ -174,7 +189,7 @@ mod tests {
         remembered.made(99, &written);
         remembered.save(dir.path());
         let again = Remembered::load(dir.path(), 1, &"site");
-        let &(inputs, hash, len) = again.last.get("a/KB-1/index.html").unwrap();
+        let &(inputs, hash, len) = again.last.get(&key("a/KB-1/index.html")).unwrap();
         assert_eq!((inputs, hash, len), (99 ^ again.salt, 7, 42));
         // Other templates or other `site` values: another salt, so nothing matches.
         assert_ne!(Remembered::load(dir.path(), 2, &"site").salt, again.salt);
