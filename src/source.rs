@@ -60,7 +60,7 @@ pub struct SourceFile {
     /// still quote the line.
     pub text: String,
     /// Where each line starts, found when first needed: only files with a problem to report
-    /// need it, and finding them in every file was a twentieth of a warm rebuild's loading.
+    /// need it, and a build reads thousands of files without one.
     line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
