@@ -96,12 +96,22 @@ pub fn related(
     links: &[Vec<usize>],
     synonyms: &Synonyms,
 ) -> RelatedAnswers {
-    let n = documents.len();
-    // Each answer's terms with their field-weighed frequencies, then how many answers have each.
+    // Each answer's terms with their field-weighed frequencies.
     let raw: Vec<Vector> = documents
         .par_iter()
         .map(|doc| raw_terms(doc, synonyms))
         .collect();
+    related_by_terms(documents, raw, links)
+}
+
+/// [`related`] from each answer's terms ([`raw_terms`] of `documents[i]` in `raw[i]`).
+fn related_by_terms(
+    documents: &[SearchDocument],
+    raw: Vec<Vector>,
+    links: &[Vec<usize>],
+) -> RelatedAnswers {
+    let n = documents.len();
+    // How many answers have each term.
     let mut df: FxHashMap<u64, u32> = FxHashMap::default();
     for terms in &raw {
         for &(term, _) in terms {
@@ -347,7 +357,7 @@ pub fn cached(
     }
     let cache = Cache {
         fingerprint,
-        related: related(documents, links, synonyms),
+        related: related_by_terms(documents, cached_terms(root, documents, synonyms), links),
     };
     // A cache that cannot be written only costs the next build time; written whole, then
     // renamed, so a build stopped halfway leaves no partial cache.
@@ -357,6 +367,83 @@ pub fn cached(
         .and_then(|()| std::fs::write(&partial, json))
         .and_then(|()| std::fs::rename(&partial, &path));
     cache.related
+}
+
+/// Each answer's [`raw_terms`], reused from the last build for the answers whose texts did
+/// not change (`.qaportal/related-terms`, keyed by [`crate::search::analysis_key`]):
+/// tokenizing every answer was most of the related answers' time after one answer changed.
+fn cached_terms(root: &Path, documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<Vector> {
+    let path = root.join(".qaportal").join("related-terms");
+    let identity = crate::search::analyses_identity_of(TERMS_MAGIC, synonyms);
+    let mut kept = std::fs::read(&path)
+        .ok()
+        .and_then(|bytes| read_terms(crate::search::read_sealed(&bytes, TERMS_MAGIC, &identity)?))
+        .unwrap_or_default();
+    let keys: Vec<u128> = documents
+        .par_iter()
+        .map(crate::search::analysis_key)
+        .collect();
+    let reused: Vec<Option<Vector>> = keys.iter().map(|key| kept.remove(key)).collect();
+    let unchanged = kept.is_empty() && reused.iter().all(Option::is_some);
+    let raw: Vec<Vector> = reused
+        .into_par_iter()
+        .zip(documents)
+        .map(|(terms, doc)| terms.unwrap_or_else(|| raw_terms(doc, synonyms)))
+        .collect();
+    if !unchanged {
+        crate::search::write_sealed(&path, TERMS_MAGIC, &identity, &write_terms(&keys, &raw));
+    }
+    raw
+}
+
+const TERMS_MAGIC: &[u8] = b"qaportal related terms 1\n";
+
+/// `keys` and `terms` as bytes: per answer its key, its number of terms, then each term's hash
+/// and weight (little-endian; the weights' exact bits, so that a reused vector is the one
+/// computed).
+fn write_terms(keys: &[u128], terms: &[Vector]) -> Vec<u8> {
+    let size: usize = terms.iter().map(|t| 20 + t.len() * 12).sum();
+    let mut out = Vec::with_capacity(size + 4);
+    out.extend_from_slice(&(keys.len() as u32).to_le_bytes());
+    for (key, vector) in keys.iter().zip(terms) {
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&(vector.len() as u32).to_le_bytes());
+        for &(term, weight) in vector {
+            out.extend_from_slice(&term.to_le_bytes());
+            out.extend_from_slice(&weight.to_bits().to_le_bytes());
+        }
+    }
+    out
+}
+
+/// The vectors by key of [`write_terms`]' bytes, if whole.
+fn read_terms(bytes: &[u8]) -> Option<FxHashMap<u128, Vector>> {
+    let mut rest = bytes;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let (head, tail) = rest.split_at_checked(n)?;
+        rest = tail;
+        Some(head)
+    };
+    let count = u32::from_le_bytes(take(4)?.try_into().ok()?);
+    let mut out = FxHashMap::default();
+    for _ in 0..count {
+        let key = u128::from_le_bytes(take(16)?.try_into().ok()?);
+        let len = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+        let terms = take(len.checked_mul(12)?)?;
+        let vector: Vector = terms
+            .chunks_exact(12)
+            .map(|t| {
+                let (term, weight) = t.split_at(8);
+                (
+                    u64::from_le_bytes(term.try_into().expect("8 bytes")),
+                    f32::from_bits(u32::from_le_bytes(weight.try_into().expect("4 bytes"))),
+                )
+            })
+            .collect();
+        out.insert(key, vector);
+    }
+    take(0)?;
+    rest.is_empty().then_some(out)
 }
 
 fn fingerprint(documents_fingerprint: &str, links: &[Vec<usize>]) -> String {
