@@ -151,10 +151,10 @@ fn related_by_terms(
     (0..n)
         .into_par_iter()
         .map_init(
-            || (vec![0f32; n], Vec::new()),
-            |(scores, touched), i| {
+            || (vec![0f32; n], Vec::new(), Terms::default()),
+            |(scores, touched, terms), i| {
                 let found = related_of(
-                    i, documents, &vectors, &postings, &linked[i], scores, touched,
+                    i, documents, &vectors, &postings, &linked[i], scores, touched, terms,
                 );
                 (documents[i].id.clone(), found)
             },
@@ -162,8 +162,9 @@ fn related_by_terms(
         .collect()
 }
 
-/// The related answers of answer `i`. `scores` (zero for every answer) and `touched` are the
-/// thread's scratch space, left as they were found.
+/// The related answers of answer `i`. `scores` (zero for every answer), `touched` (empty) and
+/// `terms` are the thread's scratch space; `scores` and `touched` are left as they were found.
+#[allow(clippy::too_many_arguments)]
 fn related_of(
     i: usize,
     documents: &[SearchDocument],
@@ -172,6 +173,7 @@ fn related_of(
     linked: &[usize],
     scores: &mut [f32],
     touched: &mut Vec<u32>,
+    terms: &mut Terms,
 ) -> Vec<Related> {
     for &(term, weight) in &vectors[i] {
         let Some(list) = postings.get(&term) else {
@@ -202,10 +204,12 @@ fn related_of(
     chosen.extend(linked.iter().copied());
 
     let me = &documents[i];
+    terms.fill(&vectors[i]);
     let mut found: Vec<Related> = chosen
         .into_iter()
         .filter_map(|j| {
-            let mut score = cosine(&vectors[i], &vectors[j]);
+            let mut score = terms.cosine(&vectors[j]);
+            debug_assert_eq!(score.to_bits(), cosine(&vectors[i], &vectors[j]).to_bits());
             if linked.binary_search(&j).is_ok() {
                 score += LINK_BONUS;
             }
@@ -223,7 +227,63 @@ fn related_of(
     found
 }
 
+/// One answer's vector as a small hash table (open addressing on the term hashes' low bits):
+/// scoring the candidates of an answer looks each of their terms up instead of merging two
+/// sorted vectors, most of the related answers' time at 10,000 answers.
+struct Terms {
+    /// (term, weight); a weight of 0 marks a free slot (weights are positive).
+    slots: Vec<(u64, f32)>,
+    used: Vec<usize>,
+}
+
+impl Default for Terms {
+    fn default() -> Self {
+        Terms {
+            // At most TERMS_PER_ANSWER terms: a quarter full at most, so lookups rarely probe.
+            slots: vec![(0, 0.0); (TERMS_PER_ANSWER * 4).next_power_of_two()],
+            used: Vec::new(),
+        }
+    }
+}
+
+impl Terms {
+    fn slot(&self, term: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut at = term as usize & mask;
+        while self.slots[at].1 != 0.0 && self.slots[at].0 != term {
+            at = (at + 1) & mask;
+        }
+        at
+    }
+
+    /// Holds `vector` (and nothing else).
+    fn fill(&mut self, vector: &Vector) {
+        for at in self.used.drain(..) {
+            self.slots[at] = (0, 0.0);
+        }
+        for &(term, weight) in vector {
+            let at = self.slot(term);
+            self.slots[at] = (term, weight);
+            self.used.push(at);
+        }
+    }
+
+    /// [`cosine`] of the vector held and `other`: the same sum in the same order (the shared
+    /// terms in term order), so the same bits.
+    fn cosine(&self, other: &Vector) -> f32 {
+        let mut sum = 0.0;
+        for &(term, weight) in other {
+            let (found, mine) = self.slots[self.slot(term)];
+            if mine != 0.0 && found == term {
+                sum += mine * weight;
+            }
+        }
+        sum
+    }
+}
+
 /// The dot product of two unit vectors sorted by term.
+#[cfg_attr(not(debug_assertions), allow(dead_code))]
 fn cosine(a: &Vector, b: &Vector) -> f32 {
     let (mut x, mut y, mut sum) = (0, 0, 0.0);
     while x < a.len() && y < b.len() {
