@@ -229,7 +229,7 @@ fn related_of(
 
 /// One answer's vector as a small hash table (open addressing on the term hashes' low bits):
 /// scoring the candidates of an answer looks each of their terms up instead of merging two
-/// sorted vectors, most of the related answers' time at 10,000 answers.
+/// sorted vectors (about half of the related answers' scoring at 10,000 answers).
 struct Terms {
     /// (term, weight); a weight of 0 marks a free slot (weights are positive).
     slots: Vec<(u64, f32)>,
