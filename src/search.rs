@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use search_index::client::Analyses;
 use search_index::{ClientOptions, Config, SearchDocument, Synonyms};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -120,13 +121,155 @@ pub fn document(site: &Site, rendered: &Rendered, index: usize) -> SearchDocumen
 
 /// The client index files, by path relative to the output folder.
 pub fn client_files(documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<(String, Vec<u8>)> {
-    let options = ClientOptions::default();
+    let documents: Vec<&SearchDocument> = documents.iter().collect();
+    client_files_with(&documents, synonyms, &mut Analyses::default())
+}
+
+/// [`client_files`] with the documents' analyses kept in `analyses` between builds: only the
+/// documents it does not hold are analysed again, and it is left holding those of `documents`.
+/// `analyses` must have been made for these `synonyms` (see [`AnalysesFor`]).
+pub fn client_files_with(
+    documents: &[&SearchDocument],
+    synonyms: &Synonyms,
+    analyses: &mut Analyses,
+) -> Vec<(String, Vec<u8>)> {
+    let keys: Vec<u128> = documents.iter().map(|d| analysis_key(d)).collect();
+    search_index::client::build_client_index_with(
+        documents,
+        &keys,
+        analyses,
+        synonyms,
+        &index_config(synonyms),
+        &ClientOptions::default(),
+    )
+    .into_iter()
+    .map(|f| (f.path, f.bytes))
+    .collect()
+}
+
+/// The ranking configuration of the site's client index.
+fn index_config(synonyms: &Synonyms) -> Config {
     let mut config = Config::default();
     config.learned.enabled = synonyms.learned();
-    search_index::build_client_index(documents, synonyms, &config, &options)
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect()
+    config
+}
+
+/// A hash of what the client index analyses of a document (the texts of its searched fields),
+/// keying its analysis: an answer whose texts did not change is not tokenized again.
+pub fn analysis_key(doc: &SearchDocument) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut text = |s: &str| {
+        hasher.update(&(s.len() as u64).to_le_bytes());
+        hasher.update(s.as_bytes());
+    };
+    text(&doc.title);
+    text(&doc.body);
+    for list in [&doc.questions, &doc.tags, &doc.headings] {
+        text(&list.len().to_string());
+        for s in list {
+            text(s);
+        }
+    }
+    hasher.digest128()
+}
+
+/// Analyses with what they were made for: the synonyms they expanded (and the running binary,
+/// whose tokenizer made them). `serve` keeps one between saves.
+#[derive(Default)]
+pub struct AnalysesFor {
+    /// [`analyses_identity`] of the synonyms the analyses were made with.
+    identity: [u8; 16],
+    pub analyses: Analyses,
+}
+
+impl AnalysesFor {
+    /// The analyses, emptied first when they were made for other synonyms.
+    pub fn for_synonyms(&mut self, synonyms: &Synonyms) -> &mut Analyses {
+        let identity = analyses_identity(synonyms);
+        if self.identity != identity {
+            *self = AnalysesFor {
+                identity,
+                analyses: Analyses::default(),
+            };
+        }
+        &mut self.analyses
+    }
+
+    /// The analyses the last build left in `root`'s `.qaportal`, if made for these synonyms by
+    /// this binary and whole (none otherwise: the documents are analysed again).
+    pub fn read(root: &Path, synonyms: &Synonyms) -> AnalysesFor {
+        let identity = analyses_identity(synonyms);
+        let analyses = std::fs::read(analyses_path(root))
+            .ok()
+            .and_then(|bytes| read_analyses(&bytes, &identity, synonyms))
+            .unwrap_or_default();
+        AnalysesFor { identity, analyses }
+    }
+
+    /// Keeps the analyses in `root`'s `.qaportal` for the next build. A cache that cannot be
+    /// written only costs the next build time.
+    pub fn write(&self, root: &Path) {
+        let mut body = Vec::new();
+        self.analyses.write(&mut body);
+        write_sealed(&analyses_path(root), ANALYSES_MAGIC, &self.identity, &body);
+    }
+}
+
+/// Writes a cache file: `magic`, what it was made for (`identity`), a checksum, then `body`;
+/// whole, then renamed, so that a build stopped halfway leaves no partial cache. A cache that
+/// cannot be written only costs the next build time.
+pub(crate) fn write_sealed(path: &Path, magic: &[u8], identity: &[u8; 16], body: &[u8]) {
+    let mut bytes = Vec::with_capacity(body.len() + magic.len() + 32);
+    bytes.extend_from_slice(magic);
+    bytes.extend_from_slice(identity);
+    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(body).to_le_bytes());
+    bytes.extend_from_slice(body);
+    let partial = path.with_extension("partial");
+    let _ = std::fs::create_dir_all(path.parent().expect("has a parent"))
+        .and_then(|()| std::fs::write(&partial, bytes))
+        .and_then(|()| std::fs::rename(&partial, path));
+}
+
+/// The body of a cache file [`write_sealed`] wrote with `magic` for `identity`, if its checksum
+/// holds: a damaged file is not read (a wrong cached analysis would be a wrong output).
+pub(crate) fn read_sealed<'a>(
+    bytes: &'a [u8],
+    magic: &[u8],
+    identity: &[u8; 16],
+) -> Option<&'a [u8]> {
+    let rest = bytes.strip_prefix(magic)?;
+    let rest = rest.strip_prefix(identity.as_slice())?;
+    let (checksum, body) = rest.split_first_chunk::<16>()?;
+    (u128::from_le_bytes(*checksum) == xxhash_rust::xxh3::xxh3_128(body)).then_some(body)
+}
+
+/// What caches of analyses depend on besides the documents: the synonyms they expanded and
+/// the binary whose tokenizer made them.
+pub(crate) fn analyses_identity_of(magic: &[u8], synonyms: &Synonyms) -> [u8; 16] {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(magic);
+    hasher.update(&serde_json::to_vec(synonyms.groups()).expect("groups serialize"));
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(build_identity().as_bytes());
+    hasher.digest128().to_le_bytes()
+}
+
+const ANALYSES_MAGIC: &[u8] = b"qaportal search analyses 1\n";
+
+fn analyses_path(root: &Path) -> PathBuf {
+    root.join(".qaportal").join("search-analysis")
+}
+
+fn analyses_identity(synonyms: &Synonyms) -> [u8; 16] {
+    analyses_identity_of(ANALYSES_MAGIC, synonyms)
+}
+
+/// The analyses of a cache file, if it has the `identity` wanted and is whole.
+fn read_analyses(bytes: &[u8], identity: &[u8; 16], synonyms: &Synonyms) -> Option<Analyses> {
+    Analyses::read(
+        read_sealed(bytes, ANALYSES_MAGIC, identity)?,
+        &index_config(synonyms),
+    )
 }
 
 /// The client index of `documents` for the engine that ranks as the site does (`qaportal
@@ -162,7 +305,12 @@ pub fn client_files_cached(
     {
         return files;
     }
-    let files = client_files(documents, synonyms);
+    // The index is built again, but only the documents changed since the last build are
+    // analysed again.
+    let mut analyses = AnalysesFor::read(root, synonyms);
+    let documents: Vec<&SearchDocument> = documents.iter().collect();
+    let files = client_files_with(&documents, synonyms, analyses.for_synonyms(synonyms));
+    analyses.write(root);
     // A cache that cannot be written only costs the next build time.
     let _ = write_client_cache(&path, fingerprint, &files);
     files
@@ -376,5 +524,94 @@ mod tests {
             &fingerprint(&[doc("密码锁定")], &synonyms),
         );
         assert_ne!(first, second, "changed documents are indexed again");
+    }
+
+    #[test]
+    fn analyses_are_read_only_whole_and_for_the_identity_they_were_made_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let synonyms = Synonyms::default();
+        let docs = [SearchDocument {
+            id: "KB-0001".into(),
+            title: "转账失败".into(),
+            body: "银证转账失败，请检查银行卡。".into(),
+            system: "account".into(),
+            ..Default::default()
+        }];
+        let refs: Vec<&SearchDocument> = docs.iter().collect();
+        let mut kept = AnalysesFor::default();
+        client_files_with(&refs, &synonyms, kept.for_synonyms(&synonyms));
+        kept.write(dir.path());
+        assert_eq!(AnalysesFor::read(dir.path(), &synonyms).analyses.len(), 1);
+
+        let bytes = std::fs::read(analyses_path(dir.path())).unwrap();
+        let identity = analyses_identity(&synonyms);
+        assert!(read_analyses(&bytes, &identity, &synonyms).is_some());
+        // Made by another binary, or for other synonyms: another identity.
+        let mut other = identity;
+        other[0] ^= 1;
+        assert!(read_analyses(&bytes, &other, &synonyms).is_none());
+        let more = Synonyms::parse("转账 划转\n").unwrap();
+        assert_ne!(analyses_identity(&more), identity);
+        assert!(AnalysesFor::read(dir.path(), &more).analyses.is_empty());
+        // Damaged anywhere, or cut short.
+        for at in [
+            0,
+            ANALYSES_MAGIC.len() + 20,
+            bytes.len() / 2,
+            bytes.len() - 1,
+        ] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x40;
+            assert!(
+                read_analyses(&damaged, &identity, &synonyms).is_none(),
+                "{at}"
+            );
+        }
+        assert!(read_analyses(&bytes[..bytes.len() - 1], &identity, &synonyms).is_none());
+    }
+
+    #[test]
+    fn the_analysis_key_changes_with_every_analysed_text() {
+        let doc = SearchDocument {
+            title: "转账失败".into(),
+            questions: vec!["转账不成功".into()],
+            tags: vec!["转账".into()],
+            headings: vec!["原因".into()],
+            body: "请检查银行卡。".into(),
+            ..Default::default()
+        };
+        let key = analysis_key(&doc);
+        let changed = [
+            SearchDocument {
+                title: "转账失败了".into(),
+                ..doc.clone()
+            },
+            SearchDocument {
+                questions: vec!["转账".into(), "不成功".into()],
+                ..doc.clone()
+            },
+            SearchDocument {
+                tags: vec![],
+                ..doc.clone()
+            },
+            SearchDocument {
+                headings: vec!["原因".into(), String::new()],
+                ..doc.clone()
+            },
+            SearchDocument {
+                body: "请检查银行卡".into(),
+                ..doc.clone()
+            },
+        ];
+        for other in changed {
+            assert_ne!(analysis_key(&other), key, "{other:?}");
+        }
+        // What the index does not analyse (the URL, the summary) keeps the key.
+        let moved = SearchDocument {
+            url: "/b/".into(),
+            summary: "摘要".into(),
+            ..doc.clone()
+        };
+        assert_eq!(analysis_key(&moved), key);
     }
 }

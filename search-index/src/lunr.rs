@@ -6,8 +6,10 @@
 //! `tests/js/lunr.test.js` checks that with the real package.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// BM25 parameters as in lunr (`builder.k1()`, `builder.b()`); lunr's defaults are 1.2 and 0.75.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -20,6 +22,57 @@ pub struct Bm25 {
 pub struct LunrDoc {
     pub reference: String,
     pub fields: Vec<Vec<String>>,
+}
+
+/// One document as counts: per field, its distinct terms (ids of a [`Vocabulary`]) with how
+/// often each occurs; a field's length is the sum of its counts.
+pub struct CountedDoc<'a> {
+    pub fields: Vec<Cow<'a, [(u32, u32)]>>,
+}
+
+/// Terms by number, so that the documents of an index hold numbers rather than strings.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    terms: Vec<Arc<str>>,
+    ids: HashMap<Arc<str>, u32>,
+}
+
+impl Vocabulary {
+    /// The id of `term`, added if new.
+    pub fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = u32::try_from(self.terms.len()).expect("fewer than 2^32 terms");
+        let term: Arc<str> = term.into();
+        self.terms.push(Arc::clone(&term));
+        self.ids.insert(term, id);
+        id
+    }
+
+    /// The term of `id`.
+    pub fn term(&self, id: u32) -> &str {
+        &self.terms[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// `tokens` as distinct term ids with their counts, by id.
+    pub fn count(&mut self, tokens: &[String]) -> Vec<(u32, u32)> {
+        let mut counts: HashMap<u32, u32> = HashMap::default();
+        for t in tokens {
+            *counts.entry(self.id(t)).or_default() += 1;
+        }
+        let mut counts: Vec<(u32, u32)> = counts.into_iter().collect();
+        counts.sort_unstable();
+        counts
+    }
 }
 
 /// (field number, doc number) of a field vector.
@@ -104,56 +157,102 @@ fn bands(postings: &[Posting], ratio: f64) -> Vec<Tail> {
 impl LunrIndex {
     /// Computes the index like `lunr.Builder` with `fields` (name, boost) and `bm25`.
     pub fn build(fields: &[(&str, f64)], bm25: Bm25, docs: &[LunrDoc]) -> LunrIndex {
+        // Only each field's term counts and length matter to lunr's scores: the tokens are
+        // counted, and the index computed from the counts as the client index does.
+        let mut vocabulary = Vocabulary::default();
+        let counted: Vec<CountedDoc<'_>> = docs
+            .iter()
+            .map(|doc| {
+                assert_eq!(
+                    doc.fields.len(),
+                    fields.len(),
+                    "a document must give tokens for every field"
+                );
+                CountedDoc {
+                    fields: doc
+                        .fields
+                        .iter()
+                        .map(|tokens| vocabulary.count(tokens).into())
+                        .collect(),
+                }
+            })
+            .collect();
+        let refs: Vec<String> = docs.iter().map(|d| d.reference.clone()).collect();
+        LunrIndex::build_counted(fields, bm25, &counted, refs, &vocabulary)
+    }
+
+    /// [`LunrIndex::build`] from each document's term counts per field (term ids of
+    /// `vocabulary`): the same index, without the token lists.
+    pub fn build_counted(
+        fields: &[(&str, f64)],
+        bm25: Bm25,
+        docs: &[CountedDoc<'_>],
+        refs: Vec<String>,
+        vocabulary: &Vocabulary,
+    ) -> LunrIndex {
         let n_docs = docs.len();
         let n_fields = fields.len();
-        // Per (doc, field): term frequencies; per field: total length for the average.
+        // Per (doc, field): its length in tokens; per field: total length for the average.
+        let lens: Vec<Vec<u32>> = docs
+            .iter()
+            .map(|doc| {
+                assert_eq!(
+                    doc.fields.len(),
+                    n_fields,
+                    "a document must give terms for every field"
+                );
+                doc.fields
+                    .iter()
+                    .map(|terms| terms.iter().map(|&(_, n)| n).sum())
+                    .collect()
+            })
+            .collect();
         let mut totals = vec![0usize; n_fields];
-        let mut tfs: Vec<Vec<HashMap<&str, u32>>> = Vec::with_capacity(n_docs);
-        for doc in docs {
-            assert_eq!(
-                doc.fields.len(),
-                n_fields,
-                "a document must give tokens for every field"
-            );
-            let mut per_field = Vec::with_capacity(n_fields);
-            for (f, tokens) in doc.fields.iter().enumerate() {
-                totals[f] += tokens.len();
-                let mut tf: HashMap<&str, u32> =
-                    HashMap::with_capacity_and_hasher(tokens.len(), Default::default());
-                for t in tokens {
-                    *tf.entry(t.as_str()).or_default() += 1;
-                }
-                per_field.push(tf);
+        for per_field in &lens {
+            for (f, &len) in per_field.iter().enumerate() {
+                totals[f] += len as usize;
             }
-            tfs.push(per_field);
         }
         let avg: Vec<f64> = totals.iter().map(|&t| t as f64 / n_docs as f64).collect();
 
-        let mut postings: HashMap<&str, Vec<(u8, u32, u32)>> = HashMap::default();
-        for (d, per_field) in tfs.iter().enumerate() {
-            for (f, tf) in per_field.iter().enumerate() {
-                for (&term, &count) in tf {
-                    postings
-                        .entry(term)
-                        .or_default()
-                        .push((f as u8, d as u32, count));
+        // Every term's postings in one array (terms by id, each one's postings by field, then
+        // doc): counted first, then filled, instead of a growing list per term.
+        let mut starts = vec![0u32; vocabulary.len() + 1];
+        for doc in docs {
+            for terms in &doc.fields {
+                for &(term, _) in terms.iter() {
+                    starts[term as usize + 1] += 1;
                 }
             }
         }
-        let mut terms: Vec<(String, Vec<Posting>)> = postings
-            .into_iter()
-            .map(|(term, mut list)| {
-                list.sort_unstable_by_key(|&(f, d, _)| (f, d));
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut flat = vec![(0u8, 0u32, 0u32); starts[vocabulary.len()] as usize];
+        for f in 0..n_fields {
+            for (d, doc) in docs.iter().enumerate() {
+                for &(term, count) in doc.fields[f].iter() {
+                    let at = &mut next[term as usize];
+                    flat[*at as usize] = (f as u8, d as u32, count);
+                    *at += 1;
+                }
+            }
+        }
+        let mut terms: Vec<(String, Vec<Posting>)> = (0..vocabulary.len())
+            .filter(|&t| starts[t] < starts[t + 1])
+            .map(|t| {
+                let list = &flat[starts[t] as usize..starts[t + 1] as usize];
                 // lunr.idf: a document counts once per field that has the term.
                 let df = list.len() as f64;
                 let x = (n_docs as f64 - df + 0.5) / (df + 0.5);
                 let idf = (1.0 + x.abs()).ln();
                 let scored = list
-                    .into_iter()
-                    .map(|(f, d, tf)| {
+                    .iter()
+                    .map(|&(f, d, tf)| {
                         let (k1, b) = (bm25.k1, bm25.b);
                         let tf = tf as f64;
-                        let len = docs[d as usize].fields[f as usize].len() as f64;
+                        let len = lens[d as usize][f as usize] as f64;
                         // Same expression and order as lunr.Builder#createFieldVectors.
                         let mut score = idf * ((k1 + 1.0) * tf)
                             / (k1 * (1.0 - b + b * (len / avg[f as usize])) + tf);
@@ -161,13 +260,13 @@ impl LunrIndex {
                         (f, d, round3(score))
                     })
                     .collect();
-                (term.to_string(), scored)
+                (vocabulary.term(t as u32).to_string(), scored)
             })
             .collect();
         terms.sort_unstable_by(|a, b| cmp_utf16(&a.0, &b.0));
         LunrIndex {
             fields: fields.iter().map(|(name, _)| name.to_string()).collect(),
-            refs: docs.iter().map(|d| d.reference.clone()).collect(),
+            refs,
             terms,
         }
     }

@@ -4,8 +4,10 @@
 //! again from all search documents. On a large site that takes longer than the rest of an update,
 //! and no open page shows the index (the search box fetches it when asked), so a thread of its
 //! own does it once the edits pause, on one core so that the next edit has the other. Edits made meanwhile are merged into the next run;
-//! a result that a full build has overtaken is dropped.
+//! a result that a full build has overtaken is dropped. The documents' analyses stay in memory
+//! between runs, so a run tokenizes only the answers changed since the one before.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -34,11 +36,12 @@ pub struct Indexer {
 }
 
 impl Indexer {
-    pub fn start(shared: Arc<Shared>, verbose: bool) -> Indexer {
+    /// `root`: the site, whose `.qaportal` holds the documents' analyses of the last build.
+    pub fn start(shared: Arc<Shared>, verbose: bool, root: PathBuf) -> Indexer {
         let (jobs, receiver) = channel();
         let epoch = Arc::new(AtomicU64::new(0));
         let current = Arc::clone(&epoch);
-        std::thread::spawn(move || run(&receiver, &shared, &current, verbose));
+        std::thread::spawn(move || run(&receiver, &shared, &current, verbose, &root));
         Indexer { jobs, epoch }
     }
 
@@ -58,13 +61,16 @@ impl Indexer {
     }
 }
 
-fn run(jobs: &Receiver<Job>, shared: &Shared, epoch: &AtomicU64, verbose: bool) {
+fn run(jobs: &Receiver<Job>, shared: &Shared, epoch: &AtomicU64, verbose: bool, root: &Path) {
     // A pool of its own: in rayon's global pool, the index's long tasks would queue ahead of
     // the next edit's short ones.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
         .expect("a thread can be started");
+    // The documents' analyses, kept between runs: after a save only the answers it changed
+    // are tokenized again. The first run reads those the first build left on disk.
+    let mut analyses: Option<search::AnalysesFor> = None;
     while let Ok(mut job) = jobs.recv() {
         // Only the latest documents matter; while the author keeps saving, the cores go to the
         // pages.
@@ -72,8 +78,16 @@ fn run(jobs: &Receiver<Job>, shared: &Shared, epoch: &AtomicU64, verbose: bool) 
             job = newer;
         }
         let started = Instant::now();
-        let documents: Vec<SearchDocument> = job.documents.iter().map(|d| (**d).clone()).collect();
-        let built = pool.install(|| search::client_files(&documents, &job.synonyms));
+        let documents: Vec<&SearchDocument> = job.documents.iter().map(|d| &**d).collect();
+        let analyses =
+            analyses.get_or_insert_with(|| search::AnalysesFor::read(root, &job.synonyms));
+        let built = pool.install(|| {
+            search::client_files_with(
+                &documents,
+                &job.synonyms,
+                analyses.for_synonyms(&job.synonyms),
+            )
+        });
         let dir = format!("{}/", search_index::ClientOptions::default().dir);
         let mut files = shared.files.write().expect("not poisoned");
         if epoch.load(Ordering::SeqCst) != job.epoch {

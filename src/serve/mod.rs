@@ -80,7 +80,7 @@ pub fn run(mut options: Options) -> ExitCode {
         Ok(watcher) => watcher,
         Err(message) => return usage(&message),
     };
-    let indexer = indexer::Indexer::start(Arc::clone(&shared), !options.quiet);
+    let indexer = indexer::Indexer::start(Arc::clone(&shared), !options.quiet, root.clone());
     let started = Instant::now();
     let mut state = full_build(&options, &shared, &indexer, started);
     // Requests must name this server: localhost, the bound address or the base URL's host.

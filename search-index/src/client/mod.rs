@@ -17,6 +17,7 @@
 //! A query fetches the manifest, the shards of its terms and the metadata of its top results:
 //! never the whole index.
 
+mod analysis;
 mod parts;
 
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +31,7 @@ use crate::lunr::{LunrIndex, Tail, push_json_str};
 use crate::tokenizer::STOP_CHARS;
 use crate::{Config, SearchDocument, Synonyms};
 
+pub use analysis::{Analyses, Analysis, Counts};
 pub use parts::{Part, builder_input, lunr_documents, part_documents, parts};
 
 /// A file of the client index: path relative to the site's output folder, and its bytes.
@@ -105,8 +107,17 @@ impl Default for ClientOptions {
 /// Documents in index order: by system, then id. Contiguous systems make the system filter a
 /// range of document numbers and keep one system's results in few metadata files.
 pub fn index_order(docs: &[SearchDocument]) -> Vec<&SearchDocument> {
-    let mut sorted: Vec<&SearchDocument> = docs.iter().collect();
-    sorted.sort_by(|a, b| (&a.system, &a.id).cmp(&(&b.system, &b.id)));
+    let docs: Vec<&SearchDocument> = docs.iter().collect();
+    index_positions(&docs)
+        .into_iter()
+        .map(|i| docs[i])
+        .collect()
+}
+
+/// The positions in `docs` in [index order](index_order).
+fn index_positions(docs: &[&SearchDocument]) -> Vec<usize> {
+    let mut sorted: Vec<usize> = (0..docs.len()).collect();
+    sorted.sort_by(|&a, &b| (&docs[a].system, &docs[a].id).cmp(&(&docs[b].system, &docs[b].id)));
     sorted
 }
 
@@ -128,18 +139,54 @@ pub fn build_client_index(
     config: &Config,
     opts: &ClientOptions,
 ) -> Vec<OutputFile> {
-    let ordered = index_order(docs);
+    let docs: Vec<&SearchDocument> = docs.iter().collect();
+    // Every document under a key of its own: each is analysed, once.
+    let keys: Vec<u128> = (0..docs.len() as u128).collect();
+    let mut analyses = Analyses::default();
+    build_client_index_with(&docs, &keys, &mut analyses, synonyms, config, opts)
+}
+
+/// [`build_client_index`] with the documents' analyses kept in `analyses` (`keys[i]` the key
+/// of `docs[i]`, a hash of what [`Analyses`] analyses of it): only the documents whose key it
+/// does not hold are analysed, and it is left holding the analyses of `docs` alone. Its
+/// analyses must have been made with these `synonyms` and `config`. The same bytes as
+/// [`build_client_index`].
+pub fn build_client_index_with(
+    docs: &[&SearchDocument],
+    keys: &[u128],
+    analyses: &mut Analyses,
+    synonyms: &Synonyms,
+    config: &Config,
+    opts: &ClientOptions,
+) -> Vec<OutputFile> {
+    analyses.update(docs, keys, synonyms, config);
+    let positions = index_positions(docs);
+    let ordered: Vec<&SearchDocument> = positions.iter().map(|&i| docs[i]).collect();
+    let learned = parts::learned_words(&ordered, &mut analyses.vocabulary, config);
+    let analysed: Vec<&Analysis> = positions
+        .iter()
+        .map(|&i| analyses.get(keys[i]).expect("analysed above"))
+        .collect();
+    let refs: Vec<String> = (0..ordered.len()).map(|n| n.to_string()).collect();
     let first_tier = opts.first_tier.max(1);
     // Per part: its key, its first tier (first_tier postings per term) and the tails of the
     // terms with more.
-    let parts: Vec<BuiltPart<'_>> = part_documents(&ordered, synonyms, config)
-        .into_par_iter()
-        .map(|(part, docs)| {
-            let (first, tails) = LunrIndex::build(&part.boosts, part.bm25, &docs)
+    let vocabulary = &analyses.vocabulary;
+    let parts: Vec<BuiltPart<'_>> =
+        parts::counted_part_documents(&ordered, &analysed, vocabulary, &learned, config)
+            .into_par_iter()
+            .map(|(part, docs)| {
+                let (first, tails) = LunrIndex::build_counted(
+                    &part.boosts,
+                    part.bm25,
+                    &docs,
+                    refs.clone(),
+                    vocabulary,
+                )
                 .split_tail(first_tier, opts.tail_band);
-            (part.key, first, tails)
-        })
-        .collect();
+                (part.key, first, tails)
+            })
+            .collect();
     let shards = opts.shards.unwrap_or_else(|| {
         shard_count(&parts, opts.postings_per_shard).min(opts.max_shards.next_power_of_two())
     });

@@ -6,10 +6,13 @@
 //! headings, body) with [`Config::bm25`]; "phrasings" (`p`) has only the recorded ways users ask
 //! (`questions`), with [`Config::phrasings`]' own BM25 and boost (why: [`crate::Phrasings`]).
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::lunr::{Bm25, LunrDoc};
+use super::analysis::{Analysis, Counts};
+use crate::lunr::{Bm25, CountedDoc, LunrDoc, Vocabulary};
 use crate::tokenizer::tokenize;
 use crate::{Config, SearchDocument, Synonyms, analyze, indexed_text};
 
@@ -238,6 +241,196 @@ impl BodyStats {
             .take(config.body_terms)
             .map(|(_, t)| t)
             .collect()
+    }
+}
+
+/// [`part_documents`] from the documents' [`Analyses`] (`keys[i]` the key of `docs[i]`, both in
+/// index order): the same lunr documents as term counts, without tokenizing anything. The
+/// learned words of the stand-in phrasings are numbered in the analyses' vocabulary first.
+pub(super) fn counted_part_documents<'a>(
+    docs: &[&SearchDocument],
+    analysed: &[&'a Analysis],
+    vocabulary: &Vocabulary,
+    learned: &'a [Option<Counts>],
+    config: &Config,
+) -> Vec<(Part, Vec<CountedDoc<'a>>)> {
+    let body = config
+        .fields
+        .iter()
+        .position(|f| f.name == "body")
+        .filter(|_| config.body_terms > 0);
+    let stats = body.map(|body| BodyCounts::new(analysed, body, vocabulary.len()));
+    let phrasings = config
+        .fields
+        .iter()
+        .position(|f| f.name == config.phrasings.field);
+    let title = config.fields.iter().position(|f| f.name == "title");
+    let stand_in = config.phrasings.stand_in
+        && phrasings.is_some()
+        && docs.iter().any(|d| !d.questions.is_empty());
+    let mut all: Vec<Vec<Field<'a>>> = analysed
+        .par_iter()
+        .enumerate()
+        .map(|(n, analysis)| {
+            let mut fields: Vec<Field<'a>> = analysis
+                .fields
+                .iter()
+                .map(|f| Cow::Borrowed(&f[..]))
+                .collect();
+            if let (Some(body), Some(stats)) = (body, &stats) {
+                fields[body] =
+                    Cow::Owned(stats.distinctive(&analysis.fields[body], vocabulary, config));
+            }
+            if stand_in && docs[n].questions.is_empty() {
+                let phrasings = phrasings.expect("checked above");
+                let own: &'a [(u32, u32)] = match (&analysis.stand_in, title) {
+                    (Some(counts), _) => counts,
+                    (None, Some(title)) => &analysis.fields[title],
+                    (None, None) => &[],
+                };
+                fields[phrasings] = match &learned[n] {
+                    Some(words) => Cow::Owned(merged(own, words)),
+                    None => Cow::Borrowed(own),
+                };
+            }
+            fields
+        })
+        .collect();
+    parts(config)
+        .into_iter()
+        .map(|part| {
+            let docs = all
+                .iter_mut()
+                .map(|fields| CountedDoc {
+                    fields: part
+                        .fields
+                        .iter()
+                        .map(|&f| std::mem::replace(&mut fields[f], Cow::Borrowed(&[])))
+                        .collect(),
+                })
+                .collect();
+            (part, docs)
+        })
+        .collect()
+}
+
+/// A field of a counted document: the analysis' own counts, or counts made for this build.
+type Field<'a> = Cow<'a, [(u32, u32)]>;
+
+/// The learned words of each document's stand-in phrasing (`None` for a document that has
+/// phrasings, or when nothing is learned), numbered in `vocabulary`.
+pub(super) fn learned_words(
+    docs: &[&SearchDocument],
+    vocabulary: &mut Vocabulary,
+    config: &Config,
+) -> Vec<Option<Counts>> {
+    let wanted = config.phrasings.stand_in
+        && config.learned.enabled
+        && docs.iter().any(|d| !d.questions.is_empty());
+    if !wanted {
+        return vec![None; docs.len()];
+    }
+    let pairs = crate::learned::learn(docs, &config.learned);
+    docs.iter()
+        .map(|doc| {
+            if !doc.questions.is_empty() {
+                return None;
+            }
+            let words = crate::learned::for_title(&doc.title, &pairs);
+            Some(vocabulary.count(&words).into())
+        })
+        .collect()
+}
+
+/// The counts of `a` and `b` (both by id) added up.
+fn merged(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                out.push((x.0, x.1 + y.1));
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => {
+                out.push(*x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                out.push(*x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                out.push(*y);
+                j += 1;
+            }
+            (None, None) => unreachable!(),
+        }
+    }
+    out
+}
+
+/// [`BodyStats`] from the bodies' term counts.
+struct BodyCounts {
+    /// Documents whose body has the term, by term id.
+    df: Vec<u32>,
+    docs: f64,
+    avg: f64,
+}
+
+impl BodyCounts {
+    fn new(analysed: &[&Analysis], body: usize, terms: usize) -> BodyCounts {
+        let mut df = vec![0u32; terms];
+        let mut total_len = 0usize;
+        for analysis in analysed {
+            for &(term, n) in analysis.fields[body].iter() {
+                df[term as usize] += 1;
+                total_len += n as usize;
+            }
+        }
+        BodyCounts {
+            df,
+            docs: analysed.len() as f64,
+            avg: total_len as f64 / (analysed.len() as f64).max(1.0),
+        }
+    }
+
+    /// The `config.body_terms` highest-scoring terms of a body (as [`BodyStats::distinctive`]:
+    /// the same scores, ties by term), with their counts, by id.
+    fn distinctive(
+        &self,
+        body: &[(u32, u32)],
+        vocabulary: &Vocabulary,
+        config: &Config,
+    ) -> Vec<(u32, u32)> {
+        let (n, avg) = (self.docs, self.avg);
+        let (k1, b) = (config.bm25.k1, config.bm25.b);
+        let len = body.iter().map(|&(_, tf)| tf as f64).sum::<f64>();
+        let mut scored: Vec<(f64, u32, u32)> = body
+            .iter()
+            .map(|&(term, tf)| {
+                let d = self.df[term as usize] as f64;
+                let idf = (1.0 + ((n - d + 0.5) / (d + 0.5)).abs()).ln();
+                let tf_f = tf as f64;
+                (
+                    idf * (k1 + 1.0) * tf_f / (k1 * (1.0 - b + b * len / avg) + tf_f),
+                    term,
+                    tf,
+                )
+            })
+            .collect();
+        let keep = config.body_terms;
+        if scored.len() > keep {
+            scored.select_nth_unstable_by(keep - 1, |a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| vocabulary.term(a.1).cmp(vocabulary.term(b.1)))
+            });
+            scored.truncate(keep);
+        }
+        let mut kept: Vec<(u32, u32)> = scored.into_iter().map(|(_, t, tf)| (t, tf)).collect();
+        kept.sort_unstable();
+        kept
     }
 }
 
