@@ -240,7 +240,7 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
         compile(options, progress, report);
         return;
     };
-    let Some(made) = make(options, progress, report) else {
+    let Some(made) = make(options, progress, report, false) else {
         return;
     };
     let mut clock = Clock {
@@ -475,7 +475,7 @@ pub fn compile(
         documents,
         related,
         files: others,
-    } = make(options, progress, report)?;
+    } = make(options, progress, report, true)?;
     let mut clock = Clock {
         timings: &mut report.timings,
         last: Instant::now(),
@@ -521,7 +521,15 @@ pub fn compile(
     })
 }
 
-fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Option<Made> {
+/// `keeps_site`: the site stays in memory afterwards (`serve`), which may make an article's
+/// search document again; a `build` writes the pages and exits, and lets go of what only the
+/// search documents needed once they are made.
+fn make(
+    options: &Options,
+    progress: &dyn Progress,
+    report: &mut Report,
+    keeps_site: bool,
+) -> Option<Made> {
     let sources = &mut report.sources;
     let diagnostics = &mut report.diagnostics;
     let mut clock = Clock {
@@ -547,7 +555,7 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     };
 
     progress.stage("rendering", site.content.articles.len());
-    let rendered = render::render(&site, sources, diagnostics, cache_root);
+    let mut rendered = render::render(&site, sources, diagnostics, cache_root);
     report.documents_reused = rendered.reused;
     clock.lap("render");
 
@@ -568,6 +576,13 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
     if options.produce && !diagnostics.has_errors() {
         progress.stage("indexing", 0);
         documents = search::documents(&site, &rendered);
+        if !keeps_site {
+            // The articles' plain text (a tenth of the rendered documents' memory) is in the
+            // search documents now, and nothing else reads it.
+            for doc in &mut rendered.articles {
+                doc.text = String::new();
+            }
+        }
         let links = crate::related::links(&site, &rendered);
         // Both caches are keyed by the documents: hashed once (tens of megabytes of JSON at
         // 10,000 answers).
@@ -576,6 +591,10 @@ fn make(options: &Options, progress: &dyn Progress, report: &mut Report) -> Opti
             || search::client_files_cached(&options.root, &documents, &site.synonyms, &hashed),
             || crate::related::cached(&options.root, &documents, &links, &site.synonyms, &hashed),
         );
+        if !keeps_site {
+            // They made the index and the related answers; the pages do not need them.
+            documents = Vec::new();
+        }
         clock.lap("index");
     }
 
