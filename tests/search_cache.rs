@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{TestSite, stderr, tree};
+use common::{TestSite, fresh_build, stderr, tree};
 
 /// An answer of the `account` system; `questions` empty: none in the front matter (its
 /// phrasing then stands in from its title).
@@ -71,26 +71,6 @@ fn build_ok(site: &TestSite) {
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
-/// The output of a build of the same source in a fresh folder: no cache at all.
-fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    for (path, bytes) in tree(site.root()) {
-        if path.starts_with("content/") || path == "qaportal.toml" {
-            let to = copy.path().join(&path);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::write(to, bytes).unwrap();
-        }
-    }
-    let output = common::qaportal()
-        .current_dir(copy.path())
-        .args(["build", "--as-of", "2026-11-22"])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    tree(&copy.path().join("public"))
-}
-
 fn search_files(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<&str, &[u8]> {
     files
         .iter()
@@ -104,7 +84,7 @@ fn search_files(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<&str, &[u8]> {
 fn assert_like_fresh(site: &TestSite) {
     build_ok(site);
     let built = tree(&site.path("public"));
-    let expected = fresh(site);
+    let expected = fresh_build(site);
     assert!(!search_files(&built).is_empty());
     assert_eq!(search_files(&built), search_files(&expected));
     assert!(built == expected, "the pages differ from a fresh build's");

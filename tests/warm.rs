@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestSite, stderr, tree};
+use common::{TestSite, fresh_build, stderr, tree};
 
 const LINKS: &str = "---\nid: KB-0002\ntitle: 链接与图片\ncategory: 咨询类\n---\n\n\
 见[重置](KB-0001#step-2)和[另一篇](KB-0003)。\n\n![登录页](images/login.png)\n\n\
@@ -42,33 +42,13 @@ fn build_ok(site: &TestSite) -> usize {
     reused
 }
 
-/// The site a build of the same source gives without any cache: a copy of the source, built.
-fn fresh(site: &TestSite) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let copy = tempfile::tempdir().unwrap();
-    for (path, bytes) in tree(site.root()) {
-        if path.starts_with("content/") || path == "qaportal.toml" {
-            let to = copy.path().join(&path);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::write(to, bytes).unwrap();
-        }
-    }
-    let output = common::qaportal()
-        .current_dir(copy.path())
-        .args(["build", "--as-of", "2026-11-22"])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    tree(&copy.path().join("public"))
-}
-
 #[test]
 fn a_warm_rebuild_after_edits_gives_the_site_of_a_fresh_build() {
     let site = site();
     assert_eq!(build_ok(&site), 0, "nothing to reuse on a first build");
     let reused = build_ok(&site);
     assert!(reused >= 4, "every document is reused: {reused}");
-    assert_eq!(tree(&site.path("public")), fresh(&site));
+    assert_eq!(tree(&site.path("public")), fresh_build(&site));
 
     // A body changed: that answer is rendered again, the others are not.
     site.write(
@@ -76,7 +56,7 @@ fn a_warm_rebuild_after_edits_gives_the_site_of_a_fresh_build() {
         common::ARTICLE.replace("设置新密码。", "设置新的交易密码。"),
     );
     assert_eq!(build_ok(&site), reused - 1);
-    assert_eq!(tree(&site.path("public")), fresh(&site));
+    assert_eq!(tree(&site.path("public")), fresh_build(&site));
     assert!(
         site.read("public/account/reset-password/index.html")
             .contains("设置新的交易密码。")
@@ -91,14 +71,14 @@ fn a_warm_rebuild_after_edits_gives_the_site_of_a_fresh_build() {
     site.remove("content/account/other.md");
     site.write("content/trading/other.md", OTHER);
     build_ok(&site);
-    assert_eq!(tree(&site.path("public")), fresh(&site));
+    assert_eq!(tree(&site.path("public")), fresh_build(&site));
     let links = site.read("public/account/links/index.html");
     assert!(links.contains("href=\"/trading/other/\""), "{links}");
 
     // An image changed: the new one is published.
     site.write("content/account/images/login.png", b"\x89PNG two");
     build_ok(&site);
-    assert_eq!(tree(&site.path("public")), fresh(&site));
+    assert_eq!(tree(&site.path("public")), fresh_build(&site));
     assert_eq!(
         std::fs::read(site.path("public/account/images/login.png")).unwrap(),
         b"\x89PNG two"
@@ -184,7 +164,7 @@ fn front_matter_is_read_as_written_by_every_build() {
         OTHER.replace("另一篇", "第三篇答案"),
     );
     build_ok(&site);
-    assert_eq!(tree(&site.path("public")), fresh(&site));
+    assert_eq!(tree(&site.path("public")), fresh_build(&site));
     assert!(
         site.read("public/account/other/index.html")
             .contains("第三篇答案")
@@ -223,5 +203,5 @@ fn front_matter_is_read_as_written_by_every_build() {
     site.write("content/account/other.md", OTHER);
     site.write(".qaportal/frontmatter", b"damaged");
     build_ok(&site);
-    assert_eq!(tree(&site.path("public")), fresh(&site));
+    assert_eq!(tree(&site.path("public")), fresh_build(&site));
 }

@@ -107,6 +107,27 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The site a build of `site`'s source gives without any cache: its `content/` and
+/// `qaportal.toml` copied to a fresh folder and built there, to compare a cached build with.
+pub fn fresh_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().unwrap();
+    for (path, bytes) in tree(site.root()) {
+        if path.starts_with("content/") || path == "qaportal.toml" {
+            let to = copy.path().join(&path);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::write(to, bytes).unwrap();
+        }
+    }
+    let output = qaportal()
+        .current_dir(copy.path())
+        .args(["build", "--as-of", "2026-11-22"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    tree(&copy.path().join("public"))
+}
+
 /// Every file under `dir` with its bytes, to compare whole outputs.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
