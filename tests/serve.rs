@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::{ARTICLE, Server, TestSite, request, tree};
 
 const PAGE: &str = "/account/reset-password/";
@@ -357,6 +359,75 @@ fn incremental_rebuilds_give_what_a_full_build_gives() {
         };
         assert!(body == bytes, "{path} differs from a full build");
     }
+}
+
+#[test]
+fn the_index_announces_only_the_files_whose_bytes_changed() {
+    let site = sample_site();
+    let index_of = |out: &str| -> BTreeMap<String, (String, Vec<u8>)> {
+        let output = site.run(&["build", "--as-of", "2026-11-22", "--quiet", "--out", out]);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        tree(&site.path(out))
+            .into_iter()
+            .filter(|(path, _)| path.starts_with("search/") && !path.ends_with(".html"))
+            .map(|(path, bytes)| (within_folder(&path).to_string(), (path, bytes)))
+            .collect()
+    };
+    let before = index_of("before");
+    let server = Server::start(site.root(), &[]);
+    let events = server.events();
+    // One answer's body gains a sentence.
+    let path = "content/app-security/app-crash.md";
+    let text = site.read(path);
+    site.write(
+        path,
+        format!("{text}\n遇到闪退时可以先卸载重装，再清理缓存。\n"),
+    );
+    let reload = events.reload_of("search/manifest.json");
+    let mut announced: Vec<String> = reload["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    announced.sort();
+
+    let after = index_of("after");
+    // What really differs: files of the new index whose bytes the old one did not have at the
+    // same place in its folder, and files of the old one that are gone.
+    let mut expected: Vec<String> = after
+        .iter()
+        .filter(|(within, (_, bytes))| before.get(*within).map(|(_, b)| b) != Some(bytes))
+        .map(|(_, (path, _))| path.clone())
+        .chain(
+            before
+                .iter()
+                .filter(|(within, _)| !after.contains_key(*within))
+                .map(|(_, (path, _))| path.clone()),
+        )
+        .collect();
+    expected.sort();
+    assert_eq!(announced, expected);
+    // Every path moved with the folder; the files that only moved are not announced. (On the
+    // sample most files do change: lunr stores weights normalised by the fields' average
+    // length, which any body edit moves.)
+    assert!(
+        expected.len() < after.len(),
+        "{} of {} files changed",
+        expected.len(),
+        after.len()
+    );
+    // The served index is the built one.
+    for (path, bytes) in after.values() {
+        assert!(&server.get(&format!("/{path}"), "").body == bytes, "{path}");
+    }
+}
+
+/// A path of the search index without its digest folder (`search/2d5824ca6d2b/t/a.json` →
+/// `t/a.json`).
+fn within_folder(path: &str) -> &str {
+    let relative = path.strip_prefix("search/").unwrap();
+    relative.split_once('/').map_or(relative, |(_, rest)| rest)
 }
 
 fn without_related(html: &str) -> Vec<u8> {

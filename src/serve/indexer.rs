@@ -7,6 +7,7 @@
 //! a result that a full build has overtaken is dropped. The documents' analyses stay in memory
 //! between runs, so a run tokenizes only the answers changed since the one before.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -93,36 +94,75 @@ fn run(jobs: &Receiver<Job>, shared: &Shared, epoch: &AtomicU64, verbose: bool, 
         if epoch.load(Ordering::SeqCst) != job.epoch {
             continue;
         }
-        let fresh: std::collections::HashSet<&str> =
-            built.iter().map(|(p, _)| p.as_str()).collect();
-        // The index's files (not the search page) that the new index no longer has.
-        let mut changed: Vec<String> = files
-            .keys()
-            .filter(|p| p.starts_with(&dir) && !p.ends_with(".html") && !fresh.contains(p.as_str()))
-            .cloned()
-            .collect();
-        for stale in &changed {
-            files.remove(stale);
-        }
-        for (path, bytes) in built {
-            let unchanged = matches!(files.get(&path), Some(Served::Bytes(old)) if **old == *bytes);
-            if !unchanged {
-                changed.push(path.clone());
-                files.insert(path, Served::Bytes(bytes.into()));
-            }
-        }
+        let (changed, moved) = replace_index(&mut files, &dir, built);
         drop(files);
         super::give_back_memory();
         if verbose {
             eprintln!(
-                "search index rebuilt in {} ms: {} files changed",
+                "search index rebuilt in {} ms: {} files changed, {moved} moved with its folder",
                 started.elapsed().as_millis(),
                 changed.len()
             );
         }
         if !changed.is_empty() {
-            changed.sort();
             shared.reload(&changed, false);
         }
+    }
+}
+
+/// Puts a new index in place of the served one; returns the paths whose bytes changed (sorted)
+/// and the number of files that only moved.
+///
+/// The index's files sit in a folder named by the index's digest, so that a browser never pairs
+/// a manifest with shards of another build; one changed answer moves every path but changes the
+/// bytes of a few dozen files. Like the build's writer, which renames the folder and writes only
+/// those, serve keeps the bytes it holds for a file that only moved, and tells open pages only
+/// of the files that changed.
+fn replace_index(
+    files: &mut super::state::Files,
+    dir: &str,
+    built: Vec<(String, Vec<u8>)>,
+) -> (Vec<String>, usize) {
+    // The index's files (not the search page) as they were, by their path within the folder.
+    let old_paths: Vec<String> = files
+        .keys()
+        .filter(|p| p.starts_with(dir) && !p.ends_with(".html"))
+        .cloned()
+        .collect();
+    let mut old: HashMap<String, (String, Served)> = HashMap::with_capacity(old_paths.len());
+    for path in old_paths {
+        let served = files.remove(&path).expect("listed above");
+        old.insert(within_folder(dir, &path).to_string(), (path, served));
+    }
+    let mut changed = Vec::new();
+    let mut moved = 0;
+    for (path, bytes) in built {
+        let served = match old.remove(within_folder(dir, &path)) {
+            Some((old_path, Served::Bytes(held))) if *held == *bytes => {
+                if old_path != path {
+                    moved += 1;
+                }
+                Served::Bytes(held)
+            }
+            _ => {
+                changed.push(path.clone());
+                Served::Bytes(bytes.into())
+            }
+        };
+        files.insert(path, served);
+    }
+    // Files the new index no longer has.
+    changed.extend(old.into_values().map(|(path, _)| path));
+    changed.sort();
+    (changed, moved)
+}
+
+/// A path of the index without its digest folder: `search/2d5824ca6d2b/t/a.json` → `t/a.json`;
+/// files beside the folder (`search/manifest.json`) keep their name.
+fn within_folder<'a>(dir: &str, path: &'a str) -> &'a str {
+    let relative = &path[dir.len()..];
+    match relative.split_once('/') {
+        Some((_, rest)) => rest,
+        None => relative,
     }
 }
