@@ -7,7 +7,11 @@
 // MRR@10 (the same queries resampled for both), so that a lead or a loss of a few queries is
 // not read as a finding.
 //
-//   node bench/relevance/versus_bm25.js [--corpus bq] [--queries dev] [--show 40] [-- <corpus_index flags>]
+//   node bench/relevance/versus_bm25.js [--corpus bq] [--queries dev] [--show 40] [--via index|questions]
+//        [-- <corpus_index flags>]
+//
+// --via questions measures through the whole product path (`qaportal build` of a site whose
+// answers are the titles, target/release/qaportal), as relevance.js does.
 'use strict';
 const path = require('path');
 const corpora = require('./corpora');
@@ -25,6 +29,7 @@ async function main() {
     if (argv[i] === '--corpus') o.corpus = argv[++i];
     else if (argv[i] === '--queries') o.queries = argv[++i];
     else if (argv[i] === '--show') o.show = +argv[++i];
+    else if (argv[i] === '--via') o.via = argv[++i];
     else throw new Error('unknown argument ' + argv[i]);
   }
   const corpus = corpora.load(o.corpus);
