@@ -81,7 +81,11 @@ def empty_trash(trash):
     files). The pause lets the disk settle, for the reason move_aside gives."""
     if os.listdir(trash):
         for name in os.listdir(trash):
-            shutil.rmtree(os.path.join(trash, name), ignore_errors=True)
+            path = os.path.join(trash, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)  # `.public.lock` is a file
         os.sync()
         time.sleep(1)
 
