@@ -30,6 +30,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use search_index::tokenizer::{QUERY_FILLER_BIGRAMS, STOP_CHARS, TermClass, term_class};
 use search_index::{Config, Options, SearchDocument, Synonyms, tokenize};
 
+mod terms;
+
+use terms::{RawTerms, TermIds};
+
 /// One related answer of an answer: its id and how related (the similarity above).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Related {
@@ -97,30 +101,60 @@ pub fn related(
     synonyms: &Synonyms,
 ) -> RelatedAnswers {
     // Each answer's terms with their field-weighed frequencies.
-    let raw: Vec<Vector> = documents
-        .par_iter()
-        .map(|doc| raw_terms(doc, synonyms))
-        .collect();
-    related_by_terms(documents, raw, links)
+    let mut ids = TermIds::default();
+    let raw = terms_of(documents, vec![None; documents.len()], &mut ids, synonyms);
+    related_by_terms(documents, raw, &ids, links)
 }
 
-/// [`related`] from each answer's terms ([`raw_terms`] of `documents[i]` in `raw[i]`).
+/// Answers whose terms are counted at once before they are numbered: enough to keep both
+/// cores busy, few enough that their terms by hash take a few megabytes.
+const COUNTED_BATCH: usize = 256;
+
+/// Each answer's [`raw_terms`] by id of `ids`: `known[i]` when given, else counted.
+fn terms_of(
+    documents: &[SearchDocument],
+    mut known: Vec<Option<RawTerms>>,
+    ids: &mut TermIds,
+    synonyms: &Synonyms,
+) -> Vec<RawTerms> {
+    let missing: Vec<usize> = (0..documents.len())
+        .filter(|&i| known[i].is_none())
+        .collect();
+    for batch in missing.chunks(COUNTED_BATCH) {
+        let counted: Vec<Vector> = batch
+            .par_iter()
+            .map(|&i| raw_terms(&documents[i], synonyms))
+            .collect();
+        // Numbered in the answers' order (the one sequential step).
+        for (&i, terms) in batch.iter().zip(counted) {
+            known[i] = Some(ids.number(terms));
+        }
+    }
+    known
+        .into_iter()
+        .map(|terms| terms.expect("counted above"))
+        .collect()
+}
+
+/// [`related`] from each answer's terms ([`raw_terms`] of `documents[i]` in `raw[i]`, by id of
+/// `ids`).
 fn related_by_terms(
     documents: &[SearchDocument],
-    raw: Vec<Vector>,
+    raw: Vec<RawTerms>,
+    ids: &TermIds,
     links: &[Vec<usize>],
 ) -> RelatedAnswers {
     let n = documents.len();
     // How many answers have each term.
-    let mut df: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut df = vec![0u32; ids.len()];
     for terms in &raw {
-        for &(term, _) in terms {
-            *df.entry(term).or_default() += 1;
+        for &(id, _) in terms.iter() {
+            df[id as usize] += 1;
         }
     }
     let vectors: Vec<Vector> = raw
         .into_par_iter()
-        .map(|terms| weigh(terms, &df, n))
+        .map(|terms| weigh(&terms, ids, &df, n))
         .collect();
     drop(df);
 
@@ -348,15 +382,15 @@ fn hash(term: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(term.as_bytes())
 }
 
-/// The answer's vector: its terms that another answer has too, weighed by idf, the heaviest
-/// [`TERMS_PER_ANSWER`] kept and scaled to length 1.
-fn weigh(terms: Vector, df: &FxHashMap<u64, u32>, n: usize) -> Vector {
+/// The answer's vector: its terms that another answer has too (`df` by id of `ids`), weighed
+/// by idf, the heaviest [`TERMS_PER_ANSWER`] kept and scaled to length 1.
+fn weigh(terms: &[(u32, f32)], ids: &TermIds, df: &[u32], n: usize) -> Vector {
     let mut weighed: Vector = terms
-        .into_iter()
-        .filter_map(|(term, weight)| {
-            let df = df[&term];
+        .iter()
+        .filter_map(|&(id, weight)| {
+            let df = df[id as usize];
             // A term no other answer has relates this one to nothing.
-            (df >= 2).then(|| (term, weight * (n as f32 / df as f32).ln()))
+            (df >= 2).then(|| (ids.hash(id), weight * (n as f32 / df as f32).ln()))
         })
         .filter(|&(_, weight)| weight > 0.0)
         .collect();
@@ -415,9 +449,10 @@ pub fn cached(
     {
         return cache.related;
     }
+    let (ids, raw) = cached_terms(root, documents, synonyms);
     let cache = Cache {
         fingerprint,
-        related: related_by_terms(documents, cached_terms(root, documents, synonyms), links),
+        related: related_by_terms(documents, raw, &ids, links),
     };
     // A cache that cannot be written only costs the next build time; written whole, then
     // renamed, so a build stopped halfway leaves no partial cache.
@@ -432,79 +467,38 @@ pub fn cached(
 /// Each answer's [`raw_terms`], reused from the last build for the answers whose texts did
 /// not change (`.qaportal/related-terms`, keyed by [`crate::search::analysis_key`]):
 /// tokenizing every answer was most of the related answers' time after one answer changed.
-fn cached_terms(root: &Path, documents: &[SearchDocument], synonyms: &Synonyms) -> Vec<Vector> {
+fn cached_terms(
+    root: &Path,
+    documents: &[SearchDocument],
+    synonyms: &Synonyms,
+) -> (TermIds, Vec<RawTerms>) {
     let path = root.join(".qaportal").join("related-terms");
     let identity = crate::search::analyses_identity_of(TERMS_MAGIC, synonyms);
-    let mut kept = std::fs::read(&path)
+    let (mut ids, mut kept) = std::fs::read(&path)
         .ok()
-        .and_then(|bytes| read_terms(crate::search::read_sealed(&bytes, TERMS_MAGIC, &identity)?))
+        .and_then(|bytes| terms::read(crate::search::read_sealed(&bytes, TERMS_MAGIC, &identity)?))
         .unwrap_or_default();
     let keys: Vec<u128> = documents
         .par_iter()
         .map(crate::search::analysis_key)
         .collect();
-    let reused: Vec<Option<Vector>> = keys.iter().map(|key| kept.remove(key)).collect();
+    let reused: Vec<Option<RawTerms>> = keys.iter().map(|key| kept.remove(key)).collect();
     let unchanged = kept.is_empty() && reused.iter().all(Option::is_some);
-    let raw: Vec<Vector> = reused
-        .into_par_iter()
-        .zip(documents)
-        .map(|(terms, doc)| terms.unwrap_or_else(|| raw_terms(doc, synonyms)))
-        .collect();
+    drop(kept);
+    let raw = terms_of(documents, reused, &mut ids, synonyms);
     if !unchanged {
-        crate::search::write_sealed(&path, TERMS_MAGIC, &identity, &write_terms(&keys, &raw));
+        crate::search::write_sealed(
+            &path,
+            TERMS_MAGIC,
+            &identity,
+            &terms::write(&keys, &raw, &ids),
+        );
     }
-    raw
+    (ids, raw)
 }
 
-const TERMS_MAGIC: &[u8] = b"qaportal related terms 1\n";
-
-/// `keys` and `terms` as bytes: per answer its key, its number of terms, then each term's hash
-/// and weight (little-endian; the weights' exact bits, so that a reused vector is the one
-/// computed).
-fn write_terms(keys: &[u128], terms: &[Vector]) -> Vec<u8> {
-    let size: usize = terms.iter().map(|t| 20 + t.len() * 12).sum();
-    let mut out = Vec::with_capacity(size + 4);
-    out.extend_from_slice(&(keys.len() as u32).to_le_bytes());
-    for (key, vector) in keys.iter().zip(terms) {
-        out.extend_from_slice(&key.to_le_bytes());
-        out.extend_from_slice(&(vector.len() as u32).to_le_bytes());
-        for &(term, weight) in vector {
-            out.extend_from_slice(&term.to_le_bytes());
-            out.extend_from_slice(&weight.to_bits().to_le_bytes());
-        }
-    }
-    out
-}
-
-/// The vectors by key of [`write_terms`]' bytes, if whole.
-fn read_terms(bytes: &[u8]) -> Option<FxHashMap<u128, Vector>> {
-    let mut rest = bytes;
-    let mut take = |n: usize| -> Option<&[u8]> {
-        let (head, tail) = rest.split_at_checked(n)?;
-        rest = tail;
-        Some(head)
-    };
-    let count = u32::from_le_bytes(take(4)?.try_into().ok()?);
-    let mut out = FxHashMap::default();
-    for _ in 0..count {
-        let key = u128::from_le_bytes(take(16)?.try_into().ok()?);
-        let len = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
-        let terms = take(len.checked_mul(12)?)?;
-        let vector: Vector = terms
-            .chunks_exact(12)
-            .map(|t| {
-                let (term, weight) = t.split_at(8);
-                (
-                    u64::from_le_bytes(term.try_into().expect("8 bytes")),
-                    f32::from_bits(u32::from_le_bytes(weight.try_into().expect("4 bytes"))),
-                )
-            })
-            .collect();
-        out.insert(key, vector);
-    }
-    take(0)?;
-    rest.is_empty().then_some(out)
-}
+/// Version 2: terms by id of a vocabulary of hashes (version 1 repeated each hash).
+const TERMS_MAGIC: &[u8] = b"qaportal related terms 2\n";
 
 fn fingerprint(documents_fingerprint: &str, links: &[Vec<usize>]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();

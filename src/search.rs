@@ -217,16 +217,20 @@ impl AnalysesFor {
 
 /// Writes a cache file: `magic`, what it was made for (`identity`), a checksum, then `body`;
 /// whole, then renamed, so that a build stopped halfway leaves no partial cache. A cache that
-/// cannot be written only costs the next build time.
+/// cannot be written only costs the next build time. The parts are written one after the
+/// other, not copied into one buffer: a cold build writes these while it holds the most.
 pub(crate) fn write_sealed(path: &Path, magic: &[u8], identity: &[u8; 16], body: &[u8]) {
-    let mut bytes = Vec::with_capacity(body.len() + magic.len() + 32);
-    bytes.extend_from_slice(magic);
-    bytes.extend_from_slice(identity);
-    bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(body).to_le_bytes());
-    bytes.extend_from_slice(body);
+    use std::io::Write;
+    let checksum = xxhash_rust::xxh3::xxh3_128(body).to_le_bytes();
     let partial = path.with_extension("partial");
     let _ = std::fs::create_dir_all(path.parent().expect("has a parent"))
-        .and_then(|()| std::fs::write(&partial, bytes))
+        .and_then(|()| {
+            let mut file = std::fs::File::create(&partial)?;
+            for part in [magic, identity.as_slice(), checksum.as_slice(), body] {
+                file.write_all(part)?;
+            }
+            Ok(())
+        })
         .and_then(|()| std::fs::rename(&partial, path));
 }
 

@@ -286,6 +286,10 @@ impl LunrIndex {
                 // Highest score first; ties by field, then doc, so the split is deterministic.
                 postings.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
                 let mut rest = postings.split_off(cap);
+                // The first tier kept the whole list's capacity: at 10,000 answers the common
+                // terms' lists are most of the postings, and the first tiers are held until
+                // every shard is written.
+                postings.shrink_to_fit();
                 postings.sort_unstable_by_key(|&(f, d, _)| (f, d));
                 // By field, then score (highest first): each field's bands in turn.
                 rest.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
