@@ -152,6 +152,11 @@ impl Staging {
                 &copied
             }
         };
+        self.put_bytes(path, bytes)
+    }
+
+    /// [`Staging::put`] of `bytes`.
+    pub fn put_bytes(&self, path: String, bytes: &[u8]) -> io::Result<Written> {
         let hash = digest(bytes);
         let old = self.old.get(&path);
         if old != Some(&hash) {

@@ -156,20 +156,8 @@ fn draw_img(modules: &[u8], label: &str) -> String {
 
 /// The code as a grayscale PNG of one bit per pixel (0 black, 1 white), quiet zone included.
 fn png(modules: &[u8]) -> Vec<u8> {
-    let size = modules[0] as usize;
-    let full = size + 2 * MARGIN;
-    let row_bytes = full.div_ceil(8);
-    // White everywhere, then the dark modules cleared.
-    let mut pixels = vec![0xffu8; row_bytes * full];
-    for y in 0..size {
-        for x in 0..size {
-            let i = y * size + x;
-            if modules[1 + i / 8] & (1 << (i % 8)) != 0 {
-                let (px, py) = (x + MARGIN, y + MARGIN);
-                pixels[py * row_bytes + px / 8] &= !(0x80 >> (px % 8));
-            }
-        }
-    }
+    let full = modules[0] as usize + 2 * MARGIN;
+    let pixels = pixels(modules);
     let mut out = Vec::with_capacity(256);
     let mut encoder = png::Encoder::new(&mut out, full as u32, full as u32);
     encoder.set_color(png::ColorType::Grayscale);
@@ -184,6 +172,39 @@ fn png(modules: &[u8]) -> Vec<u8> {
         .expect("the image has the header's size");
     writer.finish().expect("writing to memory");
     out
+}
+
+/// The code's pixel rows for [`png`]: one bit per pixel from the high bit, 0 black, each row
+/// padded to whole bytes with white.
+fn pixels(modules: &[u8]) -> Vec<u8> {
+    let size = modules[0] as usize;
+    let full = size + 2 * MARGIN;
+    let row_bytes = full.div_ceil(8);
+    let bits = &modules[1..];
+    let byte = |k: usize| u16::from(bits.get(k).copied().unwrap_or(0));
+    // White everywhere (the quiet zone's rows stay so), then each byte of a code's row made
+    // from the 8 modules it shows at once: a pixel at a time was a cost of every presentation
+    // view.
+    let mut pixels = vec![0xffu8; row_bytes * full];
+    for y in 0..size {
+        let row = &mut pixels[(y + MARGIN) * row_bytes..][..row_bytes];
+        for (b, pixel) in row.iter_mut().enumerate() {
+            // This byte's pixels show the modules `first..first + 8` of the row (the first
+            // byte starts in the quiet zone).
+            let first = (8 * b) as isize - MARGIN as isize;
+            let (from, to) = (first.max(0), (first + 8).min(size as isize));
+            if from >= to {
+                continue;
+            }
+            // The modules are one bit each, row after row, the first module in the low bit.
+            let at = y * size + from as usize;
+            let window = (byte(at / 8) | byte(at / 8 + 1) << 8) >> (at % 8);
+            let dark = (window & ((1 << (to - from)) - 1)) as u8;
+            // Pixels go from the high bit, and 0 is black.
+            *pixel = !(dark << (from - first)).reverse_bits();
+        }
+    }
+    pixels
 }
 
 /// Appends `n` in decimal; a code is at most 177 modules wide.
@@ -335,6 +356,29 @@ mod tests {
             0,
             "damage means an empty cache"
         );
+    }
+
+    #[test]
+    fn pixel_rows_are_those_drawn_a_module_at_a_time() {
+        // Codes of every size up to version 14 (short and long URLs, ASCII and not).
+        for length in (1..400).step_by(7) {
+            let url = format!("https://qa.example.com/a/{}", "问x".repeat(length / 4 + 1));
+            let modules = encode(&url[..url.floor_char_boundary(30 + length)]);
+            let size = modules[0] as usize;
+            let full = size + 2 * MARGIN;
+            let row_bytes = full.div_ceil(8);
+            let mut expected = vec![0xffu8; row_bytes * full];
+            for y in 0..size {
+                for x in 0..size {
+                    let i = y * size + x;
+                    if modules[1 + i / 8] & (1 << (i % 8)) != 0 {
+                        let (px, py) = (x + MARGIN, y + MARGIN);
+                        expected[py * row_bytes + px / 8] &= !(0x80 >> (px % 8));
+                    }
+                }
+            }
+            assert_eq!(pixels(&modules), expected, "size {size}");
+        }
     }
 
     #[test]
