@@ -587,9 +587,12 @@ fn make(
         // Both caches are keyed by the documents: hashed once (tens of megabytes of JSON at
         // 10,000 answers).
         let hashed = search::fingerprint(&documents, &site.synonyms);
-        (search_files, related) = rayon::join(
-            || search::client_files_cached(&options.root, &documents, &site.synonyms, &hashed),
-            || crate::related::cached(&options.root, &documents, &links, &site.synonyms, &hashed),
+        (search_files, related) = search::client_files_and_related(
+            &options.root,
+            &documents,
+            &links,
+            &site.synonyms,
+            &hashed,
         );
         if !keeps_site {
             // They made the index and the related answers; the pages do not need them.

@@ -27,6 +27,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use search_index::client::{Analyses, Analysis};
 use search_index::tokenizer::{QUERY_FILLER_BIGRAMS, STOP_CHARS, TermClass, term_class};
 use search_index::{Config, Options, SearchDocument, Synonyms, tokenize};
 
@@ -102,7 +103,9 @@ pub fn related(
 ) -> RelatedAnswers {
     // Each answer's terms with their field-weighed frequencies.
     let mut ids = TermIds::default();
-    let raw = terms_of(documents, vec![None; documents.len()], &mut ids, synonyms);
+    let raw = terms_of(vec![None; documents.len()], &mut ids, |i| {
+        raw_terms(&documents[i], synonyms)
+    });
     related_by_terms(documents, raw, &ids, links)
 }
 
@@ -110,21 +113,15 @@ pub fn related(
 /// cores busy, few enough that their terms by hash take a few megabytes.
 const COUNTED_BATCH: usize = 256;
 
-/// Each answer's [`raw_terms`] by id of `ids`: `known[i]` when given, else counted.
+/// Each answer's [`raw_terms`] by id of `ids`: `known[i]` when given, else `count(i)`.
 fn terms_of(
-    documents: &[SearchDocument],
     mut known: Vec<Option<RawTerms>>,
     ids: &mut TermIds,
-    synonyms: &Synonyms,
+    count: impl Fn(usize) -> Vector + Sync,
 ) -> Vec<RawTerms> {
-    let missing: Vec<usize> = (0..documents.len())
-        .filter(|&i| known[i].is_none())
-        .collect();
+    let missing: Vec<usize> = (0..known.len()).filter(|&i| known[i].is_none()).collect();
     for batch in missing.chunks(COUNTED_BATCH) {
-        let counted: Vec<Vector> = batch
-            .par_iter()
-            .map(|&i| raw_terms(&documents[i], synonyms))
-            .collect();
+        let counted: Vec<Vector> = batch.par_iter().map(|&i| count(i)).collect();
         // Numbered in the answers' order (the one sequential step).
         for (&i, terms) in batch.iter().zip(counted) {
             known[i] = Some(ids.number(terms));
@@ -341,26 +338,65 @@ fn cosine(a: &Vector, b: &Vector) -> f32 {
 fn raw_terms(doc: &SearchDocument, synonyms: &Synonyms) -> Vector {
     let config = Config::default();
     let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
-    for (name, field_weight) in FIELDS {
-        let spec = config
-            .fields
-            .iter()
-            .find(|f| f.name == name)
-            .expect("a field of the search");
+    let positions = field_positions();
+    for (k, (_, field_weight)) in FIELDS.into_iter().enumerate() {
+        let spec = &config.fields[positions[k]];
         let text = search_index::indexed_text(doc, spec, synonyms, &config);
-        let mut counts: FxHashMap<&str, (u32, f32)> = FxHashMap::default();
+        let mut counts: FxHashMap<&str, u32> = FxHashMap::default();
         let tokens = tokenize(&text, Options::BODY);
         for token in &tokens {
-            let Some(factor) = term_factor(token) else {
-                continue;
-            };
-            counts.entry(token.as_str()).or_insert((0, factor)).0 += 1;
+            *counts.entry(token.as_str()).or_default() += 1;
         }
-        for (term, (count, factor)) in counts {
-            let weight = field_weight * factor * (1.0 + (count as f32).ln());
-            *weights.entry(hash(term)).or_default() += weight;
-        }
+        add_field(&mut weights, field_weight, counts.into_iter());
     }
+    sorted(weights)
+}
+
+/// [`raw_terms`] of the answer whose client index analysis is `analysis` (of `analyses`): the
+/// same terms with the same counts, without tokenizing the answer a second time (a cold build
+/// spent an eighth of its time on it).
+/// `positions` are [`field_positions`].
+fn raw_terms_of(analyses: &Analyses, analysis: &Analysis, positions: &[usize]) -> Vector {
+    let mut weights: FxHashMap<u64, f32> = FxHashMap::default();
+    for (k, (_, field_weight)) in FIELDS.into_iter().enumerate() {
+        add_field(
+            &mut weights,
+            field_weight,
+            analyses.words(analysis, positions[k]),
+        );
+    }
+    sorted(weights)
+}
+
+/// Where each of [`FIELDS`] is in the search's fields (those of a client index analysis).
+fn field_positions() -> [usize; FIELDS.len()] {
+    let fields = Config::default().fields;
+    FIELDS.map(|(name, _)| {
+        fields
+            .iter()
+            .position(|f| f.name == name)
+            .expect("a field of the search")
+    })
+}
+
+/// Adds to `weights` the terms of a field of weight `field_weight` that has each term
+/// `count` times: the field's weight times 1 + ln of the count. Fields are added in the
+/// order of [`FIELDS`], so that each term's float sum is the same however it was counted.
+fn add_field<'a>(
+    weights: &mut FxHashMap<u64, f32>,
+    field_weight: f32,
+    counts: impl Iterator<Item = (&'a str, u32)>,
+) {
+    for (term, count) in counts {
+        let Some(factor) = term_factor(term) else {
+            continue;
+        };
+        let weight = field_weight * factor * (1.0 + (count as f32).ln());
+        *weights.entry(hash(term)).or_default() += weight;
+    }
+}
+
+fn sorted(weights: FxHashMap<u64, f32>) -> Vector {
     let mut terms: Vector = weights.into_iter().collect();
     terms.sort_unstable_by_key(|&(term, _)| term);
     terms
@@ -424,39 +460,56 @@ pub fn links(site: &crate::model::Site, rendered: &crate::render::Rendered) -> V
         .collect()
 }
 
-/// [`related`], reused from the last build when nothing it depends on changed (most builds:
-/// a weekly republish changes a handful of answers, and `serve` rebuilds often).
-/// `documents_fingerprint` is [`crate::search::fingerprint`] of `documents` and `synonyms`,
-/// which the build hashes once for this cache and the client index's.
-pub fn cached(
+/// [`related`] as the last build left it in `.qaportal/related.json`, if it depends on
+/// nothing that changed since (most builds: a weekly republish changes a handful of answers,
+/// and `serve` rebuilds often). `documents_fingerprint` is [`crate::search::fingerprint`] of
+/// the documents and synonyms, which the build hashes once for this cache and the client
+/// index's.
+pub fn kept(
+    root: &Path,
+    links: &[Vec<usize>],
+    documents_fingerprint: &str,
+) -> Option<RelatedAnswers> {
+    std::fs::read(cache_path(root))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Cache>(&bytes).ok())
+        .filter(|cache| cache.fingerprint == fingerprint(documents_fingerprint, links))
+        .map(|cache| cache.related)
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cache {
+    fingerprint: String,
+    related: RelatedAnswers,
+}
+
+fn cache_path(root: &Path) -> std::path::PathBuf {
+    root.join(".qaportal").join("related.json")
+}
+
+/// Every answer's terms before idf, counted once for all answers.
+pub struct AnswerTerms {
+    ids: TermIds,
+    raw: Vec<RawTerms>,
+}
+
+/// [`related`] of `documents` from their terms, kept in `.qaportal/related.json` for the next
+/// build ([`kept`]).
+pub fn computed(
     root: &Path,
     documents: &[SearchDocument],
     links: &[Vec<usize>],
-    synonyms: &Synonyms,
+    terms: AnswerTerms,
     documents_fingerprint: &str,
 ) -> RelatedAnswers {
-    let path = root.join(".qaportal").join("related.json");
-    let fingerprint = fingerprint(documents_fingerprint, links);
-    #[derive(serde::Serialize, serde::Deserialize)]
-    struct Cache {
-        fingerprint: String,
-        related: RelatedAnswers,
-    }
-    if let Some(cache) = std::fs::read(&path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Cache>(&bytes).ok())
-        .filter(|cache| cache.fingerprint == fingerprint)
-    {
-        return cache.related;
-    }
-    let (ids, raw) = cached_terms(root, documents, synonyms);
     let cache = Cache {
-        fingerprint,
-        related: related_by_terms(documents, raw, &ids, links),
+        fingerprint: fingerprint(documents_fingerprint, links),
+        related: related_by_terms(documents, terms.raw, &terms.ids, links),
     };
     // A cache that cannot be written only costs the next build time; written whole, then
     // renamed, so a build stopped halfway leaves no partial cache.
     let json = serde_json::to_vec(&cache).expect("related answers serialize");
+    let path = cache_path(root);
     let partial = path.with_extension("partial");
     let _ = std::fs::create_dir_all(path.parent().expect("has a parent"))
         .and_then(|()| std::fs::write(&partial, json))
@@ -465,36 +518,34 @@ pub fn cached(
 }
 
 /// Each answer's [`raw_terms`], reused from the last build for the answers whose texts did
-/// not change (`.qaportal/related-terms`, keyed by [`crate::search::analysis_key`]):
-/// tokenizing every answer was most of the related answers' time after one answer changed.
-fn cached_terms(
-    root: &Path,
-    documents: &[SearchDocument],
-    synonyms: &Synonyms,
-) -> (TermIds, Vec<RawTerms>) {
+/// not change (`.qaportal/related-terms`, keyed by [`crate::search::analysis_key`], `keys[i]`
+/// that of answer `i`), the others counted from their client index analyses in `analyses`
+/// (made with `synonyms`): tokenizing every answer was most of the related answers' time after
+/// one answer changed, and a second tokenization of every answer an eighth of a cold build.
+pub fn terms(root: &Path, keys: &[u128], analyses: &Analyses, synonyms: &Synonyms) -> AnswerTerms {
     let path = root.join(".qaportal").join("related-terms");
     let identity = crate::search::analyses_identity_of(TERMS_MAGIC, synonyms);
     let (mut ids, mut kept) = std::fs::read(&path)
         .ok()
         .and_then(|bytes| terms::read(crate::search::read_sealed(&bytes, TERMS_MAGIC, &identity)?))
         .unwrap_or_default();
-    let keys: Vec<u128> = documents
-        .par_iter()
-        .map(crate::search::analysis_key)
-        .collect();
     let reused: Vec<Option<RawTerms>> = keys.iter().map(|key| kept.remove(key)).collect();
     let unchanged = kept.is_empty() && reused.iter().all(Option::is_some);
     drop(kept);
-    let raw = terms_of(documents, reused, &mut ids, synonyms);
+    let positions = field_positions();
+    let raw = terms_of(reused, &mut ids, |i| {
+        let analysis = analyses.get(keys[i]).expect("every answer analysed");
+        raw_terms_of(analyses, analysis, &positions)
+    });
     if !unchanged {
         crate::search::write_sealed(
             &path,
             TERMS_MAGIC,
             &identity,
-            &terms::write(&keys, &raw, &ids),
+            &terms::write(keys, &raw, &ids),
         );
     }
-    (ids, raw)
+    AnswerTerms { ids, raw }
 }
 
 /// Version 2: terms by id of a vocabulary of hashes (version 1 repeated each hash).
@@ -624,23 +675,60 @@ mod tests {
     }
 
     #[test]
+    fn terms_counted_from_the_client_analyses_are_those_of_tokenizing() {
+        // Latin words with the shape of the pinyin initials of the Han words next to them
+        // (`mm` for 密码, `yzzz` for 银证转账): words, which the initials are not.
+        let mut docs = site();
+        let mut latin = doc(
+            "KB-99",
+            "trade",
+            "密码 mm 银证转账 yzzz 密码",
+            &["mm", "转账"],
+            "密码 mm mm 银证转账；level-2 行情",
+        );
+        latin.questions = vec!["密码忘了 mm".into(), "银证转账 yzzz".into()];
+        docs.push(latin);
+        let synonyms = Synonyms::parse("密码 口令\n转账 划转\n").unwrap();
+        let refs: Vec<&SearchDocument> = docs.iter().collect();
+        let keys: Vec<u128> = docs.iter().map(crate::search::analysis_key).collect();
+        let mut analyses = Analyses::default();
+        analyses.update(&refs, &keys, &synonyms, &Config::default());
+        let positions = field_positions();
+        for (doc, key) in docs.iter().zip(&keys) {
+            let analysis = analyses.get(*key).unwrap();
+            let bits = |v: Vector| -> Vec<(u64, u32)> {
+                v.into_iter().map(|(h, w)| (h, w.to_bits())).collect()
+            };
+            assert_eq!(
+                bits(raw_terms_of(&analyses, analysis, &positions)),
+                bits(raw_terms(doc, &synonyms)),
+                "{}",
+                doc.id
+            );
+        }
+    }
+
+    #[test]
     fn the_cache_is_reused_only_for_the_same_answers_and_links() {
         let dir = tempfile::tempdir().unwrap();
         let docs = site();
         let none = vec![Vec::new(); docs.len()];
         let synonyms = Synonyms::default();
         let hashed = crate::search::fingerprint(&docs, &synonyms);
-        let first = cached(dir.path(), &docs, &none, &synonyms, &hashed);
+        let cached = |docs: &[SearchDocument], links: &[Vec<usize>], synonyms: &Synonyms| {
+            crate::search::client_files_and_related(dir.path(), docs, links, synonyms, &hashed).1
+        };
+        let first = cached(&docs, &none, &synonyms);
         // A cache edited by hand (or left by another version) is used only if the fingerprint
         // matches: here it does, so the edit shows.
         let path = dir.path().join(".qaportal/related.json");
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replace("\"KB-2\"", "\"KB-9\"")).unwrap();
-        let again = cached(dir.path(), &docs, &none, &synonyms, &hashed);
+        let again = cached(&docs, &none, &synonyms);
         assert_eq!(again["KB-1"][0].id, "KB-9", "the cache was read");
         let mut links = none.clone();
         links[4] = vec![5];
-        let linked = cached(dir.path(), &docs, &links, &synonyms, &hashed);
+        let linked = cached(&docs, &links, &synonyms);
         assert_eq!(linked["KB-1"], first["KB-1"], "computed again");
         assert_eq!(linked["KB-5"][0].id, "KB-6");
     }

@@ -166,17 +166,35 @@ fn hyphened<'a>(runs: &[Run<'a>], k: usize) -> Option<&'a str> {
 /// Tokens of `text` (normalized here) under the contract, in text order, with repeats: the
 /// order and counts are part of the contract, since they give term frequencies and field lengths.
 pub fn tokenize(text: &str, opts: Options) -> Vec<String> {
-    let text = normalize(text);
     let mut out = Vec::new();
+    tokenize_into(text, opts, &mut out, None);
+    out
+}
+
+/// [`tokenize`]'s tokens in two lists: the pinyin initials in `initials`, the others in `out`.
+/// Initials have the shape of Latin words (`yzzz`): a caller that wants the words of a text (as
+/// related answers do) can tell them apart only here. Both lists in text order, with repeats.
+pub fn tokenize_apart(text: &str, opts: Options) -> (Vec<String>, Vec<String>) {
+    let (mut out, mut initials) = (Vec::new(), Vec::new());
+    tokenize_into(text, opts, &mut out, Some(&mut initials));
+    (out, initials)
+}
+
+fn tokenize_into(
+    text: &str,
+    opts: Options,
+    out: &mut Vec<String>,
+    mut initials: Option<&mut Vec<String>>,
+) {
+    let text = normalize(text);
     let runs = runs(&text);
     for (k, run) in runs.iter().enumerate() {
         if run.han {
-            han_tokens(run.text, opts, &mut out);
+            han_tokens(run.text, opts, out, initials.as_deref_mut());
         } else {
-            word_tokens(run.text, hyphened(&runs, k), &mut out);
+            word_tokens(run.text, hyphened(&runs, k), out);
         }
     }
-    out
 }
 
 fn word_tokens(word: &str, joined_to: Option<&str>, out: &mut Vec<String>) {
@@ -208,7 +226,8 @@ fn split_letters_digits(word: &str) -> Vec<&str> {
     parts
 }
 
-fn han_tokens(run: &str, opts: Options, out: &mut Vec<String>) {
+/// The tokens of a Han run into `out`, its initials into `initials` when given.
+fn han_tokens(run: &str, opts: Options, out: &mut Vec<String>, initials: Option<&mut Vec<String>>) {
     let chars: Vec<char> = run.chars().collect();
     let n = chars.len();
     for i in 0..n {
@@ -230,7 +249,8 @@ fn han_tokens(run: &str, opts: Options, out: &mut Vec<String>) {
             && (2..=MAX_INITIALS_RUN).contains(&n)
             && syllables.iter().all(Option::is_some)
         {
-            out.push(syllables.iter().map(|s| &s.unwrap()[..1]).collect());
+            let term = syllables.iter().map(|s| &s.unwrap()[..1]).collect();
+            initials.unwrap_or(out).push(term);
         }
     }
 }

@@ -11,15 +11,20 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::lunr::Vocabulary;
-use crate::tokenizer::tokenize;
+use crate::tokenizer::{tokenize, tokenize_apart};
 use crate::{Config, SearchDocument, Synonyms, indexed_text};
 
 /// Terms (ids of the [`Analyses`]' vocabulary) with their counts, by id.
 pub type Counts = Box<[(u32, u32)]>;
 
-/// A document's terms with their counts per field, and those of its title for the stand-in
-/// phrasing when they differ (see [`Analysis`]), before the terms are numbered.
-type Counted = (Vec<Vec<(String, u32)>>, Option<Vec<(String, u32)>>);
+/// A document's terms with their counts per field, those of its title for the stand-in
+/// phrasing when they differ, and the initials among each field's terms (see [`Analysis`]),
+/// before the terms are numbered.
+struct Counted {
+    fields: Vec<Vec<(String, u32)>>,
+    stand_in: Option<Vec<(String, u32)>>,
+    initials: Vec<Vec<(String, u32)>>,
+}
 
 /// What the client index needs of one document's text.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +35,10 @@ pub struct Analysis {
     /// answer's missing ones ([`crate::Phrasings::stand_in`]); `None` when those are the title
     /// field's own terms (no synonym expanded in the title).
     pub stand_in: Option<Counts>,
+    /// Per field of [`Config::fields`]: how many of its terms' counts in `fields` are pinyin
+    /// initials (`yzzz`), which have the shape of Latin words. Related answers count a field's
+    /// words and bigrams from the analysis ([`Analyses::words`]) and must not count initials.
+    pub initials: Vec<Counts>,
 }
 
 /// Documents counted at once before their terms are numbered: enough to keep both cores busy,
@@ -88,15 +97,41 @@ impl Analyses {
                 .collect();
             // Numbering the terms is the one sequential step: only the distinct terms of each
             // document go through it, in the documents' order whatever the batches.
-            for (&i, (fields, stand_in)) in batch.iter().zip(counted) {
+            for (&i, counted) in batch.iter().zip(counted) {
                 let analysis = Analysis {
-                    fields: fields.into_iter().map(|f| self.number(f)).collect(),
-                    stand_in: stand_in.map(|f| self.number(f)),
+                    fields: counted.fields.into_iter().map(|f| self.number(f)).collect(),
+                    stand_in: counted.stand_in.map(|f| self.number(f)),
+                    initials: counted
+                        .initials
+                        .into_iter()
+                        .map(|f| self.number(f))
+                        .collect(),
                 };
                 self.by_key.insert(keys[i], analysis);
             }
         }
         missing.len()
+    }
+
+    /// The words and bigrams of field `field` (of [`Config::fields`]) of `analysis` with their
+    /// counts, as [`Options::BODY`](crate::Options::BODY) tokenizes the field's text: its
+    /// terms but the pinyin initials. Other terms (characters, pinyin pairs) may come too, with
+    /// the field's own counts: the caller tells them by their shape
+    /// ([`crate::tokenizer::term_class`]). Related answers count their terms from this instead
+    /// of tokenizing every answer a second time.
+    pub fn words<'a>(
+        &'a self,
+        analysis: &'a Analysis,
+        field: usize,
+    ) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        let initials = &analysis.initials[field];
+        analysis.fields[field].iter().filter_map(move |&(id, n)| {
+            // Both sorted by id, and short: initials are a few per title or phrasing.
+            let of_initials = initials
+                .binary_search_by_key(&id, |&(i, _)| i)
+                .map_or(0, |k| initials[k].1);
+            (n > of_initials).then(|| (self.vocabulary.term(id), n - of_initials))
+        })
     }
 
     fn number(&mut self, counts: Vec<(String, u32)>) -> Counts {
@@ -118,7 +153,12 @@ impl Analyses {
         let mut entries: Vec<(&u128, &Analysis)> = self.by_key.iter().collect();
         entries.sort_unstable_by_key(|e| *e.0);
         for (_, analysis) in &entries {
-            for counts in analysis.fields.iter().chain(&analysis.stand_in) {
+            for counts in analysis
+                .fields
+                .iter()
+                .chain(&analysis.stand_in)
+                .chain(&analysis.initials)
+            {
                 for &(id, _) in counts.iter() {
                     if renumber[id as usize] == u32::MAX {
                         renumber[id as usize] = terms.len() as u32;
@@ -159,6 +199,9 @@ impl Analyses {
                     out.push(1);
                     put_counts(out, counts);
                 }
+            }
+            for counts in &analysis.initials {
+                put_counts(out, counts);
             }
         }
     }
@@ -218,7 +261,17 @@ impl Analyses {
                 1 => Some(counts(&mut at)?),
                 _ => return None,
             };
-            by_key.insert(key, Analysis { fields, stand_in });
+            let initials = (0..n_fields)
+                .map(|_| counts(&mut at))
+                .collect::<Option<Vec<_>>>()?;
+            by_key.insert(
+                key,
+                Analysis {
+                    fields,
+                    stand_in,
+                    initials,
+                },
+            );
         }
         (at == bytes.len() && by_key.len() as u64 == n_entries)
             .then_some(Analyses { vocabulary, by_key })
@@ -237,11 +290,18 @@ fn count(doc: &SearchDocument, synonyms: &Synonyms, config: &Config) -> Counted 
         counts.sort_unstable();
         counts
     };
-    let fields: Vec<Vec<(String, u32)>> = config
+    let (fields, initials): (Vec<_>, Vec<_>) = config
         .fields
         .iter()
-        .map(|f| counted(tokenize(&indexed_text(doc, f, synonyms, config), f.options)))
-        .collect();
+        .map(|f| {
+            let (mut tokens, initials) =
+                tokenize_apart(&indexed_text(doc, f, synonyms, config), f.options);
+            // The field's terms are all its tokens, the initials among them.
+            let of_initials = counted(initials.clone());
+            tokens.extend(initials);
+            (counted(tokens), of_initials)
+        })
+        .unzip();
     let stand_in = config
         .fields
         .iter()
@@ -251,7 +311,11 @@ fn count(doc: &SearchDocument, synonyms: &Synonyms, config: &Config) -> Counted 
             let field = config.fields.iter().position(|f| f.name == "title");
             field.is_none_or(|f| fields[f] != *title)
         });
-    (fields, stand_in)
+    Counted {
+        fields,
+        stand_in,
+        initials,
+    }
 }
 
 /// Appends `n` as a LEB128 variable-length integer.
@@ -373,6 +437,50 @@ mod tests {
     }
 
     #[test]
+    fn words_are_the_terms_of_the_body_tokenizer_without_initials() {
+        use crate::tokenizer::{TermClass, term_class};
+        let mut docs = sample();
+        // `mm` is the initials of 密码 and a Latin word here.
+        docs[0].title = "密码 mm 银证转账 yzzz 密码".into();
+        docs[0].questions = vec!["密码忘了 mm".into()];
+        let synonyms = Synonyms::parse("密码 口令\n").unwrap();
+        let config = Config::default();
+        let refs: Vec<&SearchDocument> = docs.iter().collect();
+        let keys = keys(&docs);
+        let mut analyses = Analyses::default();
+        analyses.update(&refs, &keys, &synonyms, &config);
+        let words_only = |counts: Vec<(String, u32)>| -> Vec<(String, u32)> {
+            let mut counts: Vec<(String, u32)> = counts
+                .into_iter()
+                .filter(|(t, _)| matches!(term_class(t), TermClass::Bigram | TermClass::Word))
+                .collect();
+            counts.sort_unstable();
+            counts
+        };
+        for (doc, key) in docs.iter().zip(&keys) {
+            let analysis = analyses.get(*key).unwrap();
+            for (f, spec) in config.fields.iter().enumerate() {
+                let mut expected: FxHashMap<String, u32> = FxHashMap::default();
+                let text = indexed_text(doc, spec, &synonyms, &config);
+                for token in tokenize(&text, crate::Options::BODY) {
+                    *expected.entry(token).or_default() += 1;
+                }
+                let words = analyses
+                    .words(analysis, f)
+                    .map(|(t, n)| (t.to_string(), n))
+                    .collect();
+                assert_eq!(
+                    words_only(words),
+                    words_only(expected.into_iter().collect()),
+                    "{} {}",
+                    doc.id,
+                    spec.name
+                );
+            }
+        }
+    }
+
+    #[test]
     fn analyses_read_back_only_whole() {
         let config = Config::default();
         let docs = sample();
@@ -385,10 +493,11 @@ mod tests {
         for key in keys(&docs) {
             // Term ids are numbered afresh: compare the terms.
             let terms = |a: &Analyses| -> Vec<Vec<(String, u32)>> {
-                a.get(key)
-                    .unwrap()
+                let analysis = a.get(key).unwrap();
+                analysis
                     .fields
                     .iter()
+                    .chain(&analysis.initials)
                     .map(|f| {
                         f.iter()
                             .map(|&(t, n)| (a.vocabulary.term(t).to_string(), n))
