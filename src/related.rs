@@ -120,12 +120,23 @@ fn terms_of(
     count: impl Fn(usize) -> Vector + Sync,
 ) -> Vec<RawTerms> {
     let missing: Vec<usize> = (0..known.len()).filter(|&i| known[i].is_none()).collect();
-    for batch in missing.chunks(COUNTED_BATCH) {
-        let counted: Vec<Vector> = batch.par_iter().map(|&i| count(i)).collect();
-        // Numbered in the answers' order (the one sequential step).
-        for (&i, terms) in batch.iter().zip(counted) {
-            known[i] = Some(ids.number(terms));
-        }
+    let count_batch =
+        |batch: &[usize]| -> Vec<Vector> { batch.par_iter().map(|&i| count(i)).collect() };
+    let mut batches = missing.chunks(COUNTED_BATCH);
+    let mut counted = batches.next().map(|batch| (batch, count_batch(batch)));
+    while let Some((batch, terms)) = counted {
+        // Numbered in the answers' order (the one sequential step), while the next batch is
+        // counted: counted from the client index analyses, numbering is a good part of the work.
+        let next = batches.next();
+        counted = rayon::join(
+            || {
+                for (&i, terms) in batch.iter().zip(terms) {
+                    known[i] = Some(ids.number(terms));
+                }
+            },
+            || next.map(|batch| (batch, count_batch(batch))),
+        )
+        .1;
     }
     known
         .into_iter()

@@ -90,25 +90,37 @@ impl Analyses {
         // Counted in parallel a batch at a time, then numbered: the counted terms are owned
         // strings, and those of all 10,000 answers at once were the peak of a cold build
         // (about 100 MB; numbered, they take a fifth of that).
-        for batch in missing.chunks(COUNTED_BATCH) {
-            let counted: Vec<Counted> = batch
+        let count_batch = |batch: &[usize]| -> Vec<Counted> {
+            batch
                 .par_iter()
                 .map(|&i| count(docs[i], synonyms, config))
-                .collect();
+                .collect()
+        };
+        let mut batches = missing.chunks(COUNTED_BATCH);
+        let mut counted = batches.next().map(|batch| (batch, count_batch(batch)));
+        while let Some((batch, terms)) = counted {
             // Numbering the terms is the one sequential step: only the distinct terms of each
-            // document go through it, in the documents' order whatever the batches.
-            for (&i, counted) in batch.iter().zip(counted) {
-                let analysis = Analysis {
-                    fields: counted.fields.into_iter().map(|f| self.number(f)).collect(),
-                    stand_in: counted.stand_in.map(|f| self.number(f)),
-                    initials: counted
-                        .initials
-                        .into_iter()
-                        .map(|f| self.number(f))
-                        .collect(),
-                };
-                self.by_key.insert(keys[i], analysis);
-            }
+            // document go through it, in the documents' order whatever the batches. The next
+            // batch is counted meanwhile, or one core would wait.
+            let next = batches.next();
+            counted = rayon::join(
+                || {
+                    for (&i, counted) in batch.iter().zip(terms) {
+                        let analysis = Analysis {
+                            fields: counted.fields.into_iter().map(|f| self.number(f)).collect(),
+                            stand_in: counted.stand_in.map(|f| self.number(f)),
+                            initials: counted
+                                .initials
+                                .into_iter()
+                                .map(|f| self.number(f))
+                                .collect(),
+                        };
+                        self.by_key.insert(keys[i], analysis);
+                    }
+                },
+                || next.map(|batch| (batch, count_batch(batch))),
+            )
+            .1;
         }
         missing.len()
     }
