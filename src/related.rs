@@ -502,17 +502,29 @@ fn cache_path(root: &Path) -> std::path::PathBuf {
 pub struct AnswerTerms {
     ids: TermIds,
     raw: Vec<RawTerms>,
+    /// The identity to keep them for in `.qaportal/related-terms`, when they changed.
+    to_keep: Option<[u8; 16]>,
 }
 
-/// [`related`] of `documents` from their terms, kept in `.qaportal/related.json` for the next
-/// build ([`kept`]).
+/// [`related`] of `documents` from their terms (of [`terms`], `keys` as given there), kept in
+/// `.qaportal/related.json` for the next build ([`kept`]), and the terms, when they changed, in
+/// `.qaportal/related-terms` ([`kept_terms`]).
 pub fn computed(
     root: &Path,
     documents: &[SearchDocument],
+    keys: &[u128],
     links: &[Vec<usize>],
     terms: AnswerTerms,
     documents_fingerprint: &str,
 ) -> RelatedAnswers {
+    if let Some(identity) = terms.to_keep {
+        crate::search::write_sealed(
+            &terms_path(root),
+            TERMS_MAGIC,
+            &identity,
+            &terms::write(keys, &terms.raw, &terms.ids),
+        );
+    }
     let cache = Cache {
         fingerprint: fingerprint(documents_fingerprint, links),
         related: related_by_terms(documents, terms.raw, &terms.ids, links),
@@ -528,18 +540,44 @@ pub fn computed(
     cache.related
 }
 
-/// Each answer's [`raw_terms`], reused from the last build for the answers whose texts did
-/// not change (`.qaportal/related-terms`, keyed by [`crate::search::analysis_key`], `keys[i]`
-/// that of answer `i`), the others counted from their client index analyses in `analyses`
-/// (made with `synonyms`): tokenizing every answer was most of the related answers' time after
-/// one answer changed, and a second tokenization of every answer an eighth of a cold build.
-pub fn terms(root: &Path, keys: &[u128], analyses: &Analyses, synonyms: &Synonyms) -> AnswerTerms {
-    let path = root.join(".qaportal").join("related-terms");
+/// The answers' terms the last build kept in `.qaportal/related-terms` for these `synonyms`
+/// (none if it kept none, or for others): read while the client index analyses are, not after.
+pub fn kept_terms(root: &Path, synonyms: &Synonyms) -> KeptTerms {
     let identity = crate::search::analyses_identity_of(TERMS_MAGIC, synonyms);
-    let (mut ids, mut kept) = std::fs::read(&path)
+    let (ids, by_key) = std::fs::read(terms_path(root))
         .ok()
         .and_then(|bytes| terms::read(crate::search::read_sealed(&bytes, TERMS_MAGIC, &identity)?))
         .unwrap_or_default();
+    KeptTerms {
+        identity,
+        ids,
+        by_key,
+    }
+}
+
+/// What [`kept_terms`] read: the term ids and each answer's terms by its analysis key.
+pub struct KeptTerms {
+    identity: [u8; 16],
+    ids: TermIds,
+    by_key: FxHashMap<u128, RawTerms>,
+}
+
+fn terms_path(root: &Path) -> std::path::PathBuf {
+    root.join(".qaportal").join("related-terms")
+}
+
+/// Each answer's [`raw_terms`], reused from the last build ([`kept_terms`]) for the answers
+/// whose texts did not change (keyed by [`crate::search::analysis_key`], `keys[i]` that of
+/// answer `i`), the others counted from their client index analyses in `analyses` (made with
+/// the synonyms of `kept`): tokenizing every answer was most of the related answers' time
+/// after one answer changed, and a second tokenization of every answer an eighth of a cold
+/// build.
+pub fn terms(kept: KeptTerms, keys: &[u128], analyses: &Analyses) -> AnswerTerms {
+    let KeptTerms {
+        identity,
+        mut ids,
+        by_key: mut kept,
+    } = kept;
     let reused: Vec<Option<RawTerms>> = keys.iter().map(|key| kept.remove(key)).collect();
     let unchanged = kept.is_empty() && reused.iter().all(Option::is_some);
     drop(kept);
@@ -548,15 +586,12 @@ pub fn terms(root: &Path, keys: &[u128], analyses: &Analyses, synonyms: &Synonym
         let analysis = analyses.get(keys[i]).expect("every answer analysed");
         raw_terms_of(analyses, analysis, &positions)
     });
-    if !unchanged {
-        crate::search::write_sealed(
-            &path,
-            TERMS_MAGIC,
-            &identity,
-            &terms::write(keys, &raw, &ids),
-        );
+    AnswerTerms {
+        ids,
+        raw,
+        // Written by [`computed`], beside the client index's work.
+        to_keep: (!unchanged).then_some(identity),
     }
-    AnswerTerms { ids, raw }
 }
 
 /// Version 2: terms by id of a vocabulary of hashes (version 1 repeated each hash).

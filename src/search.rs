@@ -361,31 +361,39 @@ pub fn client_files_and_related(
         kept => kept,
     };
     // Only the documents changed since the last build are analysed again.
-    let mut analyses = AnalysesFor::read(root, synonyms);
+    let (mut analyses, kept_terms) = rayon::join(
+        || AnalysesFor::read(root, synonyms),
+        || {
+            kept_related
+                .is_none()
+                .then(|| crate::related::kept_terms(root, synonyms))
+        },
+    );
     let refs: Vec<&SearchDocument> = documents.iter().collect();
     let keys: Vec<u128> = documents.par_iter().map(analysis_key).collect();
     analyses
         .for_synonyms(synonyms)
         .update(&refs, &keys, synonyms, &index_config(synonyms));
-    let terms = kept_related
-        .is_none()
-        .then(|| crate::related::terms(root, &keys, &analyses.analyses, synonyms));
-    let result = rayon::join(
+    let terms = kept_terms.map(|kept| crate::related::terms(kept, &keys, &analyses.analyses));
+    rayon::join(
         || {
-            kept_files.unwrap_or_else(|| {
+            let files = kept_files.unwrap_or_else(|| {
                 let files = client_files_keyed(&refs, &keys, synonyms, &mut analyses.analyses);
                 // A cache that cannot be written only costs the next build time.
                 let _ = write_client_cache(&path, fingerprint, &files);
                 files
-            })
+            });
+            // Here, beside the related answers' work, not after it.
+            analyses.write(root);
+            files
         },
         || match terms {
-            Some(terms) => crate::related::computed(root, documents, links, terms, fingerprint),
+            Some(terms) => {
+                crate::related::computed(root, documents, &keys, links, terms, fingerprint)
+            }
             None => kept_related.expect("kept when not computed"),
         },
-    );
-    analyses.write(root);
-    result
+    )
 }
 
 /// Writes the cache straight to disk (not through a copy of the whole index in memory), into a
