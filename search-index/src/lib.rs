@@ -14,6 +14,7 @@ pub mod pinyin;
 pub mod synonyms;
 pub mod tantivy_index;
 pub mod tokenizer;
+pub mod varint;
 
 pub use client::{ClientOptions, GZIP_MIN_BYTES, OutputFile, build_client_index};
 pub use synonyms::{SynonymError, Synonyms};

@@ -6,6 +6,7 @@
 //! each and 12 in the cache file, as (id, weight) 8 in memory and about 6 in the file.
 
 use rustc_hash::FxHashMap;
+use search_index::varint::{get, put};
 
 use super::Vector;
 
@@ -137,29 +138,6 @@ pub(super) fn read(bytes: &[u8]) -> Option<(TermIds, FxHashMap<u128, RawTerms>)>
         by_key.insert(key, terms.into_boxed_slice());
     }
     (at == bytes.len() && by_key.len() as u64 == n_answers).then_some((ids, by_key))
-}
-
-/// Appends `n` as a LEB128 variable-length integer.
-fn put(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// The LEB128 integer at `at`, moving past it.
-fn get(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        n |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(n);
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::lunr::Vocabulary;
 use crate::tokenizer::{tokenize, tokenize_apart};
+use crate::varint::{get, put};
 use crate::{Config, SearchDocument, Synonyms, indexed_text};
 
 /// Terms (ids of the [`Analyses`]' vocabulary) with their counts, by id.
@@ -328,29 +329,6 @@ fn count(doc: &SearchDocument, synonyms: &Synonyms, config: &Config) -> Counted 
         stand_in,
         initials,
     }
-}
-
-/// Appends `n` as a LEB128 variable-length integer.
-fn put(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// The LEB128 integer at `at`, moving past it.
-fn get(bytes: &[u8], at: &mut usize) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        n |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(n);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
