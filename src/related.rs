@@ -27,6 +27,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use search_index::batch::count_then_number;
 use search_index::client::{Analyses, Analysis};
 use search_index::tokenizer::{QUERY_FILLER_BIGRAMS, STOP_CHARS, TermClass, term_class};
 use search_index::{Config, Options, SearchDocument, Synonyms, tokenize};
@@ -109,10 +110,6 @@ pub fn related(
     related_by_terms(documents, raw, &ids, links)
 }
 
-/// Answers whose terms are counted at once before they are numbered: enough to keep both
-/// cores busy, few enough that their terms by hash take a few megabytes.
-const COUNTED_BATCH: usize = 256;
-
 /// Each answer's [`raw_terms`] by id of `ids`: `known[i]` when given, else `count(i)`.
 fn terms_of(
     mut known: Vec<Option<RawTerms>>,
@@ -120,24 +117,11 @@ fn terms_of(
     count: impl Fn(usize) -> Vector + Sync,
 ) -> Vec<RawTerms> {
     let missing: Vec<usize> = (0..known.len()).filter(|&i| known[i].is_none()).collect();
-    let count_batch =
-        |batch: &[usize]| -> Vec<Vector> { batch.par_iter().map(|&i| count(i)).collect() };
-    let mut batches = missing.chunks(COUNTED_BATCH);
-    let mut counted = batches.next().map(|batch| (batch, count_batch(batch)));
-    while let Some((batch, terms)) = counted {
-        // Numbered in the answers' order (the one sequential step), while the next batch is
-        // counted: counted from the client index analyses, numbering is a good part of the work.
-        let next = batches.next();
-        counted = rayon::join(
-            || {
-                for (&i, terms) in batch.iter().zip(terms) {
-                    known[i] = Some(ids.number(terms));
-                }
-            },
-            || next.map(|batch| (batch, count_batch(batch))),
-        )
-        .1;
-    }
+    // Numbered in the answers' order while the next batch is counted: counted from the client
+    // index's analyses, numbering is a good part of the work.
+    count_then_number(&missing, count, |i, terms| {
+        known[i] = Some(ids.number(terms))
+    });
     known
         .into_iter()
         .map(|terms| terms.expect("counted above"))

@@ -6,6 +6,7 @@
 //! [`tantivy_index::write_index`] (a folder outside the output) only when an author searches
 //! the whole texts.
 
+pub mod batch;
 pub mod client;
 pub mod engine;
 pub mod learned;

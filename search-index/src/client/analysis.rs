@@ -7,9 +7,9 @@
 //! megabytes. The body keeps all its terms: which ones are distinctive ([`Config::body_terms`])
 //! depends on the document frequencies over every body, so they are chosen at each build.
 
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::batch::count_then_number;
 use crate::lunr::Vocabulary;
 use crate::tokenizer::{tokenize, tokenize_apart};
 use crate::varint::{get, put};
@@ -41,10 +41,6 @@ pub struct Analysis {
     /// words and bigrams from the analysis ([`Analyses::words`]) and must not count initials.
     pub initials: Vec<Counts>,
 }
-
-/// Documents counted at once before their terms are numbered: enough to keep both cores busy,
-/// few enough that their terms as strings take a few megabytes.
-const COUNTED_BATCH: usize = 256;
 
 /// The analyses of documents, by a key of what they were made from (the caller's hash of the
 /// document's analysed fields), with their vocabulary. Valid for one [`Synonyms`] and
@@ -91,38 +87,22 @@ impl Analyses {
         // Counted in parallel a batch at a time, then numbered: the counted terms are owned
         // strings, and those of all 10,000 answers at once were the peak of a cold build
         // (about 100 MB; numbered, they take a fifth of that).
-        let count_batch = |batch: &[usize]| -> Vec<Counted> {
-            batch
-                .par_iter()
-                .map(|&i| count(docs[i], synonyms, config))
-                .collect()
-        };
-        let mut batches = missing.chunks(COUNTED_BATCH);
-        let mut counted = batches.next().map(|batch| (batch, count_batch(batch)));
-        while let Some((batch, terms)) = counted {
-            // Numbering the terms is the one sequential step: only the distinct terms of each
-            // document go through it, in the documents' order whatever the batches. The next
-            // batch is counted meanwhile, or one core would wait.
-            let next = batches.next();
-            counted = rayon::join(
-                || {
-                    for (&i, counted) in batch.iter().zip(terms) {
-                        let analysis = Analysis {
-                            fields: counted.fields.into_iter().map(|f| self.number(f)).collect(),
-                            stand_in: counted.stand_in.map(|f| self.number(f)),
-                            initials: counted
-                                .initials
-                                .into_iter()
-                                .map(|f| self.number(f))
-                                .collect(),
-                        };
-                        self.by_key.insert(keys[i], analysis);
-                    }
-                },
-                || next.map(|batch| (batch, count_batch(batch))),
-            )
-            .1;
-        }
+        count_then_number(
+            &missing,
+            |i| count(docs[i], synonyms, config),
+            |i, counted| {
+                let analysis = Analysis {
+                    fields: counted.fields.into_iter().map(|f| self.number(f)).collect(),
+                    stand_in: counted.stand_in.map(|f| self.number(f)),
+                    initials: counted
+                        .initials
+                        .into_iter()
+                        .map(|f| self.number(f))
+                        .collect(),
+                };
+                self.by_key.insert(keys[i], analysis);
+            },
+        );
         missing.len()
     }
 
