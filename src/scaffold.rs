@@ -65,7 +65,10 @@ pub fn init(dir: &Path) -> Result<(), String> {
         ("qaportal.toml", INIT_CONFIG),
         ("content/account/_system.md", INIT_SYSTEM),
         ("content/account/reset-trading-password.md", INIT_ARTICLE),
-        (".gitignore", "/public\n/.public.prev\n/.qaportal\n"),
+        (
+            ".gitignore",
+            "/public\n/.public.prev\n/.public.lock\n/.qaportal\n",
+        ),
     ];
     for (path, text) in files {
         let path = dir.join(path);

@@ -322,11 +322,27 @@ fn init_creates_a_site_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     qaportal().arg("init").arg(&root).assert().success();
+    let entries = || -> std::collections::BTreeSet<String> {
+        std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let sources = entries();
     qaportal()
         .current_dir(&root)
         .args(["build", "--as-of", "2026-11-22"])
         .assert()
         .success();
+    // Everything a build leaves beside the sources (output, previous output, lock, caches) is
+    // ignored by the site's git.
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    for made in entries().difference(&sources) {
+        assert!(
+            ignored.lines().any(|line| line == format!("/{made}")),
+            "{made} is not in .gitignore:\n{ignored}"
+        );
+    }
     assert!(
         root.join("public/account/reset-trading-password/index.html")
             .exists()
