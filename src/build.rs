@@ -227,8 +227,6 @@ pub struct Compiled {
     /// The related answers of each article, by id.
     pub related: crate::related::RelatedAnswers,
     pub files: Vec<OutputFile>,
-    /// The QR codes the templates drew, kept for the next build.
-    pub qr_codes: std::sync::Arc<crate::qr::Cache>,
 }
 
 fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
@@ -253,7 +251,8 @@ fn run(options: &Options, progress: &dyn Progress, report: &mut Report) {
             report.files = files;
             report.unchanged = unchanged;
             report.written = true;
-            crate::theme::save_qr_codes(&made.theme.qr_codes, &options.root);
+            // Earlier versions kept QR codes here; none reads them now.
+            let _ = std::fs::remove_file(options.root.join(crate::qr::OLD_CACHE));
         }
         Err(problems) => report.diagnostics.extend(problems),
     }
@@ -511,7 +510,6 @@ pub fn compile(
     Some(Compiled {
         site,
         tera: std::mem::take(&mut theme.tera),
-        qr_codes: theme.qr_codes,
         rendered,
         listings: assembled.listings,
         known_paths,

@@ -20,8 +20,6 @@ static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default
 
 pub struct Theme {
     pub tera: tera::Tera,
-    /// The QR codes the templates draw, to keep for the next build ([`save_qr_codes`]).
-    pub qr_codes: Arc<qr::Cache>,
     /// Files served under `/static/`, by path relative to the theme's `static/`.
     pub static_files: BTreeMap<String, Cow<'static, [u8]>>,
     /// What the build should say about the theme without failing (hidden files skipped).
@@ -29,18 +27,6 @@ pub struct Theme {
     /// A hash of every template's name and text: pages made with other templates are
     /// templated again (`output::unchanged`).
     pub templates_hash: u128,
-}
-
-/// Where the QR codes of earlier builds are kept, beside the site source like the search index.
-fn qr_cache_path(root: &Path) -> std::path::PathBuf {
-    // Named after the mask: codes cached by a build that chose masks are not reused, so a
-    // rebuild draws every code the same way as a cold build (byte-identical output).
-    root.join(".qaportal").join("qr-cache-mask2")
-}
-
-/// Keeps the codes a build drew for the next one.
-pub fn save_qr_codes(codes: &qr::Cache, root: &Path) {
-    codes.save(&qr_cache_path(root));
 }
 
 impl Theme {
@@ -166,7 +152,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     // QR codes are drawn where a template asks for one, so `check` (which templates nothing)
     // and themes that show none do not pay for them: `{{ url | qr_svg(label="…") }}`.
-    let qr_codes = Arc::new(qr::Cache::load(&qr_cache_path(root)));
+    let qr_codes = Arc::new(qr::Codes::default());
     let codes = Arc::clone(&qr_codes);
     tera.register_filter(
         "qr_svg",
@@ -188,7 +174,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     );
     // `{{ url | qr_img(label="…") }}`: the same code as an inline PNG `<img>`, a sixth of the
     // bytes, for pages that show many (presentation views).
-    let codes = Arc::clone(&qr_codes);
+    let codes = qr_codes;
     tera.register_filter(
         "qr_img",
         move |url: &str, kwargs: tera::Kwargs, _: &tera::State| {
@@ -220,7 +206,6 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         Ok(Theme {
             tera,
             static_files,
-            qr_codes,
             warnings,
             templates_hash,
         })

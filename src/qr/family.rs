@@ -10,41 +10,40 @@
 //! (data of A XOR data of B, plus its error correction) flipped. The tests compare derived
 //! codes with qrcodegen's own encoding, bit for bit.
 
-use std::sync::{Arc, RwLock};
-
-use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// The first code encoded at each URL length, from which the others of that length are derived.
-#[derive(Default)]
 pub struct Families {
-    by_length: RwLock<FxHashMap<usize, Arc<Family>>>,
+    /// By URL length, up to [`super::MAX_URL_BYTES`]: a family is made once and then only read,
+    /// by every code of that length, on every thread, without a lock.
+    by_length: Box<[OnceLock<Family>]>,
+}
+
+impl Default for Families {
+    fn default() -> Families {
+        Families {
+            by_length: (0..=super::MAX_URL_BYTES)
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
 }
 
 impl Families {
     /// The modules of `url` (as [`super::encode`] returns them), derived from a code of the same
     /// length when there is one.
     pub fn encode(&self, url: &str) -> Vec<u8> {
-        if !is_byte_mode(url) {
+        let Some(slot) = self.by_length.get(url.len()).filter(|_| is_byte_mode(url)) else {
             return super::encode(url);
-        }
-        let family = self
-            .by_length
-            .read()
-            .expect("not poisoned")
-            .get(&url.len())
-            .cloned();
-        match family {
-            Some(family) => family.derive(url.as_bytes()),
-            None => {
-                let (modules, family) = Family::new(url);
-                self.by_length
-                    .write()
-                    .expect("not poisoned")
-                    .entry(url.len())
-                    .or_insert_with(|| Arc::new(family));
-                modules
-            }
-        }
+        };
+        let mut made = None;
+        let family = slot.get_or_init(|| {
+            let (modules, family) = Family::new(url);
+            made = Some(modules);
+            family
+        });
+        // The first URL of a length was encoded as it made the family.
+        made.unwrap_or_else(|| family.derive(url.as_bytes()))
     }
 }
 
@@ -146,7 +145,7 @@ impl Family {
             }
             let ecc = remainder(block, &self.divisor);
             let ecc_start = short_data * self.blocks + (self.blocks - self.short_blocks);
-            for (i, &b) in ecc.iter().enumerate() {
+            for (i, &b) in ecc[..self.ecc_len].iter().enumerate() {
                 if b != 0 {
                     flip(ecc_start + i * self.blocks + j, b);
                 }
@@ -251,13 +250,43 @@ fn function_modules(version: usize, size: usize) -> Vec<bool> {
     function
 }
 
-fn multiply(x: u8, y: u8) -> u8 {
-    let mut z = 0u8;
-    for i in (0..8).rev() {
-        z = (z << 1) ^ ((z >> 7) * 0x1D);
-        z ^= ((y >> i) & 1) * x;
+/// Powers of the generator 2 of GF(256) modulo QR's polynomial 0x11D, twice over so that the
+/// sum of two logarithms needs no reduction.
+static EXP: [u8; 512] = {
+    let mut table = [0u8; 512];
+    let mut x: u16 = 1;
+    let mut i = 0;
+    while i < 255 {
+        table[i] = x as u8;
+        table[i + 255] = x as u8;
+        x <<= 1;
+        if x & 0x100 != 0 {
+            x ^= 0x11D;
+        }
+        i += 1;
     }
-    z
+    table
+};
+
+/// Logarithms to base 2 in GF(256); 0 has none (callers skip zero factors).
+static LOG: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 255 {
+        table[EXP[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Multiplication in GF(256) by logarithms: a derived code multiplies each data byte by every
+/// generator coefficient, which bit by bit was most of the cost of deriving.
+fn multiply(x: u8, y: u8) -> u8 {
+    if x == 0 || y == 0 {
+        0
+    } else {
+        EXP[usize::from(LOG[usize::from(x)]) + usize::from(LOG[usize::from(y)])]
+    }
 }
 
 fn divisor(degree: usize) -> Vec<u8> {
@@ -276,15 +305,24 @@ fn divisor(degree: usize) -> Vec<u8> {
     result
 }
 
-fn remainder(data: &[u8], divisor: &[u8]) -> Vec<u8> {
-    let mut result = vec![0u8; divisor.len()];
-    for &b in data {
+/// The error correction codewords of `data` (at most 30 of them, as `divisor` is long): the
+/// remainder of its division by the generator polynomial, as qrcodegen computes it.
+fn remainder(data: &[u8], divisor: &[u8]) -> [u8; 30] {
+    let degree = divisor.len();
+    let mut result = [0u8; 30];
+    // Leading zero bytes leave the remainder zero: a derived block often differs from its
+    // family's only near its end (`#step-2` and `#step-3`).
+    let first = data.iter().position(|&b| b != 0).unwrap_or(data.len());
+    for &b in &data[first..] {
         let factor = b ^ result[0];
-        result.rotate_left(1);
-        *result.last_mut().expect("degree at least 1") = 0;
+        result.copy_within(1..degree, 0);
+        result[degree - 1] = 0;
         if factor != 0 {
+            let log = usize::from(LOG[usize::from(factor)]);
             for (x, &y) in result.iter_mut().zip(divisor) {
-                *x ^= multiply(y, factor);
+                if y != 0 {
+                    *x ^= EXP[usize::from(LOG[usize::from(y)]) + log];
+                }
             }
         }
     }
@@ -336,7 +374,12 @@ mod tests {
         }
         assert_eq!(checked, 300);
         assert!(
-            families.by_length.read().unwrap().len() < 60,
+            families
+                .by_length
+                .iter()
+                .filter(|f| f.get().is_some())
+                .count()
+                < 60,
             "most codes were derived"
         );
         // Alphanumeric-only text is not in byte mode: encoded directly.
@@ -344,6 +387,24 @@ mod tests {
             families.encode("HTTPS://QA.EXAMPLE"),
             crate::qr::encode("HTTPS://QA.EXAMPLE")
         );
+    }
+
+    #[test]
+    fn multiplication_by_logarithms_is_qrcodegen_s() {
+        // qrcodegen's Russian-peasant multiplication modulo 0x11D.
+        fn bitwise(x: u8, y: u8) -> u8 {
+            let mut z = 0u8;
+            for i in (0..8).rev() {
+                z = (z << 1) ^ ((z >> 7) * 0x1D);
+                z ^= ((y >> i) & 1) * x;
+            }
+            z
+        }
+        for x in 0..=255 {
+            for y in 0..=255 {
+                assert_eq!(multiply(x, y), bitwise(x, y), "{x} * {y}");
+            }
+        }
     }
 
     #[test]

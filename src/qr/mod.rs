@@ -2,11 +2,6 @@
 //! the code on the projector to open the answer (or one step of it) on their phone.
 
 use std::fmt::Write as _;
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
-
-use rustc_hash::FxHashMap;
 
 mod family;
 
@@ -86,7 +81,8 @@ fn draw(modules: &[u8], label: &str) -> String {
     // the bytes of a filled rectangle per run, which matters with a code per step on a page.
     // Runs after the first are reached with a relative move from where the last one ended
     // (`m3 0h4`, `m-20 1h2`): a quarter fewer bytes than absolute ones.
-    let mut path = String::with_capacity(size * size / 4);
+    // About 1.5 bytes per module: room enough to never grow the string.
+    let mut path = String::with_capacity(size * size * 2);
     // Where the pen is, in modules (x, row); None before the first run.
     let mut pen: Option<(usize, usize)> = None;
     for y in 0..size {
@@ -155,40 +151,90 @@ fn draw_img(modules: &[u8], label: &str) -> String {
 }
 
 /// The code as a grayscale PNG of one bit per pixel (0 black, 1 white), quiet zone included.
+///
+/// Written by hand rather than with the `png` crate: its fast compressor found nothing to gain
+/// on a QR code's near-random rows and fell back to stored (uncompressed) deflate blocks, so
+/// what it wrote is exactly this (the tests compare the bytes), after setting up a compressor,
+/// filtering every row and compressing each image twice, 60,000 times at 10,000 answers.
+/// The file: the signature, IHDR, one IDAT holding a zlib stream of one stored block (a row is
+/// at most 24 bytes and a code at most 181 pixels high, far below a block's 65,535 bytes) and
+/// IEND.
 fn png(modules: &[u8]) -> Vec<u8> {
     let full = modules[0] as usize + 2 * MARGIN;
-    let pixels = pixels(modules);
-    let mut out = Vec::with_capacity(256);
-    let mut encoder = png::Encoder::new(&mut out, full as u32, full as u32);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::One);
-    // The fast compressor (fdeflate): the default one sets up tables of hundreds of kilobytes
-    // for each of these 200-byte images, which cost more than the rest of the code.
-    encoder.set_compression(png::Compression::Fast);
-    encoder.set_filter(png::Filter::NoFilter);
-    let mut writer = encoder.write_header().expect("writing to memory");
-    writer
-        .write_image_data(&pixels)
-        .expect("the image has the header's size");
-    writer.finish().expect("writing to memory");
+    // Each row is a filter byte (0, none) then its pixels.
+    let raw_len = (full.div_ceil(8) + 1) * full;
+    let block_len = u16::try_from(raw_len).expect("a QR code fits in one stored block");
+    let idat_len = 2 + 5 + raw_len + 4;
+    let mut out = Vec::with_capacity(8 + 25 + 12 + idat_len + 12);
+    out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+
+    let mut ihdr = [0u8; 13];
+    ihdr[..4].copy_from_slice(&(full as u32).to_be_bytes());
+    ihdr[4..8].copy_from_slice(&(full as u32).to_be_bytes());
+    // Bit depth 1, grayscale; deflate, adaptive filtering (each row names its filter), not
+    // interlaced.
+    ihdr[8..].copy_from_slice(&[1, 0, 0, 0, 0]);
+    push_chunk(&mut out, b"IHDR", |out| out.extend_from_slice(&ihdr));
+
+    push_chunk(&mut out, b"IDAT", |out| {
+        // zlib: deflate with a 32 KB window, no preset dictionary, "fastest" (what the png
+        // crate's stored blocks say); then the final stored block's header.
+        out.extend_from_slice(&[0x78, 0x01, 0x01]);
+        out.extend_from_slice(&block_len.to_le_bytes());
+        out.extend_from_slice(&(!block_len).to_le_bytes());
+        let rows = out.len();
+        pixel_rows(modules, out);
+        let adler = adler32(&out[rows..]);
+        out.extend_from_slice(&adler.to_be_bytes());
+    });
+    push_chunk(&mut out, b"IEND", |_| {});
     out
 }
 
-/// The code's pixel rows for [`png`]: one bit per pixel from the high bit, 0 black, each row
-/// padded to whole bytes with white.
-fn pixels(modules: &[u8]) -> Vec<u8> {
+/// Appends a PNG chunk: its length, type, the data `write` appends, and the CRC of type and data.
+fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], write: impl FnOnce(&mut Vec<u8>)) {
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(kind);
+    write(out);
+    let len = (out.len() - start - 8) as u32;
+    out[start..start + 4].copy_from_slice(&len.to_be_bytes());
+    let mut crc = flate2::Crc::new();
+    crc.update(&out[start + 4..]);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+}
+
+/// zlib's checksum. The image data is at most a few kilobytes, so the sums cannot overflow 64
+/// bits before the one reduction at the end.
+fn adler32(data: &[u8]) -> u32 {
+    const MOD: u64 = 65_521;
+    let (mut a, mut b) = (1u64, 0u64);
+    for &byte in data {
+        a += u64::from(byte);
+        b += a;
+    }
+    (((b % MOD) << 16) | (a % MOD)) as u32
+}
+
+/// Appends the code's pixel rows for [`png`], each after its filter byte (0): one bit per pixel
+/// from the high bit, 0 black, each row padded to whole bytes with white.
+fn pixel_rows(modules: &[u8], out: &mut Vec<u8>) {
     let size = modules[0] as usize;
     let full = size + 2 * MARGIN;
     let row_bytes = full.div_ceil(8);
     let bits = &modules[1..];
     let byte = |k: usize| u16::from(bits.get(k).copied().unwrap_or(0));
+    let start = out.len();
     // White everywhere (the quiet zone's rows stay so), then each byte of a code's row made
     // from the 8 modules it shows at once: a pixel at a time was a cost of every presentation
     // view.
-    let mut pixels = vec![0xffu8; row_bytes * full];
-    for y in 0..size {
-        let row = &mut pixels[(y + MARGIN) * row_bytes..][..row_bytes];
-        for (b, pixel) in row.iter_mut().enumerate() {
+    out.resize(start + (row_bytes + 1) * full, 0xff);
+    for (y, row) in out[start..].chunks_exact_mut(row_bytes + 1).enumerate() {
+        row[0] = 0;
+        let Some(y) = y.checked_sub(MARGIN).filter(|&y| y < size) else {
+            continue;
+        };
+        for (b, pixel) in row[1..].iter_mut().enumerate() {
             // This byte's pixels show the modules `first..first + 8` of the row (the first
             // byte starts in the quiet zone).
             let first = (8 * b) as isize - MARGIN as isize;
@@ -204,7 +250,6 @@ fn pixels(modules: &[u8]) -> Vec<u8> {
             *pixel = !(dark << (from - first)).reverse_bits();
         }
     }
-    pixels
 }
 
 /// Appends `n` in decimal; a code is at most 177 modules wide.
@@ -218,112 +263,41 @@ fn push_number(out: &mut String, n: usize) {
     out.push(char::from(b'0' + (n % 10) as u8));
 }
 
-/// Codes drawn by earlier builds, kept in `.qaportal/qr-cache-mask2` (the mask in the name: a
-/// cache of codes drawn with another mask is not read): encoding a code costs microseconds,
-/// times a code per step of every answer, and a site's URLs rarely change between builds.
+/// The codes a build's templates draw. Codes are not kept between builds: deriving one from a
+/// sibling of the same length (see `family`) costs about a microsecond, less than looking it
+/// up in a shared map, inserting it and saving the map (9.8 MB at 10,000 answers) did; a
+/// cold build spent more on that cache than on the codes.
 #[derive(Default)]
-pub struct Cache {
-    entries: RwLock<FxHashMap<String, Entry>>,
-    /// Codes not in the cache are derived from one of the same length (see `family`).
+pub struct Codes {
     families: family::Families,
 }
 
-struct Entry {
-    modules: Arc<[u8]>,
-    /// Drawn by this build: only those are saved, so the cache follows the site.
-    used: AtomicBool,
-}
-
-impl Cache {
-    /// The cache saved at `path`; empty if there is none or it cannot be read.
-    pub fn load(path: &Path) -> Cache {
-        let mut entries = FxHashMap::default();
-        if let Ok(bytes) = std::fs::read(path) {
-            let mut rest = &bytes[..];
-            while let Some((url, modules, tail)) = read_entry(rest) {
-                entries.insert(
-                    url,
-                    Entry {
-                        modules: modules.into(),
-                        used: AtomicBool::new(false),
-                    },
-                );
-                rest = tail;
-            }
-        }
-        Cache {
-            entries: RwLock::new(entries),
-            families: family::Families::default(),
-        }
-    }
-
+impl Codes {
+    /// [`svg`], derived from a code drawn before when it can be.
     pub fn svg(&self, url: &str, label: &str) -> String {
-        draw(&self.modules(url), label)
+        draw(&self.families.encode(url), label)
     }
 
-    /// [`img`], from the cache.
+    /// [`img`], derived from a code drawn before when it can be.
     pub fn img(&self, url: &str, label: &str) -> String {
-        draw_img(&self.modules(url), label)
-    }
-
-    fn modules(&self, url: &str) -> Arc<[u8]> {
-        if let Some(entry) = self.entries.read().expect("not poisoned").get(url) {
-            entry.used.store(true, Ordering::Relaxed);
-            return Arc::clone(&entry.modules);
-        }
-        let modules: Arc<[u8]> = self.families.encode(url).into();
-        let entry = Entry {
-            modules: Arc::clone(&modules),
-            used: AtomicBool::new(true),
-        };
-        self.entries
-            .write()
-            .expect("not poisoned")
-            .insert(url.to_string(), entry);
-        modules
-    }
-
-    /// Writes the codes this build drew; a failure only costs the next build time.
-    pub fn save(&self, path: &Path) {
-        let entries = self.entries.read().expect("not poisoned");
-        let mut used: Vec<(&String, &Entry)> = entries
-            .iter()
-            .filter(|(_, e)| e.used.load(Ordering::Relaxed))
-            .collect();
-        used.sort_by(|a, b| a.0.cmp(b.0));
-        let mut bytes = Vec::new();
-        for (url, entry) in used {
-            bytes.extend_from_slice(&(url.len() as u16).to_le_bytes());
-            bytes.extend_from_slice(url.as_bytes());
-            bytes.extend_from_slice(&(entry.modules.len() as u16).to_le_bytes());
-            bytes.extend_from_slice(&entry.modules);
-        }
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = std::fs::write(path, bytes);
+        draw_img(&self.families.encode(url), label)
     }
 }
 
-/// One `(url, modules)` record and what follows it; `None` at the end or on damage.
-fn read_entry(bytes: &[u8]) -> Option<(String, Vec<u8>, &[u8])> {
-    fn take(b: &[u8]) -> Option<(usize, &[u8])> {
-        let (len, rest) = b.split_first_chunk::<2>()?;
-        Some((u16::from_le_bytes(*len) as usize, rest))
-    }
-    let (url_len, rest) = take(bytes)?;
-    let url = std::str::from_utf8(rest.get(..url_len)?).ok()?.to_string();
-    let (modules_len, rest) = take(&rest[url_len..])?;
-    let modules = rest.get(..modules_len)?.to_vec();
-    let size = *modules.first()? as usize;
-    (modules.len() == 1 + (size * size).div_ceil(8)).then_some((url, modules, &rest[modules_len..]))
-}
+/// Where earlier versions kept their codes between builds (`.qaportal/qr-cache-mask2`),
+/// relative to the site folder: builds remove it, as nothing reads it any more.
+pub const OLD_CACHE: &str = ".qaportal/qr-cache-mask2";
 
-fn escape(text: &str) -> String {
+fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    // Labels rarely hold any of these: no copy then (one per code, 60,000 per build).
+    if !text.contains(['&', '"', '<', '>']) {
+        return text.into();
+    }
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+        .into()
 }
 
 #[cfg(test)]
@@ -331,31 +305,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_cache_draws_the_same_codes_and_keeps_only_used_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("qr-cache");
-        let cache = Cache::load(&path);
-        let a = cache.svg("https://qa.example.com/a/KB-0001/", "甲");
-        cache.svg("https://qa.example.com/a/KB-0002/", "乙");
-        assert_eq!(a, svg("https://qa.example.com/a/KB-0001/", "甲"));
-        cache.save(&path);
+    fn derived_codes_draw_as_encoded_ones() {
+        let codes = Codes::default();
+        for id in [1, 2, 42, 9999] {
+            for step in ["", "#step-1", "#step-7", "#step-12"] {
+                let url = format!("https://qa.example.com/a/KB-{id:05}/{step}");
+                assert_eq!(codes.svg(&url, "甲"), svg(&url, "甲"), "{url}");
+                assert_eq!(codes.img(&url, "乙"), img(&url, "乙"), "{url}");
+            }
+        }
+    }
 
-        let again = Cache::load(&path);
-        assert_eq!(again.entries.read().unwrap().len(), 2);
-        assert_eq!(again.svg("https://qa.example.com/a/KB-0001/", "甲"), a);
-        again.save(&path);
-        assert_eq!(
-            Cache::load(&path).entries.read().unwrap().len(),
-            1,
-            "unused codes are dropped"
-        );
-
-        std::fs::write(&path, b"\x05\x00ab").unwrap();
-        assert_eq!(
-            Cache::load(&path).entries.read().unwrap().len(),
-            0,
-            "damage means an empty cache"
-        );
+    #[test]
+    fn labels_are_escaped() {
+        assert_eq!(escape("KB-1 的二维码"), "KB-1 的二维码");
+        assert_eq!(escape("a&b \"c\" <d>"), "a&amp;b &quot;c&quot; &lt;d&gt;");
+        assert!(img("https://qa.example.com/", "<&>").ends_with("alt=\"&lt;&amp;&gt;\">"));
     }
 
     #[test]
@@ -367,18 +332,82 @@ mod tests {
             let size = modules[0] as usize;
             let full = size + 2 * MARGIN;
             let row_bytes = full.div_ceil(8);
-            let mut expected = vec![0xffu8; row_bytes * full];
+            // Each row after its filter byte (0).
+            let stride = row_bytes + 1;
+            let mut expected = vec![0xffu8; stride * full];
+            for y in 0..full {
+                expected[y * stride] = 0;
+            }
             for y in 0..size {
                 for x in 0..size {
                     let i = y * size + x;
                     if modules[1 + i / 8] & (1 << (i % 8)) != 0 {
                         let (px, py) = (x + MARGIN, y + MARGIN);
-                        expected[py * row_bytes + px / 8] &= !(0x80 >> (px % 8));
+                        expected[py * stride + 1 + px / 8] &= !(0x80 >> (px % 8));
                     }
                 }
             }
-            assert_eq!(pixels(&modules), expected, "size {size}");
+            let mut rows = vec![7];
+            pixel_rows(&modules, &mut rows);
+            assert_eq!(rows[0], 7, "appended");
+            assert_eq!(rows[1..], expected, "size {size}");
         }
+    }
+
+    /// What the `png` crate writes for the same pixels, with `compression`.
+    fn png_crate(modules: &[u8], compression: png::Compression) -> Vec<u8> {
+        let full = modules[0] as usize + 2 * MARGIN;
+        let mut rows = Vec::new();
+        pixel_rows(modules, &mut rows);
+        // The crate takes the rows without their filter bytes.
+        let pixels: Vec<u8> = rows
+            .chunks_exact(full.div_ceil(8) + 1)
+            .flat_map(|row| row[1..].iter().copied())
+            .collect();
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, full as u32, full as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::One);
+        encoder.set_compression(compression);
+        encoder.set_filter(png::Filter::NoFilter);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&pixels).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn the_png_is_the_png_crate_s_byte_for_byte() {
+        // Every size a URL drawn here can have (versions 1 to about 22), and the largest code.
+        for length in (1..=MAX_URL_BYTES).step_by(13) {
+            let url = format!(
+                "https://qa.example.com/a/KB-{length:05}/{}",
+                "x".repeat(length)
+            );
+            let modules = encode(&url[..length.max(10)]);
+            assert_eq!(
+                png(&modules),
+                png_crate(&modules, png::Compression::NoCompression),
+                "{length} bytes"
+            );
+            // Before it was written by hand, the crate's fast compression made these images
+            // (its compressed stream was larger than the stored one), so the pages did not
+            // change.
+            assert_eq!(
+                png(&modules),
+                png_crate(&modules, png::Compression::Fast),
+                "{length} bytes"
+            );
+        }
+        // Version 40, which no URL here reaches: still one stored block.
+        let largest = modules_of(
+            &qrcodegen::QrCode::encode_binary(&[b'x'; 2_900], qrcodegen::QrCodeEcc::Low).unwrap(),
+        );
+        assert_eq!(largest[0], 177);
+        assert_eq!(
+            png(&largest),
+            png_crate(&largest, png::Compression::NoCompression)
+        );
     }
 
     #[test]

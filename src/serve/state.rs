@@ -117,7 +117,8 @@ pub fn full(
     files: &Arc<RwLock<Files>>,
 ) -> Result<(State, Vec<String>, Option<Problems>), Problems> {
     let mut report = build::Report::default();
-    // Held until the QR codes are saved: a `build` beside `serve` shares the caches.
+    // Held while compiling, which reads and writes the caches: a `build` beside `serve` shares
+    // them.
     let caches = build::lock_caches(&options.root);
     let Some(compiled) = build::compile(options, &build::Silent, &mut report) else {
         return Err(Problems::new(&mut report.diagnostics, &report.sources));
@@ -131,10 +132,7 @@ pub fn full(
         search_documents,
         related,
         files: output,
-        qr_codes,
     } = compiled;
-    // The codes drawn now make the next full rebuild (or build) faster.
-    crate::theme::save_qr_codes(&qr_codes, &options.root);
     drop(caches);
     let mut new_files = Files::with_capacity(output.len());
     let mut asset_files = HashMap::new();
